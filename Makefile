@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test quick lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/incident-kit validate data
+	$(BIN)/incident-kit report data -o reports
+	@echo "Open reports/index.html in a browser."
+
+lint: $(STAMP)
+	$(BIN)/ruff check incident_kit tests bench
+	$(BIN)/ruff format --check incident_kit tests bench
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+# Skips the tests that start kernels or a browser: for a quick local loop only.
+quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not kernel and not browser"
+
+format: $(STAMP)
+	$(BIN)/ruff format incident_kit tests bench
+	$(BIN)/ruff check --fix incident_kit tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/explorer.py
+
+clean:
+	rm -rf $(VENV) reports build dist .pytest_cache

@@ -1,0 +1,443 @@
+"""Durations, impact and portfolio summaries: pure DataFrame in, DataFrame out.
+
+Spans are declared once, as data, in a registry (:data:`SPANS`); adding one is a single
+:func:`register_span` call. All arithmetic is vectorized and done in UTC, so durations are
+exact across daylight-saving changes and mixed offsets. An open incident's unfinished span
+is *censored*: flagged ``<span>_ongoing`` and, with ``as_of``, measured up to ``as_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import fields
+from .errors import UnknownNameError
+from .model import KINDS, MILESTONES, IncidentSet
+
+
+@dataclass(frozen=True)
+class Span:
+    """A duration from the first ``start`` milestone to the first ``end`` milestone.
+
+    ``start`` and ``end`` are kinds tried in order: the first one recorded counts
+    (``impact_duration`` ends at ``mitigated``, else ``resolved``).
+    """
+
+    name: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    description: str = ""
+
+    def definition(self) -> str:
+        """``impact_start -> mitigated (else resolved)``: how the span is measured."""
+
+        def side(kinds: tuple[str, ...]) -> str:
+            return kinds[0] + "".join(f" (else {k})" for k in kinds[1:])
+
+        return f"{side(self.start)} -> {side(self.end)}"
+
+
+SPANS: dict[str, Span] = {}
+
+
+def _kinds(value: str | Iterable[str], what: str) -> tuple[str, ...]:
+    kinds = (value,) if isinstance(value, str) else tuple(value)
+    for kind in kinds:
+        if kind not in MILESTONES:
+            raise UnknownNameError(
+                f"{what} {kind!r} is not a milestone; known: {', '.join(MILESTONES)}"
+            )
+    return kinds
+
+
+def register_span(
+    name: str, start: str | Sequence[str], end: str | Sequence[str], *, description: str = ""
+) -> Span:
+    """Add a span to the registry (or replace one of the same name).
+
+    >>> register_span("time_to_fix", "response_started", "mitigated")  # doctest: +ELLIPSIS
+    Span(name='time_to_fix', ...)
+    """
+    span = Span(name, _kinds(start, "start"), _kinds(end, "end"), description)
+    SPANS[name] = span
+    return span
+
+
+for _name, _start, _end, _text in (
+    ("time_to_detect", "impact_start", "detected", "How long the impact went unnoticed."),
+    ("time_to_acknowledge", "detected", "acknowledged", "From detection until a person owned it."),
+    ("time_to_escalate", "detected", "escalated", "From detection until it was escalated."),
+    ("time_to_respond", "detected", "response_started", "From detection until work started."),
+    ("time_to_mitigate", "impact_start", "mitigated", "From impact until service was restored."),
+    ("time_to_resolve", "detected", "resolved", "From detection until resolved (MTTR)."),
+    (
+        "impact_duration",
+        ("impact_start", "detected"),
+        ("mitigated", "resolved"),
+        "How long users were affected: impact start (else detection) until mitigated "
+        "(else resolved).",
+    ),
+    ("time_to_postmortem", "resolved", "postmortem", "From resolution until the post-mortem."),
+):
+    register_span(_name, _start, _end, description=_text)
+
+
+def get_spans(names: Iterable[str] | None = None) -> list[Span]:
+    """The registered spans (all, or the named ones; an unknown name lists the known)."""
+    if names is None:
+        return list(SPANS.values())
+    out = []
+    for name in names:
+        if isinstance(name, Span):
+            out.append(name)
+        elif name in SPANS:
+            out.append(SPANS[name])
+        else:
+            raise UnknownNameError(f"unknown span {name!r}; known spans: {', '.join(SPANS)}")
+    return out
+
+
+def to_utc(value: object) -> pd.Timestamp | None:
+    """``as_of`` as a UTC Timestamp: accepts Timestamps, datetimes and ISO strings."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        ts, _ = fields.parse_time(value, "UTC")
+        if ts is None:
+            raise UnknownNameError(f"as_of {value!r} is not a timestamp")
+        return ts
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def milestones(iset: IncidentSet) -> pd.DataFrame:
+    """First time of each milestone kind per incident (one row per incident, NaT if none).
+
+    Vectorized: events are keyed by integer codes and reduced with one groupby-min.
+    """
+    ids = iset.incidents.index
+    ev = iset.events
+    kinds = list(MILESTONES)
+    out = np.full((len(ids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    if len(ev):
+        inc_code = ids.get_indexer(ev["incident_id"])
+        kind_code = (
+            ev["kind"].cat.codes.to_numpy()
+            if hasattr(ev["kind"], "cat")
+            else pd.Categorical(ev["kind"], categories=list(KINDS)).codes
+        )
+        keep = (inc_code >= 0) & (kind_code >= 0) & (kind_code < len(kinds))
+        keep &= ev["timestamp"].notna().to_numpy()
+        key = inc_code[keep].astype(np.int64) * len(kinds) + kind_code[keep]
+        stamp = ev["timestamp"].astype("datetime64[ns, UTC]").array.asi8[keep]
+        first = pd.Series(stamp).groupby(key).min()
+        flat = out.reshape(-1)
+        flat[first.index.to_numpy()] = first.to_numpy()
+    frame = pd.DataFrame(
+        {
+            k: pd.to_datetime(out[:, i], utc=True)
+            if len(ids)
+            else pd.Series([], dtype="datetime64[ns, UTC]")
+            for i, k in enumerate(kinds)
+        },
+        index=ids,
+    )
+    for k in kinds:
+        frame[k] = frame[k].astype("datetime64[ns, UTC]")
+    return frame
+
+
+def is_open(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.Series:
+    """Open incidents: status Active, or no status and no Resolved time."""
+    first = milestones(iset) if first is None else first
+    status = iset.incidents["status"].astype("object")
+    return (status == "Active") | (status.isna() & first["resolved"].isna())
+
+
+def _first_of(first: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """The first recorded of ``kinds`` (in order) and whether a fallback was used."""
+    value = first[kinds[0]]
+    assumed = pd.Series(False, index=first.index)
+    for kind in kinds[1:]:
+        fill = value.isna() & first[kind].notna()
+        assumed |= fill
+        value = value.where(~fill, first[kind])
+    return value, assumed
+
+
+def context(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-incident columns that summaries group by: severity, status, services, started, month."""
+    first = milestones(iset) if first is None else first
+    started, _ = _first_of(first, ("impact_start", "detected"))
+    inc = iset.incidents
+    month = started.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M").astype("string")
+    return pd.DataFrame(
+        {
+            "title": inc["title"],
+            "severity": inc["severity"],
+            "status": inc["status"],
+            "services": inc["services"],
+            "started": started,
+            "month": month,
+        },
+        index=inc.index,
+    )
+
+
+def durations(
+    iset: IncidentSet,
+    as_of: object = None,
+    *,
+    spans: Iterable[str | Span] | None = None,
+) -> pd.DataFrame:
+    """One row per incident: a Timedelta column per span, ``<span>_ongoing`` flags,
+    ``impact_start_assumed``, and the context columns summaries group by.
+
+    The first event of each kind counts; a missing milestone gives NaT. For an open incident
+    a span whose end is not recorded yet is ongoing; with ``as_of`` it runs to ``as_of``.
+
+    >>> ik.durations(iset, as_of="2026-11-26T12:00Z")["time_to_resolve"]  # doctest: +SKIP
+    """
+    as_of = to_utc(as_of)
+    first = milestones(iset)
+    open_ = is_open(iset, first).to_numpy()
+    out = {}
+    flags = {}
+    assumed_cols = {}
+    for span in get_spans(spans):
+        start, start_assumed = _first_of(first, span.start)
+        end, _ = _first_of(first, span.end)
+        ongoing = open_ & start.notna().to_numpy() & end.isna().to_numpy()
+        if as_of is not None:
+            end = end.where(~ongoing, as_of)
+        out[span.name] = end - start
+        flags[f"{span.name}_ongoing"] = ongoing
+        if len(span.start) > 1:
+            assumed_cols[f"{span.start[0]}_assumed"] = (
+                start_assumed.to_numpy() & start.notna().to_numpy()
+            )
+    frame = pd.DataFrame(out, index=iset.incidents.index)
+    for name, values in {**flags, **assumed_cols}.items():
+        frame[name] = values
+    return frame.join(context(iset, first))
+
+
+def span_columns(frame: pd.DataFrame) -> list[str]:
+    """The duration (Timedelta) columns of a frame, in order."""
+    return [c for c in frame.columns if pd.api.types.is_timedelta64_dtype(frame[c])]
+
+
+def impact(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
+    """Impact figures per incident, stated and computed side by side.
+
+    ``downtime_mismatch`` flags a stated downtime that differs from the computed
+    ``impact_duration`` by more than 5 minutes and more than 5 % (either alone is noise).
+    ``user_minutes`` is users affected x impact duration in minutes.
+    """
+    inc = iset.incidents
+    dur = durations(iset, as_of, spans=["impact_duration"])
+    computed = dur["impact_duration"]
+    stated = inc["downtime_stated"]
+    diff = (stated - computed).abs()
+    tolerance = np.maximum(computed.dt.total_seconds() * 0.05, 300.0)
+    mismatch = (diff.dt.total_seconds() > tolerance).astype("boolean")
+    mismatch[stated.isna() | computed.isna()] = pd.NA
+    minutes = computed.dt.total_seconds() / 60.0
+    frame = pd.DataFrame(
+        {
+            "users_affected": inc["users_affected"],
+            "users_affected_pct": inc["users_affected_pct"],
+            "services_count": inc["services"].map(len).astype("int64"),
+            "downtime_stated": stated,
+            "impact_duration": computed,
+            "impact_duration_ongoing": dur["impact_duration_ongoing"],
+            "impact_start_assumed": dur["impact_start_assumed"],
+            "downtime_mismatch": mismatch,
+            "user_minutes": inc["users_affected"].astype("Float64") * minutes.astype("Float64"),
+            "has_data_loss": inc["has_data_loss"],
+            "financial_amount": inc["financial_amount"],
+            "financial_currency": inc["financial_currency"],
+        },
+        index=inc.index,
+    )
+    return frame.join(dur[["title", "severity", "status", "services", "started", "month"]])
+
+
+DEFAULT_STATS = ("count", "open", "mean", "median", "p90", "max")
+GROUPS = ("severity", "service", "month", "status")
+_CONTEXT = {"title", "severity", "status", "services", "started", "month"}
+
+
+def _value_columns(frame: pd.DataFrame) -> list[str]:
+    out = []
+    for column in frame.columns:
+        if column in _CONTEXT or column.endswith(("_ongoing", "_assumed", "_pct", "_mismatch")):
+            continue
+        dtype = frame[column].dtype
+        if pd.api.types.is_timedelta64_dtype(dtype) or (
+            pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        ):
+            out.append(column)
+    return out
+
+
+def summarize(
+    frame: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    *,
+    stats: Sequence[str] = DEFAULT_STATS,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Portfolio statistics per group: one row per (group, metric).
+
+    ``frame`` is the output of :func:`durations` or :func:`impact`. ``by`` is None (all),
+    ``"severity"``, ``"service"`` (an incident counts once for each service it hit),
+    ``"month"``, ``"status"`` or a list of them. ``count`` counts finished values; ongoing
+    (censored) values are counted in ``open`` and left out of mean/median/p90/max, because a
+    lower bound is not a duration.
+
+    >>> ik.summarize(ik.durations(iset), by="severity")  # doctest: +SKIP
+    """
+    groups = [] if by is None else [by] if isinstance(by, str) else list(by)
+    for g in groups:
+        if g not in GROUPS and g not in frame.columns:
+            raise UnknownNameError(f"cannot group by {g!r}; known: {', '.join(GROUPS)}")
+    unknown = [s for s in stats if s not in DEFAULT_STATS]
+    if unknown:
+        raise UnknownNameError(
+            f"unknown statistic {unknown[0]!r}; known: {', '.join(DEFAULT_STATS)}"
+        )
+    values = list(columns) if columns is not None else _value_columns(frame)
+    missing = [c for c in values if c not in frame.columns]
+    if missing:
+        raise UnknownNameError(
+            f"no column {missing[0]!r}; columns: {', '.join(_value_columns(frame))}"
+        )
+    keys = ["service" if g == "service" else g for g in groups]
+    data = frame
+    if "service" in groups:
+        data = frame.assign(service=frame["services"]).explode("service")
+        data = data[data["service"].notna()]
+    is_time = {c: pd.api.types.is_timedelta64_dtype(frame[c]) for c in values}
+    pieces = []
+    for column in values:
+        value = data[column]
+        seconds = value.dt.total_seconds() if is_time[column] else value.astype("float64")
+        ongoing_col = f"{column}_ongoing"
+        ongoing = (
+            data[ongoing_col].to_numpy(bool) if ongoing_col in data else np.zeros(len(data), bool)
+        )
+        finished = seconds.where(~ongoing)
+        piece = pd.DataFrame({"value": finished.to_numpy(), "open": ongoing})
+        for k in keys:
+            piece[k] = data[k].to_numpy()
+        piece["metric"] = column
+        pieces.append(piece)
+    if not pieces:
+        return pd.DataFrame(columns=[*keys, "metric", *stats])
+    long = pd.concat(pieces, ignore_index=True)
+    for k in keys:
+        if k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype):
+            long[k] = pd.Categorical(long[k], dtype=frame[k].dtype)
+    grouped = long.groupby([*keys, "metric"], sort=True, observed=True)["value"]
+    result = pd.DataFrame(
+        {
+            "count": grouped.count(),
+            "open": long.groupby([*keys, "metric"], sort=True, observed=True)["open"].sum(),
+            "mean": grouped.mean(),
+            "median": grouped.median(),
+            "p90": grouped.quantile(0.9),
+            "max": grouped.max(),
+        }
+    ).reset_index()
+    order = {c: i for i, c in enumerate(values)}
+    result = result.sort_values(
+        [*keys, "metric"], key=lambda s: s.map(order) if s.name == "metric" else s, kind="stable"
+    ).reset_index(drop=True)
+    for stat in ("mean", "median", "p90", "max"):
+        times = result["metric"].map(is_time).to_numpy(bool)
+        if times.all() and len(result):
+            result[stat] = pd.to_timedelta(result[stat], unit="s").dt.round("s")
+        elif times.any():
+            result[stat] = [
+                pd.to_timedelta(v, unit="s").round("s") if t and pd.notna(v) else v
+                for v, t in zip(result[stat], times, strict=True)
+            ]
+    result[["count", "open"]] = result[["count", "open"]].astype("int64")
+    return result[[*keys, "metric", *stats]]
+
+
+def mtbf(iset: IncidentSet) -> pd.DataFrame:
+    """Mean time between failures per service: the mean gap between consecutive impact starts
+    (detection where impact start is unknown). Needs two incidents of a service."""
+    ctx = context(iset)
+    data = ctx[["services", "started"]].explode("services").dropna()
+    data = data.rename(columns={"services": "service"}).sort_values(["service", "started"])
+    data["gap"] = data.groupby("service")["started"].diff()
+    out = data.groupby("service").agg(
+        incidents=("started", "size"),
+        first=("started", "min"),
+        last=("started", "max"),
+        mtbf=("gap", "mean"),
+    )
+    out["mtbf"] = out["mtbf"].dt.round("s")
+    return out.sort_values("mtbf")
+
+
+def action_item_status(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
+    """The action items with a ``state``: done, open, or overdue (due before ``as_of``)."""
+    items = iset.action_items
+    as_of = to_utc(as_of)
+    state = np.where(items["done"], "done", "open")
+    if as_of is not None:
+        today = as_of.tz_convert("UTC").tz_localize(None).normalize()
+        overdue = ~items["done"].to_numpy() & (items["due"] < today).to_numpy()
+        state = np.where(overdue, "overdue", state)
+    return items.assign(state=pd.Categorical(state, categories=["done", "open", "overdue"]))
+
+
+def follow_through(
+    iset: IncidentSet, as_of: object = None, *, by: str | None = "incident"
+) -> pd.DataFrame:
+    """Action-item follow-through: total, done, open, overdue and completion rate.
+
+    ``by="incident"`` gives a row per incident (incidents without items included);
+    ``by="owner"`` per owner; ``by=None`` one overall row. Without ``as_of`` nothing is
+    overdue because nothing can be (open counts every unfinished item).
+    """
+    items = action_item_status(iset, as_of)
+    if by is None:
+        key = pd.Series("all", index=items.index)
+    elif by == "incident":
+        key = items["incident_id"]
+    elif by == "owner":
+        key = items["owner"].fillna("not recorded")
+    else:
+        raise UnknownNameError(f"cannot group action items by {by!r}; known: incident, owner")
+    counts = pd.crosstab(key, items["state"]).reindex(
+        columns=["done", "open", "overdue"], fill_value=0
+    )
+    if by == "incident":
+        counts = counts.reindex(iset.incidents.index, fill_value=0)
+    elif by is None:
+        counts = counts.reindex(["all"], fill_value=0)
+    counts.columns = counts.columns.astype(str)
+    counts.index.name = "incident_id" if by == "incident" else (by or "scope")
+    total = counts.sum(axis=1)
+    counts.insert(0, "total", total)
+    counts["open"] = counts["open"] + counts["overdue"]  # overdue items are open too
+    counts["completion_rate"] = (counts["done"] / total.where(total > 0)).astype("Float64")
+    return counts.astype({"total": "int64", "done": "int64", "open": "int64", "overdue": "int64"})
+
+
+def slowest(frame: pd.DataFrame, span: str = "time_to_resolve", n: int = 5) -> pd.DataFrame:
+    """The ``n`` incidents with the longest finished ``span`` (ongoing ones left out)."""
+    if span not in frame.columns:
+        raise UnknownNameError(f"no span {span!r}; known: {', '.join(span_columns(frame))}")
+    ongoing = frame.get(f"{span}_ongoing", pd.Series(False, index=frame.index))
+    done = frame[~ongoing.astype(bool) & frame[span].notna()]
+    return done.sort_values(span, ascending=False).head(n)

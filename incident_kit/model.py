@@ -1,0 +1,255 @@
+"""The tables of an incident portfolio and their vocabulary, defined once.
+
+An :class:`IncidentSet` holds three tidy DataFrames (``incidents``, ``events``,
+``action_items``) plus the ``problems`` found while loading. Everything downstream
+(metrics, charts, widgets, reports) reads these frames and never mutates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import Problem, UnknownNameError
+
+SEVERITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
+STATUSES: tuple[str, ...] = ("Active", "Resolved", "Post-Mortem")
+KINDS: tuple[str, ...] = (
+    "impact_start",
+    "detected",
+    "acknowledged",
+    "escalated",
+    "response_started",
+    "mitigated",
+    "resolved",
+    "postmortem",
+    "update",
+)
+#: Milestone order used by validation: a milestone may not come before one of lower rank.
+KIND_RANK: dict[str, int] = {
+    "impact_start": 0,
+    "detected": 1,
+    "acknowledged": 2,
+    "escalated": 2,
+    "response_started": 2,
+    "mitigated": 3,
+    "resolved": 4,
+    "postmortem": 5,
+}
+MILESTONES: tuple[str, ...] = tuple(k for k in KINDS if k != "update")
+HORIZONS: tuple[str, ...] = ("immediate", "short_term", "long_term")
+COMMUNICATION: tuple[str, ...] = (
+    "comm_internal",
+    "comm_stakeholders",
+    "comm_customers",
+    "comm_status_page",
+)
+
+SEVERITY_DTYPE = pd.CategoricalDtype(list(SEVERITIES), ordered=True)
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
+KIND_DTYPE = pd.CategoricalDtype(list(KINDS))
+HORIZON_DTYPE = pd.CategoricalDtype(list(HORIZONS), ordered=True)
+TIME_DTYPE = "datetime64[ns, UTC]"
+DATE_DTYPE = "datetime64[ns]"
+
+TEXT_FIELDS = (
+    "title",
+    "data_loss",
+    "financial_impact",
+    "financial_currency",
+    "what_happened",
+    "why_it_happened",
+    "incident_commander",
+    "technical_lead",
+    "communications",
+    "documentation",
+    "prepared_by",
+    "source_file",
+)
+LIST_FIELDS = (
+    "services",
+    "contributing_factors",
+    "immediate_response",
+    "investigation",
+    "resolution",
+    "went_well",
+    "could_improve",
+    "went_wrong",
+    "references",
+)
+#: Column -> dtype of the incidents table (index: incident_id). Lists are Python lists;
+#: ``prevention`` is a list of ``{"text": str, "done": bool}``.
+INCIDENT_COLUMNS: dict[str, object] = {
+    "title": "object",
+    "severity": SEVERITY_DTYPE,
+    "status": STATUS_DTYPE,
+    "users_affected": "Int64",
+    "users_affected_pct": "Float64",
+    "services": "object",
+    "downtime_stated": "timedelta64[ns]",
+    "data_loss": "object",
+    "has_data_loss": "boolean",
+    "financial_impact": "object",
+    "financial_amount": "Float64",
+    "financial_currency": "object",
+    "what_happened": "object",
+    "why_it_happened": "object",
+    "contributing_factors": "object",
+    "immediate_response": "object",
+    "investigation": "object",
+    "resolution": "object",
+    "went_well": "object",
+    "could_improve": "object",
+    "went_wrong": "object",
+    "prevention": "object",
+    "comm_internal": "boolean",
+    "comm_stakeholders": "boolean",
+    "comm_customers": "boolean",
+    "comm_status_page": "boolean",
+    "references": "object",
+    "incident_commander": "object",
+    "technical_lead": "object",
+    "communications": "object",
+    "documentation": "object",
+    "prepared_by": "object",
+    "report_date": DATE_DTYPE,
+    "next_review": DATE_DTYPE,
+    "source_file": "object",
+    "source_line": "Int64",
+}
+EVENT_COLUMNS: dict[str, object] = {
+    "incident_id": "object",
+    "timestamp": TIME_DTYPE,
+    "kind": KIND_DTYPE,
+    "actor": "object",
+    "role": "object",
+    "description": "object",
+    "source": "object",
+}
+ACTION_ITEM_COLUMNS: dict[str, object] = {
+    "incident_id": "object",
+    "horizon": HORIZON_DTYPE,
+    "text": "object",
+    "owner": "object",
+    "due": DATE_DTYPE,
+    "done": "bool",
+    "source": "object",
+}
+PROBLEM_COLUMNS = ("file", "line", "field", "value", "message", "incident_id", "level")
+
+
+def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
+    """Reindex ``frame`` to exactly ``columns`` (missing ones empty) with their dtypes."""
+    out = frame.reindex(columns=list(columns))
+    for name, dtype in columns.items():
+        if name in LIST_FIELDS or name == "prevention":
+            out[name] = [v if isinstance(v, list) else [] for v in out[name]]
+            continue
+        if str(out[name].dtype) != str(dtype):
+            if dtype == "object":
+                col = out[name].astype("object")
+                out[name] = col.where(col.notna(), None)
+            else:
+                out[name] = out[name].astype(dtype)
+    return out
+
+
+def incidents_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
+    """The incidents table from records (dicts or a frame with an ``incident_id`` column)."""
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    if "incident_id" in frame.columns:
+        frame = frame.set_index("incident_id")
+    frame.index = frame.index.astype("object")
+    frame.index.name = "incident_id"
+    return _typed(frame, INCIDENT_COLUMNS)
+
+
+def events_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
+    """The events table, sorted by incident and time (stable for equal times)."""
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    frame = _typed(frame, EVENT_COLUMNS)
+    return frame.sort_values(["incident_id", "timestamp"], kind="stable").reset_index(drop=True)
+
+
+def action_items_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
+    """The action-items table in the order the items were written."""
+    frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    return _typed(frame, ACTION_ITEM_COLUMNS).reset_index(drop=True)
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a DataFrame (one row each), the shape of ``IncidentSet.problems``."""
+    rows = [{c: getattr(p, c) for c in PROBLEM_COLUMNS} for p in problems]
+    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    frame["line"] = frame["line"].astype("Int64")
+    return frame
+
+
+@dataclass(frozen=True)
+class IncidentSet:
+    """A portfolio of incidents as three tidy tables plus the problems met while loading.
+
+    Examples
+    --------
+    >>> iset = ik.load("data")                       # doctest: +SKIP
+    >>> iset.incidents.loc["INC-0001", "severity"]   # doctest: +SKIP
+    'P1'
+    """
+
+    incidents: pd.DataFrame
+    events: pd.DataFrame
+    action_items: pd.DataFrame
+    problems: pd.DataFrame = field(default_factory=lambda: problems_frame([]))
+
+    @classmethod
+    def empty(cls) -> IncidentSet:
+        """An IncidentSet with no incidents (every table has its full schema)."""
+        return cls(incidents_frame([]), events_frame([]), action_items_frame([]))
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+    def __repr__(self) -> str:
+        errors = int((self.problems["level"] == "error").sum()) if len(self.problems) else 0
+        return (
+            f"<IncidentSet {len(self.incidents)} incidents, {len(self.events)} events, "
+            f"{len(self.action_items)} action items, {errors} problems>"
+        )
+
+    @property
+    def ids(self) -> list[str]:
+        """Incident IDs in table order."""
+        return list(self.incidents.index)
+
+    def select(self, ids: Sequence[str] | pd.Index) -> IncidentSet:
+        """The sub-portfolio of ``ids`` (unknown IDs raise, listing a few known ones)."""
+        ids = list(ids)
+        missing = [i for i in ids if i not in self.incidents.index]
+        if missing:
+            known = ", ".join(map(str, self.ids[:5])) + (", ..." if len(self) > 5 else "")
+            raise UnknownNameError(f"unknown incident ID {missing[0]!r}; known: {known}")
+        keep = set(ids)
+        return IncidentSet(
+            self.incidents.loc[ids],
+            self.events[self.events["incident_id"].isin(keep)].reset_index(drop=True),
+            self.action_items[self.action_items["incident_id"].isin(keep)].reset_index(drop=True),
+            self.problems[self.problems["incident_id"].isin(keep)].reset_index(drop=True),
+        )
+
+    def incident(self, incident_id: str) -> pd.Series:
+        """One incident's row of the incidents table."""
+        return self.select([incident_id]).incidents.iloc[0]
+
+    @staticmethod
+    def concat(parts: Sequence[IncidentSet]) -> IncidentSet:
+        """Several sets as one (IDs must not repeat; ``load`` checks that for you)."""
+        if not parts:
+            return IncidentSet.empty()
+        return IncidentSet(
+            incidents_frame(pd.concat([p.incidents for p in parts])),
+            events_frame(pd.concat([p.events for p in parts], ignore_index=True)),
+            action_items_frame(pd.concat([p.action_items for p in parts], ignore_index=True)),
+            pd.concat([p.problems for p in parts], ignore_index=True),
+        )

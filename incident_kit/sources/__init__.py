@@ -1,0 +1,214 @@
+"""Source formats and ``load``: files in, one validated :class:`IncidentSet` out.
+
+Formats live in a registry: each has a name, a ``sniff(path, head) -> bool`` that
+recognises its files from name and content, and a ``read(paths, default_tz=...) -> Parts``.
+Adding a format is one :func:`register_format` call.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
+from ..model import IncidentSet
+from . import markdown, tables
+from .base import Parts
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    """A registered input format."""
+
+    name: str
+    description: str
+    sniff: Callable[[Path, str], bool]
+    read: Callable[..., Parts]
+
+
+FORMATS: dict[str, SourceFormat] = {}
+#: Files in a folder that are never incident data.
+IGNORED = {"readme.md", "license.md", "changelog.md"}
+#: A file in a folder listing sub-paths (one glob per line) that loading that folder skips.
+IGNORE_FILE = ".incidentkitignore"
+
+
+def register_format(fmt: SourceFormat) -> SourceFormat:
+    """Add (or replace) a source format; formats registered later are sniffed first."""
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+register_format(
+    SourceFormat(
+        "markdown",
+        "filled-in copies of the incident report template (.md)",
+        markdown.sniff,
+        markdown.read,
+    )
+)
+register_format(
+    SourceFormat(
+        "tables", "incidents/events/action_items as .csv or .jsonl", tables.sniff, tables.read
+    )
+)
+
+
+def _files(paths: tuple[str | Path, ...]) -> list[tuple[Path, bool]]:
+    """Every file named or found under a folder, with whether it was named explicitly."""
+    out: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            skip = _ignore_patterns(path)
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                hidden = any(part.startswith(".") for part in rel.parts)
+                ignored = any(
+                    rel.match(p) or rel.as_posix().startswith(p.rstrip("/") + "/") for p in skip
+                )
+                if (
+                    child.is_file()
+                    and not (hidden or ignored)
+                    and child.name.lower() not in IGNORED
+                ):
+                    out.append((child, False))
+        elif path.is_file():
+            out.append((path, True))
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+    return out
+
+
+def _ignore_patterns(folder: Path) -> list[str]:
+    """Globs from ``folder/.incidentkitignore`` (e.g. ``tables/`` for a second copy of the data)."""
+    file = folder / IGNORE_FILE
+    if not file.is_file():
+        return []
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _head(path: Path) -> str:
+    """The first few KiB as text; SourceError for files that are empty or not UTF-8."""
+    data = path.read_bytes()[:65536]
+    if not data.strip():
+        raise SourceError(f"{path}: the file is empty")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4:  # not just a character cut at the 64 KiB boundary
+            raise SourceError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
+        return data[: exc.start].decode("utf-8")
+
+
+def detect(path: Path, head: str | None = None) -> SourceFormat | None:
+    """The format whose sniff accepts ``path`` (latest registered first), or None."""
+    head = _head(path) if head is None else head
+    for fmt in reversed(list(FORMATS.values())):
+        if fmt.sniff(path, head):
+            return fmt
+    return None
+
+
+def _known() -> str:
+    return ", ".join(FORMATS)
+
+
+def load(
+    *paths: str | Path,
+    default_tz: str = "UTC",
+    strict: bool = False,
+    format: str | None = None,
+) -> IncidentSet:
+    """Load incident data from files and folders into one validated IncidentSet.
+
+    Folders are read recursively; each file's format is detected from its name and content
+    (or forced with ``format``). Problems are located (file:line, field, value): with
+    ``strict=True`` any error raises one :class:`ValidationError` listing them all; by default
+    the incidents with errors are left out and every problem is in ``iset.problems``.
+
+    >>> iset = ik.load("data")  # doctest: +SKIP
+    """
+    from ..validate import validate
+
+    if not paths:
+        raise SourceError("load() needs at least one file or folder")
+    if format is not None and format not in FORMATS:
+        raise UnknownNameError(f"unknown format {format!r}; known formats: {_known()}")
+    fields_zone_check(default_tz)
+    groups: dict[str, list[Path]] = {}
+    problems: list[Problem] = []
+    for path, explicit in _files(paths):
+        try:
+            head = _head(path)
+        except (SourceError, OSError) as exc:
+            problems.append(
+                Problem(str(path), None, "file", path.name, str(exc).split(": ", 1)[-1])
+            )
+            continue
+        fmt = FORMATS[format] if format else detect(path, head)
+        if fmt is None:
+            if explicit:
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        "file",
+                        path.name,
+                        f"{path.name} is not in a known format ({_known()})",
+                    )
+                )
+            continue
+        groups.setdefault(fmt.name, []).append(path)
+    parts = Parts()
+    for name, files in groups.items():
+        try:
+            parts.extend(FORMATS[name].read(files, default_tz=default_tz))
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            if isinstance(exc, ValidationError):
+                raise
+            first = files[0] if len(files) == 1 else files[0].parent
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problems.append(
+                Problem(str(first), None, "file", first.name, f"cannot be read as {name}: {reason}")
+            )
+    parts.problems = problems + parts.problems
+    iset = validate(parts)
+    _warn(iset.problems)
+    if strict:
+        errors = iset.problems[iset.problems["level"] == "error"]
+        if len(errors):
+            raise ValidationError([Problem(**r) for r in _records(errors)])
+    return iset
+
+
+def fields_zone_check(default_tz: str) -> None:
+    from ..fields import zone
+
+    try:
+        zone(default_tz)
+    except ValueError as exc:
+        raise UnknownNameError(f"default_tz: {exc}") from None
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    rows = frame.astype("object").where(frame.notna(), None).to_dict("records")
+    for row in rows:
+        row["line"] = int(row["line"]) if row["line"] is not None else None
+    return rows
+
+
+def _warn(problems: pd.DataFrame) -> None:
+    notes = problems[problems["level"] == "warning"]
+    if len(notes):
+        first = Problem(**_records(notes.head(1))[0])
+        more = f" (and {len(notes) - 1} more warnings in iset.problems)" if len(notes) > 1 else ""
+        warnings.warn(f"{first}{more}", IncidentKitWarning, stacklevel=3)
+
+
+__all__ = ["FORMATS", "SourceFormat", "detect", "load", "register_format"]

@@ -1,0 +1,215 @@
+"""Every rule about what a valid incident is, in one place, each problem located.
+
+``validate(parts)`` types the records read by the sources, checks them, and returns the
+IncidentSet of the valid incidents with every problem in ``problems``. An incident with an
+error is left out whole (its numbers would be wrong), never half-loaded.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import fmt
+from .errors import Problem
+from .model import (
+    KIND_RANK,
+    IncidentSet,
+    action_items_frame,
+    events_frame,
+    incidents_frame,
+    problems_frame,
+)
+from .sources.base import Parts
+
+LABEL = {
+    "impact_start": "Impact Started",
+    "detected": "Detected",
+    "acknowledged": "Acknowledged",
+    "escalated": "Escalated",
+    "response_started": "Response Started",
+    "mitigated": "Mitigated",
+    "resolved": "Resolved",
+    "postmortem": "Post-Mortem",
+}
+
+
+def _frame(records) -> pd.DataFrame:
+    return records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+
+
+def _where(file: object, line: object) -> tuple[str, int | None]:
+    return str(file), (None if line is None or pd.isna(line) else int(line))
+
+
+def _split_source(source: str) -> tuple[str, int | None]:
+    file, _, line = str(source).rpartition(":")
+    return (file, int(line)) if line.isdigit() else (str(source), None)
+
+
+def duplicate_ids(raw: pd.DataFrame) -> list[Problem]:
+    """An incident ID used by more than one record: both are unusable (events would mix)."""
+    if raw.empty:
+        return []
+    dup = raw[raw["incident_id"].duplicated(keep=False)]
+    problems = []
+    for iid, group in dup.groupby("incident_id", sort=False):
+        first = group.iloc[0]
+        for _, rec in group.iloc[1:].iterrows():
+            file, line = _where(rec.get("source_file"), rec.get("source_line"))
+            where = f"{first.get('source_file')}:{first.get('source_line')}"
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "incident_id",
+                    str(iid),
+                    f"Incident ID {iid!r} is already used in {where}",
+                    str(iid),
+                )
+            )
+    return problems
+
+
+def orphan_events(
+    events: pd.DataFrame, ids: pd.Index, table: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rows whose incident_id names no incident: reported and dropped."""
+    known = events["incident_id"].isin(ids)
+    problems = []
+    for _, row in events[~known].iterrows():
+        file, line = _split_source(row["source"])
+        problems.append(
+            Problem(
+                file,
+                line,
+                "incident_id",
+                str(row["incident_id"]),
+                f"incident_id {row['incident_id']!r} in {table} matches no incident",
+                str(row["incident_id"]),
+            )
+        )
+    return events[known], problems
+
+
+def milestone_order(events: pd.DataFrame) -> list[Problem]:
+    """impact_start <= detected <= acknowledged/escalated/response_started <= mitigated <=
+    resolved <= postmortem, comparing the first event of each kind."""
+    firsts = events[events["kind"] != "update"].drop_duplicates(["incident_id", "kind"])
+    if firsts.empty:
+        return []
+    kind = firsts["kind"].astype(str)
+    times = firsts.pivot(index="incident_id", columns="kind", values="timestamp")
+    sources = firsts.assign(kind=kind).pivot(index="incident_id", columns="kind", values="source")
+    times.columns = times.columns.astype(str)
+    present = [k for k in KIND_RANK if k in times.columns]
+    reported: set[tuple[str, str]] = set()
+    problems = []
+    for later in present:
+        earlier = sorted(
+            (k for k in present if KIND_RANK[k] < KIND_RANK[later]), key=lambda k: -KIND_RANK[k]
+        )
+        for before in earlier:
+            bad = times[later] < times[before]
+            for iid in times.index[bad.fillna(False).to_numpy()]:
+                if (iid, later) in reported:
+                    continue
+                reported.add((iid, later))
+                file, line = _split_source(sources.at[iid, later])
+                value = fmt.timestamp(times.at[iid, later])
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        LABEL[later],
+                        value,
+                        f"{LABEL[later]} {value!r} is before {LABEL[before]} "
+                        f"{fmt.timestamp(times.at[iid, before])!r}",
+                        str(iid),
+                    )
+                )
+    return problems
+
+
+def status_consistency(incidents: pd.DataFrame, events: pd.DataFrame) -> list[Problem]:
+    """Resolved / Post-Mortem need a Resolved time; Active must not have one."""
+    resolved = events[events["kind"] == "resolved"].drop_duplicates("incident_id")
+    resolved_at = resolved.set_index("incident_id")["timestamp"]
+    problems = []
+    status = incidents["status"].astype("object")
+    has = incidents.index.isin(resolved_at.index)
+    closed = status.isin(["Resolved", "Post-Mortem"]).to_numpy() & ~has
+    active = (status == "Active").to_numpy() & has
+    for iid in incidents.index[closed]:
+        file, line = _where(incidents.at[iid, "source_file"], incidents.at[iid, "source_line"])
+        problems.append(
+            Problem(
+                file,
+                line,
+                "Status",
+                status[iid],
+                f"Status {status[iid]!r} needs a Resolved time in the timeline",
+                iid,
+            )
+        )
+    for iid in incidents.index[active]:
+        file, line = _where(incidents.at[iid, "source_file"], incidents.at[iid, "source_line"])
+        when = fmt.timestamp(resolved_at[iid])
+        problems.append(
+            Problem(
+                file,
+                line,
+                "Status",
+                "Active",
+                f"Status 'Active' but the timeline has Resolved {when!r}",
+                iid,
+            )
+        )
+    return problems
+
+
+def counts(incidents: pd.DataFrame) -> list[Problem]:
+    """Users affected is not negative; the percentage lies in 0..100."""
+    problems = []
+    for column, bad, reason in (
+        ("users_affected", incidents["users_affected"] < 0, "is negative"),
+        (
+            "users_affected_pct",
+            (incidents["users_affected_pct"] < 0) | (incidents["users_affected_pct"] > 100),
+            "is outside 0..100 %",
+        ),
+    ):
+        for iid in incidents.index[bad.fillna(False).to_numpy()]:
+            file, line = _where(incidents.at[iid, "source_file"], incidents.at[iid, "source_line"])
+            value = incidents.at[iid, column]
+            problems.append(
+                Problem(file, line, column, str(value), f"{column} {value} {reason}", iid)
+            )
+    return problems
+
+
+def validate(parts: Parts) -> IncidentSet:
+    """Type the records, check every rule, and keep only the incidents without errors."""
+    problems = list(parts.problems)
+    raw = _frame(parts.incidents)
+    if raw.empty:
+        raw = pd.DataFrame({"incident_id": pd.Series(dtype="object")})
+    problems += duplicate_ids(raw)
+    raw = raw.drop_duplicates("incident_id", keep="first")
+    incidents = incidents_frame(raw)
+    events = events_frame(_frame(parts.events))
+    items = action_items_frame(_frame(parts.action_items))
+    events, orphans = orphan_events(events, incidents.index, "events")
+    items, orphan_items = orphan_events(items, incidents.index, "action items")
+    problems += orphans + orphan_items
+    problems += milestone_order(events)
+    problems += status_consistency(incidents, events)
+    problems += counts(incidents)
+
+    bad = {p.incident_id for p in problems if p.level == "error" and p.incident_id is not None}
+    keep = ~incidents.index.isin(list(bad))
+    return IncidentSet(
+        incidents[keep],
+        events[~events["incident_id"].isin(bad)].reset_index(drop=True),
+        items[~items["incident_id"].isin(bad)].reset_index(drop=True),
+        problems_frame(problems),
+    )
