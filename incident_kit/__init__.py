@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import fmt, metrics
 from .errors import (
     IncidentKitError,
     IncidentKitWarning,
@@ -17,6 +18,19 @@ from .errors import (
     SourceError,
     UnknownNameError,
     ValidationError,
+)
+from .metrics import (
+    SPANS,
+    Span,
+    action_item_status,
+    durations,
+    follow_through,
+    impact,
+    milestones,
+    mtbf,
+    register_span,
+    slowest,
+    summarize,
 )
 from .model import KINDS, SEVERITIES, STATUSES, IncidentSet
 from .sources import FORMATS, SourceFormat, load, register_format
@@ -32,6 +46,7 @@ __all__ = [
     "FORMATS",
     "KINDS",
     "SEVERITIES",
+    "SPANS",
     "STATUSES",
     "IncidentKitError",
     "IncidentKitWarning",
@@ -40,11 +55,23 @@ __all__ = [
     "ReportError",
     "SourceError",
     "SourceFormat",
+    "Span",
     "UnknownNameError",
     "ValidationError",
     "__version__",
+    "action_item_status",
+    "durations",
+    "fmt",
+    "follow_through",
+    "impact",
     "load",
+    "metrics",
+    "milestones",
+    "mtbf",
     "register_format",
+    "register_span",
+    "slowest",
+    "summarize",
     "to_markdown",
     "to_tables",
 ]
