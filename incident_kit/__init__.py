@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import fmt, metrics
+from . import charts, fmt, metrics
 from .errors import (
     IncidentKitError,
     IncidentKitWarning,
@@ -60,6 +60,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "action_item_status",
+    "charts",
     "durations",
     "fmt",
     "follow_through",
