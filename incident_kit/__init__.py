@@ -37,6 +37,16 @@ from .sources import FORMATS, SourceFormat, load, register_format
 from .sources.markdown import render as to_markdown
 from .sources.tables import write as to_tables
 
+
+def __getattr__(name: str):
+    """``ik.report`` and ``ik.widgets`` are imported on first use (they pull in heavier libraries)."""
+    if name in ("report", "widgets"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'incident_kit' has no attribute {name!r}")
+
+
 try:
     __version__ = version("incident_kit")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree

@@ -267,7 +267,8 @@ def timeline(
     fig.update_layout(
         title={"text": title, "font": {"color": color}},
         barmode="overlay",
-        height=140 + 38 * len(lanes),
+        height=160 + 38 * len(lanes),
+        margin={"b": 60},
         xaxis={
             "type": "date",
             "title": f"time ({display_tz})",

@@ -1,0 +1,45 @@
+"""The notebooks' parameter contract, kept in one place and checked with papermill."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ReportError
+
+#: Parameters of notebooks/postmortem.ipynb (papermill tag ``parameters``).
+POSTMORTEM_PARAMETERS = ("source", "incident_id", "as_of", "display_tz")
+#: Parameters of notebooks/portfolio.ipynb.
+PORTFOLIO_PARAMETERS = ("source", "as_of", "display_tz")
+
+
+def notebook_path(name: str) -> Path:
+    """A notebook shipped with the package (wheel: package data; source tree: notebooks/)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "notebooks" / name, here.parent / "notebooks" / name):
+        if candidate.is_file():
+            return candidate
+    raise ReportError(f"the notebook {name} is not installed with incident_kit")
+
+
+def check_template(path: str | Path, required: tuple[str, ...] = POSTMORTEM_PARAMETERS) -> dict:
+    """The template's parameters (papermill's view); ReportError when one we pass is missing.
+
+    papermill only logs parameters a notebook does not declare, so a typo would silently
+    render the default incident: this check makes it an error.
+    """
+    import papermill
+
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError(f"{path}: no such notebook")
+    try:
+        declared = papermill.inspect_notebook(str(path))
+    except Exception as exc:  # papermill raises plain exceptions for unreadable notebooks
+        raise ReportError(f"{path}: cannot be read as a notebook ({exc})") from None
+    missing = [p for p in required if p not in declared]
+    if missing:
+        raise ReportError(
+            f"{path}: the cell tagged 'parameters' lacks {', '.join(missing)} "
+            f"(expected {', '.join(required)})"
+        )
+    return declared

@@ -1,0 +1,562 @@
+"""What a report shows, as HTML fragments: pure functions of an IncidentSet.
+
+The notebooks call these (a line per cell) and nbconvert only lays the outputs out, so all
+formatting is here where tests reach it. Every string from incident data is escaped, or
+rendered as Markdown with raw HTML disabled; unknown values read "not recorded".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from markdown_it import MarkdownIt
+
+from .. import charts, fmt, metrics
+from ..model import HORIZONS, IncidentSet
+
+_md = MarkdownIt("commonmark", {"html": False})
+NR = '<span class="nr">not recorded</span>'
+HORIZON_TITLES = {
+    "immediate": "Immediate (Next 24 hours)",
+    "short_term": "Short Term (Next week)",
+    "long_term": "Long Term (Next month)",
+}
+
+
+class Html(str):
+    """An HTML fragment that Jupyter displays as HTML (and tests read as a string)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+@dataclass
+class Chart:
+    """A plotly figure shown as a self-drawing ``<div>`` that needs only a global ``Plotly``.
+
+    Jupyter front-ends with plotly's renderer use the JSON; nbconvert keeps the HTML, whose
+    script the exported page's own plotly.js draws. No require.js, no CDN.
+    """
+
+    figure: object
+
+    def html(self) -> str:
+        return self.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config={"displaylogo": False, "responsive": True},
+            default_width="100%",
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        import plotly.io as pio
+
+        return {
+            "application/vnd.plotly.v1+json": json.loads(pio.to_json(self.figure, validate=False)),
+            "text/html": self.html(),
+            "text/plain": f"<Figure: {self.figure.layout.title.text or ''}>",
+        }
+
+
+def esc(value: object) -> str:
+    """Escaped text, or the "not recorded" marker for unknown values."""
+    text = fmt.text(value, missing="")
+    return html.escape(text) if text else NR
+
+
+def markdown(value: object) -> str:
+    """Narrative text from the report, rendered as Markdown with raw HTML disabled."""
+    text = fmt.text(value, missing="")
+    return _md.render(text) if text else f"<p>{NR}</p>"
+
+
+def inline_markdown(value: object) -> str:
+    text = fmt.text(value, missing="")
+    return _md.renderInline(text) if text else NR
+
+
+def items(values: Iterable[str], ordered: bool = False) -> str:
+    values = list(values or [])
+    if not values:
+        return f"<p>{NR}</p>"
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{inline_markdown(v)}</li>" for v in values) + f"</{tag}>"
+
+
+def table(
+    rows: list[list[str]],
+    header: list[str] | None = None,
+    *,
+    cls: str = "ik-table",
+    row_classes: list[str] | None = None,
+) -> str:
+    """An HTML table from already-escaped cells."""
+    out = [f'<table class="{cls}">']
+    if header:
+        out.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr></thead>")
+    out.append("<tbody>")
+    for i, row in enumerate(rows):
+        rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
+        out.append(f"<tr{rc}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def severity_badge(value: object) -> str:
+    if value is None or pd.isna(value):
+        return NR
+    sev = str(value)
+    color = charts.SEVERITY_COLORS.get(sev, charts.UNKNOWN_COLOR)
+    return f'<span class="sev" style="background:{color}">{html.escape(sev)}</span>'
+
+
+def fingerprint(iset: IncidentSet) -> str:
+    """A short hash of the data a report was made from (tables, in a stable text form)."""
+    digest = hashlib.sha256()
+    for frame in (
+        iset.incidents.drop(columns=["source_file", "source_line"]),
+        iset.events.drop(columns=["source"]),
+        iset.action_items.drop(columns=["source"]),
+    ):
+        digest.update(frame.to_csv().encode())
+    return digest.hexdigest()[:12]
+
+
+def provenance(
+    iset: IncidentSet, generated_at: pd.Timestamp, as_of: pd.Timestamp | None, display_tz: str
+) -> Html:
+    from .. import __version__
+
+    parts = [
+        f"Generated {fmt.timestamp(generated_at, display_tz)}",
+        f"incident_kit {html.escape(__version__)}",
+        f"input fingerprint <code>{fingerprint(iset)}</code>",
+        f"times shown in {html.escape(display_tz)}",
+    ]
+    if as_of is not None:
+        parts.insert(1, f"as of {fmt.timestamp(as_of, display_tz)}")
+    return Html('<p class="provenance">' + " · ".join(parts) + "</p>")
+
+
+def spans_appendix() -> Html:
+    """Every span's definition from the metrics registry."""
+    rows = [
+        [
+            f"<code>{html.escape(s.name)}</code>",
+            html.escape(s.definition()),
+            html.escape(s.description),
+        ]
+        for s in metrics.get_spans()
+    ]
+    intro = (
+        "<p>Durations use the first recorded event of each kind, computed in UTC. An open "
+        "incident's unfinished span is <em>ongoing</em>: it runs to the report's as-of time "
+        "and is left out of medians and percentiles.</p>"
+    )
+    return Html(intro + table(rows, ["span", "from -> to", "meaning"]))
+
+
+@dataclass
+class Postmortem:
+    """The post-mortem of one incident, section by section (the notebook's single object).
+
+    >>> pm = Postmortem.open("data", "INC-2026-0001")   # doctest: +SKIP
+    >>> pm.summary()                                     # doctest: +SKIP
+    """
+
+    iset: IncidentSet
+    incident_id: str
+    as_of: pd.Timestamp | None = None
+    display_tz: str = "UTC"
+    generated_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
+
+    @classmethod
+    def open(
+        cls,
+        source: str | list[str],
+        incident_id: str | None = None,
+        *,
+        as_of: object = None,
+        display_tz: str = "UTC",
+    ) -> Postmortem:
+        """Load ``source`` and pick ``incident_id`` (default: the first incident)."""
+        from ..fields import zone
+        from ..sources import load
+
+        zone(display_tz)
+        paths = [source] if isinstance(source, str) else list(source)
+        iset = load(*paths)
+        if incident_id is None:
+            if not len(iset):
+                from ..errors import IncidentKitError
+
+                raise IncidentKitError(f"no valid incident in {', '.join(map(str, paths))}")
+            incident_id = iset.ids[0]
+        return cls(iset.select([incident_id]), incident_id, metrics.to_utc(as_of), display_tz)
+
+    @property
+    def at(self) -> pd.Timestamp:
+        """The time open incidents and overdue items are measured to: as_of, else now."""
+        return self.as_of if self.as_of is not None else self.generated_at
+
+    @property
+    def inc(self) -> pd.Series:
+        return self.iset.incidents.loc[self.incident_id]
+
+    def _dur(self) -> pd.Series:
+        return metrics.durations(self.iset, self.at).loc[self.incident_id]
+
+    def _t(self, value: object) -> str:
+        return fmt.timestamp(value, self.display_tz, missing=NR)
+
+    def _d(self, name: str, row: pd.Series | None = None) -> str:
+        row = self._dur() if row is None else row
+        text = fmt.duration(row[name], missing=NR)
+        return text + (
+            ' <span class="ongoing">ongoing</span>' if row.get(f"{name}_ongoing") else ""
+        )
+
+    # -- sections in the template's order ----------------------------------------------
+    def header(self) -> Html:
+        title = fmt.text(self.inc["title"], missing="")
+        head = html.escape(self.incident_id) + (f" · {html.escape(title)}" if title else "")
+        return Html(
+            f'<h1 class="ik-title">{head}</h1>'
+            + provenance(self.iset, self.generated_at, self.at, self.display_tz)
+        )
+
+    def summary(self) -> Html:
+        inc, d = self.inc, self._dur()
+        first = metrics.milestones(self.iset).loc[self.incident_id]
+        rows = [
+            ["Incident ID", html.escape(self.incident_id)],
+            ["Severity", severity_badge(inc["severity"])],
+            ["Status", esc(inc["status"])],
+            ["Services", ", ".join(html.escape(s) for s in inc["services"]) or NR],
+            ["Detected", self._t(first["detected"])],
+            ["Time to detect", self._d("time_to_detect", d)],
+            ["Time to resolve", self._d("time_to_resolve", d)],
+            ["Impact duration", self._d("impact_duration", d)],
+        ]
+        return Html(table(rows, cls="ik-table ik-facts"))
+
+    def timeline_chart(self) -> Chart:
+        return Chart(
+            charts.timeline(self.iset, self.incident_id, as_of=self.at, display_tz=self.display_tz)
+        )
+
+    def milestones(self) -> Html:
+        ev = self.iset.events
+        if ev.empty:
+            return Html(f"<p>{NR}</p>")
+        rows = [
+            [
+                self._t(r.timestamp),
+                html.escape(charts.KIND_LABELS[r.kind]),
+                esc(r.actor),
+                esc(r.role) if pd.notna(r.role) else "",
+                esc(r.description) if pd.notna(r.description) else "",
+            ]
+            for r in ev.itertuples()
+        ]
+        return Html(table(rows, ["time", "what", "who", "to", "details"]))
+
+    def impact(self) -> Html:
+        imp = metrics.impact(self.iset, self.at).loc[self.incident_id]
+        inc = self.inc
+        users = fmt.number(imp["users_affected"], missing="")
+        if pd.notna(imp["users_affected_pct"]):
+            users = (users + " " if users else "") + f"({float(imp['users_affected_pct']):g}%)"
+        computed = self._d("impact_duration")
+        if imp["impact_start_assumed"]:
+            computed += ' <span class="note">(from detection; impact start not recorded)</span>'
+        mismatch = imp["downtime_mismatch"]
+        flag = (
+            ' <span class="warn">differs from computed</span>'
+            if pd.notna(mismatch) and mismatch
+            else ""
+        )
+        money = esc(inc["financial_impact"])
+        rows = [
+            [
+                "Users affected",
+                users or NR,
+                fmt.number(imp["user_minutes"], missing=NR) + " user-minutes"
+                if pd.notna(imp["user_minutes"])
+                else NR,
+            ],
+            [
+                "Services affected",
+                ", ".join(html.escape(s) for s in inc["services"]) or NR,
+                f"{int(imp['services_count'])} service(s)",
+            ],
+            ["Downtime", fmt.duration(inc["downtime_stated"], missing=NR) + flag, computed],
+            [
+                "Data loss",
+                esc(inc["data_loss"]),
+                NR if pd.isna(imp["has_data_loss"]) else ("yes" if imp["has_data_loss"] else "no"),
+            ],
+            [
+                "Financial impact",
+                money,
+                (
+                    f"{fmt.number(imp['financial_amount'])} {html.escape(fmt.text(imp['financial_currency'], missing=''))}"
+                    if pd.notna(imp["financial_amount"])
+                    else NR
+                ),
+            ],
+        ]
+        return Html(table(rows, ["", "stated in the report", "computed"]))
+
+    def _sections(self, parts: list[tuple[str, str]]) -> Html:
+        return Html("".join(f"<h3>{title}</h3>{body}" for title, body in parts))
+
+    def root_cause(self) -> Html:
+        inc = self.inc
+        return self._sections(
+            [
+                ("What Happened", markdown(inc["what_happened"])),
+                ("Why It Happened", markdown(inc["why_it_happened"])),
+                ("Contributing Factors", items(inc["contributing_factors"])),
+            ]
+        )
+
+    def actions_taken(self) -> Html:
+        inc = self.inc
+        return self._sections(
+            [
+                ("Immediate Response", items(inc["immediate_response"], True)),
+                ("Investigation", items(inc["investigation"], True)),
+                ("Resolution", items(inc["resolution"], True)),
+            ]
+        )
+
+    def lessons(self) -> Html:
+        inc = self.inc
+        return self._sections(
+            [
+                ("What Went Well", items(inc["went_well"])),
+                ("What Could Be Improved", items(inc["could_improve"])),
+                ("What Went Wrong", items(inc["went_wrong"])),
+            ]
+        )
+
+    def action_items(self) -> Html:
+        status = metrics.action_item_status(self.iset, self.at)
+        parts = []
+        for horizon in HORIZONS:
+            rows, classes = [], []
+            for r in status[status["horizon"] == horizon].itertuples():
+                due = fmt.text(r.due.strftime("%Y-%m-%d") if pd.notna(r.due) else None, missing="")
+                state = {"done": "✓ done", "open": "open", "overdue": "⚠ overdue"}[r.state]
+                rows.append(
+                    [inline_markdown(r.text), esc(r.owner), html.escape(due) if due else NR, state]
+                )
+                classes.append(r.state)
+            body = (
+                table(rows, ["item", "owner", "due", "state"], row_classes=classes)
+                if rows
+                else f"<p>{NR}</p>"
+            )
+            parts.append((HORIZON_TITLES[horizon], body))
+        follow = metrics.follow_through(self.iset, self.at).loc[self.incident_id]
+        total = int(follow["total"])
+        line = (
+            f'<p class="note">{int(follow["done"])} of {total} done, {int(follow["overdue"])} overdue</p>'
+            if total
+            else ""
+        )
+        return Html(line + self._sections(parts).replace("<h3>", "<h3>", 3))
+
+    def prevention(self) -> Html:
+        measures = self.inc["prevention"]
+        if not measures:
+            return Html(f"<p>{NR}</p>")
+        return Html(
+            '<ul class="checks">'
+            + "".join(
+                f'<li class="{"done" if m["done"] else "todo"}">{"☑" if m["done"] else "☐"} {inline_markdown(m["text"])}</li>'
+                for m in measures
+            )
+            + "</ul>"
+        )
+
+    def communication(self) -> Html:
+        inc = self.inc
+        labels = (
+            ("comm_internal", "Internal team notified"),
+            ("comm_stakeholders", "Stakeholders updated"),
+            ("comm_customers", "Customer communication sent"),
+            ("comm_status_page", "Status page updated"),
+        )
+        out = []
+        for column, label in labels:
+            value = inc[column]
+            mark = NR if pd.isna(value) else ("☑ yes" if value else "☐ no")
+            out.append([label, mark])
+        return Html(table(out, cls="ik-table ik-facts"))
+
+    def team(self) -> Html:
+        inc = self.inc
+        rows = [
+            [label, esc(inc[c])]
+            for c, label in (
+                ("incident_commander", "Incident Commander"),
+                ("technical_lead", "Technical Lead"),
+                ("communications", "Communications"),
+                ("documentation", "Documentation"),
+            )
+        ]
+        return Html(table(rows, cls="ik-table ik-facts"))
+
+    def references(self) -> Html:
+        return Html(items(self.inc["references"]))
+
+    def footer(self) -> Html:
+        inc = self.inc
+
+        def day(v):
+            return html.escape(v.strftime("%Y-%m-%d")) if pd.notna(v) else NR
+
+        return Html(
+            f'<hr><p class="footer"><b>Report Prepared By</b>: {esc(inc["prepared_by"])}<br>'
+            f"<b>Date</b>: {day(inc['report_date'])}<br><b>Next Review</b>: {day(inc['next_review'])}</p>"
+        )
+
+    def appendix(self) -> Html:
+        return spans_appendix()
+
+
+KEY_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration")
+
+
+@dataclass
+class Portfolio:
+    """All incidents of a source: summaries, portfolio charts, follow-through, slowest."""
+
+    iset: IncidentSet
+    as_of: pd.Timestamp | None = None
+    display_tz: str = "UTC"
+    generated_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
+
+    @classmethod
+    def open(
+        cls, source: str | list[str], *, as_of: object = None, display_tz: str = "UTC"
+    ) -> Portfolio:
+        from ..fields import zone
+        from ..sources import load
+
+        zone(display_tz)
+        paths = [source] if isinstance(source, str) else list(source)
+        return cls(load(*paths), metrics.to_utc(as_of), display_tz)
+
+    @property
+    def at(self) -> pd.Timestamp:
+        """The time open incidents and overdue items are measured to: as_of, else now."""
+        return self.as_of if self.as_of is not None else self.generated_at
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return metrics.durations(self.iset, self.at)
+
+    def header(self) -> Html:
+        n = len(self.iset)
+        open_ = int(metrics.is_open(self.iset).sum())
+        return Html(
+            f'<h1 class="ik-title">Incident portfolio · {n} incidents, {open_} open</h1>'
+            + provenance(self.iset, self.generated_at, self.at, self.display_tz)
+        )
+
+    def summary(self, by: str | None) -> Html:
+        """Median and p90 of the key spans per group, with counts."""
+        frame = self.frame
+        s = metrics.summarize(frame, by=by, columns=list(KEY_SPANS))
+        key = by or "scope"
+        if by is None:
+            s = s.assign(scope="all incidents")
+        groups = list(dict.fromkeys(s[key].astype(str)))
+        header = [html.escape(by or ""), "incidents", "open"] + [
+            f"{html.escape(m.replace('_', ' '))}<br><small>median · p90</small>" for m in KEY_SPANS
+        ]
+        rows = []
+        for g in groups:
+            part = s[s[key].astype(str) == g].set_index("metric")
+            count = part.loc["time_to_resolve", "count"] + part.loc["time_to_resolve", "open"]
+            cells = [html.escape(g), str(int(count)), str(int(part.loc["time_to_resolve", "open"]))]
+            for m in KEY_SPANS:
+                cells.append(
+                    f"{fmt.duration(part.at[m, 'median'], missing='–')} · "
+                    f"{fmt.duration(part.at[m, 'p90'], missing='–')}"
+                )
+            rows.append(cells)
+        return Html(table(rows, header))
+
+    def chart(self, name: str, **kwargs) -> Chart:
+        """One of the portfolio charts by name: timeline, durations, trend, impact, action_items."""
+        if name == "timeline":
+            fig = charts.portfolio_timeline(
+                self.iset, as_of=self.at, display_tz=self.display_tz, **kwargs
+            )
+        elif name == "durations":
+            fig = charts.durations(self.frame, **kwargs)
+        elif name == "trend":
+            fig = charts.trend(self.frame, **kwargs)
+        elif name == "impact":
+            fig = charts.impact(self.iset, self.at)
+        elif name == "action_items":
+            fig = charts.action_items(self.iset, self.at, **kwargs)
+        else:
+            from ..errors import UnknownNameError
+
+            raise UnknownNameError(
+                f"unknown chart {name!r}; known: timeline, durations, trend, impact, action_items"
+            )
+        return Chart(fig)
+
+    def follow_through(self) -> Html:
+        per = metrics.follow_through(self.iset, self.at, by="owner")
+        rows = [
+            [
+                html.escape(str(owner)),
+                str(r.total),
+                str(r.done),
+                str(r.open),
+                str(r.overdue),
+                f"{r.completion_rate:.0%}" if pd.notna(r.completion_rate) else NR,
+            ]
+            for owner, r in per.iterrows()
+        ]
+        overall = metrics.follow_through(self.iset, self.at, by=None).iloc[0]
+        head = (
+            f"<p>{int(overall['done'])} of {int(overall['total'])} action items done, "
+            f"{int(overall['overdue'])} overdue.</p>"
+        )
+        return Html(head + table(rows, ["owner", "items", "done", "open", "overdue", "completion"]))
+
+    def slowest(self, span: str = "time_to_resolve", n: int = 5) -> Html:
+        top = metrics.slowest(self.frame, span, n)
+        rows = [
+            [
+                f'<a href="{html.escape(link_name(iid))}.html">{html.escape(iid)}</a>',
+                esc(r["title"]),
+                severity_badge(r["severity"]),
+                fmt.duration(r[span]),
+            ]
+            for iid, r in top.iterrows()
+        ]
+        return Html(table(rows, ["incident", "title", "severity", span.replace("_", " ")]))
+
+    def appendix(self) -> Html:
+        return spans_appendix()
+
+
+def link_name(incident_id: str) -> str:
+    """The report file stem for an incident (see :func:`incident_kit.report.files.safe_name`)."""
+    from .files import safe_name
+
+    return safe_name(incident_id)
