@@ -1,0 +1,260 @@
+"""The report batch with real kernels, real papermill and real nbconvert (no mocks)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+import incident_kit as ik
+from incident_kit.cli import main
+from incident_kit.report import params
+
+from .conftest import DATA, report_md
+
+pytestmark = pytest.mark.kernel
+AS_OF = "2026-11-26T12:00:00Z"
+SECTIONS = [
+    "Incident Summary",
+    "Timeline",
+    "Impact Assessment",
+    "Root Cause Analysis",
+    "Actions Taken",
+    "Lessons Learned",
+    "Action Items",
+    "Prevention Measures",
+    "Communication",
+    "Team Members Involved",
+    "References",
+    "How these figures are computed",
+]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = ik.report.run(DATA, out, jobs=2, as_of=AS_OF, progress=False)
+    return out, result
+
+
+def text_of(page: str) -> str:
+    body = page.split("<main>", 1)[-1]
+    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_every_report_index_and_portfolio_written(batch, sample):
+    out, result = batch
+    assert result.ok and len(result.results) == len(sample)
+    for iid in sample.ids:
+        assert (out / f"{iid}.html").is_file() and (out / f"{iid}.ipynb").is_file()
+    assert (out / "portfolio.html").is_file() and (out / "assets" / "plotly.min.js").is_file()
+    index = (out / "index.html").read_text()
+    for iid in sample.ids:
+        assert f'href="{iid}.html"' in index
+    assert 'href="portfolio.html"' in index
+
+
+def test_report_sections_in_template_order_and_key_figures(batch):
+    out, _ = batch
+    page = (out / "INC-2026-0001.html").read_text()
+    positions = [page.find(f">{s}<") for s in SECTIONS]
+    assert all(p > 0 for p in positions), dict(zip(SECTIONS, positions, strict=True))
+    assert positions == sorted(positions)
+    text = text_of(page)
+    for figure in (
+        "1h 22m",
+        "48,200 (38%)",
+        "2,217,200 user-minutes",
+        "Marco Bianchi",
+        "Datadog monitor checkout-5xx",
+        "Status page set to Major outage",
+        "Validate capacity fields in config CI",
+        "⚠ overdue",
+    ):
+        assert figure in text, figure
+
+
+def test_reports_have_no_code_nan_or_placeholders(batch, sample):
+    out, _ = batch
+    for iid in sample.ids:
+        text = text_of((out / f"{iid}.html").read_text())
+        assert not re.search(r"\bnan\b|\bNaN\b|\bNaT\b|<NA>|&lt;NA&gt;", text), iid
+        assert not re.search(r"\[(timestamp|name|date|role|duration|number/percentage)\]", text), (
+            iid
+        )
+        assert "import incident_kit" not in text and "pm.summary()" not in text
+        assert "Run it as is in Jupyter" not in text  # the notebook's intro is for Jupyter users
+
+
+def test_reports_load_no_remote_scripts_or_styles(batch):
+    out, _ = batch
+    for page in out.glob("*.html"):
+        html = page.read_text()
+        assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html), page
+        assert "require.js" not in html and "mathjax" not in html.lower()
+    head = (out / "INC-2026-0001.html").read_text().split("</head>")[0]
+    assert re.search(r'<script[^>]+src="assets/plotly.min.js"', head)
+
+
+def test_timeline_chart_output_present(batch):
+    out, _ = batch
+    nb = nbformat.read(out / "INC-2026-0012.ipynb", as_version=4)
+    mimes = {
+        m for c in nb.cells if c.cell_type == "code" for o in c.outputs for m in o.get("data", {})
+    }
+    assert "application/vnd.plotly.v1+json" in mimes
+    assert "Plotly.newPlot" in (out / "INC-2026-0012.html").read_text()
+
+
+def test_second_run_skips_everything(batch, sample):
+    out, _ = batch
+    again = ik.report.run(DATA, out, jobs=2, as_of=AS_OF, progress=False)
+    assert again.ok and all(r.skipped for r in again.results) and again.portfolio is None
+    assert f"0 report(s) rendered, {len(sample)} unchanged and skipped" in again.summary()
+
+
+def small_source(tmp_path: Path, ids: list[str], title: str = "Outage") -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n, iid in enumerate(ids):
+        text = report_md(
+            iid,
+            title=title,
+            timeline=f"""
+            - **Detected**: 2026-03-0{n + 1} 14:05 UTC by Bob
+            - **Resolved**: 2026-03-0{n + 1} 15:00 UTC
+        """,
+        )
+        (src / f"f{n}.md").write_text(text, encoding="utf-8")
+    return src
+
+
+def failing_template(tmp_path: Path, body: str) -> Path:
+    nb = nbformat.read(params.notebook_path("postmortem.ipynb"), as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(body))
+    path = tmp_path / "custom.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_one_failure_leaves_the_others_and_exits_1(tmp_path, capsys):
+    src = small_source(tmp_path, ["OK-1", "BAD-2", "OK-3"])
+    tpl = failing_template(
+        tmp_path, 'if incident_id == "BAD-2":\n    raise RuntimeError("boom for BAD-2")'
+    )
+    out = tmp_path / "out"
+    code = main(["report", str(src), "-o", str(out), "-j", "2", "--template", str(tpl), "-q"])
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "FAILED BAD-2: RuntimeError: boom for BAD-2 (in code cell 4: if incident_id" in printed
+    for ok in ("OK-1", "OK-3"):
+        assert ">Incident Summary<" in (out / f"{ok}.html").read_text()
+    failed = (out / "BAD-2.html").read_text()
+    assert "This report failed to render" in failed and "boom for BAD-2" in failed
+    assert (out / "BAD-2.ipynb").is_file()
+    index = (out / "index.html").read_text()
+    assert re.search(r'<tr class="failed">.*?BAD-2', index, flags=re.S)
+    # the failed one is retried next time, the good ones are skipped
+    again = ik.report.run(src, out, template=tpl, progress=False)
+    assert [r.key for r in again.results if r.skipped] == ["OK-1", "OK-3"]
+
+
+def test_ids_with_path_characters_stay_inside(tmp_path):
+    src = small_source(tmp_path, ["../../escape", "a/b"])
+    out = tmp_path / "out"
+    result = ik.report.run(src, out, jobs=1, progress=False)
+    assert result.ok
+    written = {p.resolve() for p in tmp_path.rglob("*.html")}
+    assert all(out.resolve() in p.parents for p in written)
+    assert not (tmp_path.parent / "escape.html").exists()
+    index = (out / "index.html").read_text()
+    for r in result.results:
+        assert (out / f"{r.name}.html").is_file() and f'href="{r.name}.html"' in index
+
+
+def test_script_title_is_shown_as_text(tmp_path):
+    src = small_source(tmp_path, ["XSS-1"], title="<script>alert('x')</script>")
+    out = tmp_path / "out"
+    assert ik.report.run(src, out, only=["XSS-1"], progress=False).ok
+    for page in ("XSS-1.html", "index.html"):
+        html = (out / page).read_text()
+        assert "<script>alert(" not in html and "&lt;script&gt;alert(" in html
+
+
+def test_self_contained_embeds_plotly(tmp_path):
+    src = small_source(tmp_path, ["S-1"])
+    out = tmp_path / "out"
+    assert ik.report.run(src, out, self_contained=True, only=["S-1"], progress=False).ok
+    html = (out / "S-1.html").read_text()
+    assert "assets/plotly.min.js" not in html and len(html) > 3_000_000
+    assert not (out / "assets").exists()
+
+
+def test_hung_kernel_is_stopped_by_the_wall_clock_limit(tmp_path):
+    src = small_source(tmp_path, ["SLOW-1"])
+    tpl = failing_template(tmp_path, "import time\ntime.sleep(60)")
+    result = ik.report.run(
+        src, tmp_path / "out", template=tpl, timeout=8, only=["SLOW-1"], progress=False
+    )
+    r = result.results[0]
+    assert not r.ok and "wall-clock" in r.error and r.seconds < 40
+    assert "This report failed to render" in (tmp_path / "out" / "SLOW-1.html").read_text()
+
+
+def test_cell_timeout(tmp_path):
+    src = small_source(tmp_path, ["SLOW-2"])
+    tpl = failing_template(tmp_path, "import time\ntime.sleep(60)")
+    result = ik.report.run(
+        src, tmp_path / "out", template=tpl, cell_timeout=3, only=["SLOW-2"], progress=False
+    )
+    assert not result.results[0].ok
+
+
+def test_notebook_parameters_are_the_contract():
+    for name, expected in (
+        ("postmortem.ipynb", params.POSTMORTEM_PARAMETERS),
+        ("portfolio.ipynb", params.PORTFOLIO_PARAMETERS),
+    ):
+        declared = papermill.inspect_notebook(str(params.notebook_path(name)))
+        assert tuple(declared) == expected
+
+
+def test_bad_template_is_a_clear_error(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nbformat.write(nb, tmp_path / "t.ipynb")
+    with pytest.raises(ik.ReportError, match="lacks source, incident_id"):
+        ik.report.run(DATA, tmp_path / "o", template=tmp_path / "t.ipynb")
+
+
+def test_notebooks_are_thin():
+    for path in sorted(Path(params.notebook_path("postmortem.ipynb")).parent.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                continue
+            lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+            assert len(lines) <= 3 and not any(
+                ln.lstrip().startswith(("def ", "class ", "for ")) for ln in lines
+            ), (path, cell.source)
+
+
+def test_postmortem_runs_as_is_in_a_kernel(tmp_path):
+    """The notebook's defaults work in Jupyter: source "data", the first incident."""
+    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("tables", "examples"))
+    out = tmp_path / "run.ipynb"
+    papermill.execute_notebook(
+        str(params.notebook_path("postmortem.ipynb")),
+        str(out),
+        cwd=str(tmp_path),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    nb = nbformat.read(out, as_version=4)
+    html_out = json.dumps([o for c in nb.cells if c.cell_type == "code" for o in c.outputs])
+    assert "INC-2026-0001" in html_out
