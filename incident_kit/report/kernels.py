@@ -1,8 +1,8 @@
 """Kernels started ahead of need, with the libraries already imported.
 
 A kernel costs about a second of start-up and imports; a small notebook runs in a fraction
-of that. The pool spawns spare kernels (plain processes running ``ipykernel`` with
-``exec_lines`` importing incident_kit, pandas and plotly) while others work, and hands each
+of that. The pool keeps spare kernels ready: forked from a warm "zygote" process that has
+imported ipykernel, pandas, plotly and incident_kit (or, without fork, spawned with those imports as ``exec_lines``), and hands each
 incident a kernel that never ran another incident's cells. Used kernels are shut down.
 """
 
@@ -11,10 +11,12 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +27,77 @@ WARM_UP = (
 )
 
 
+class ForkedProcess:
+    """A Popen-like handle for a kernel forked by the zygote (not our child, so no waitpid)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class Zygote:
+    """One warm process that forks kernels (see :mod:`incident_kit.report.zygote`)."""
+
+    def __init__(self, cwd: str | None = None):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "incident_kit.report.zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=cwd,
+            start_new_session=True,
+        )
+        if self.process.stdout.readline().strip() != b"ready":
+            raise OSError("the kernel zygote did not start")
+
+    def fork(self, connection_file: str) -> ForkedProcess:
+        self.process.stdin.write(f"{connection_file}\n".encode())
+        self.process.stdin.flush()
+        line = self.process.stdout.readline().strip()
+        if not line.isdigit():
+            raise OSError("the kernel zygote stopped")
+        return ForkedProcess(int(line))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
 @dataclass
 class SpareKernel:
     """A spawned kernel process and its connection info."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen | ForkedProcess
     connection_file: str
     info: dict
 
@@ -69,6 +137,8 @@ class KernelPool:
         self._ready: deque[SpareKernel] = deque()
         self._lock = threading.Lock()
         self._closed = False
+        self._zygote: Zygote | None = None
+        self._zygote_failed = not hasattr(os, "fork")
 
     def _spawn(self) -> SpareKernel:
         from jupyter_client.connect import write_connection_file
@@ -76,6 +146,13 @@ class KernelPool:
         fd, path = tempfile.mkstemp(prefix="ik-kernel-", suffix=".json")
         os.close(fd)
         path, info = write_connection_file(path)
+        if not self._zygote_failed:
+            try:
+                if self._zygote is None:
+                    self._zygote = Zygote(self.cwd)
+                return SpareKernel(self._zygote.fork(path), path, dict(info))
+            except OSError:  # no fork here, or the zygote died: start kernels the usual way
+                self._zygote_failed = True
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", path]
         argv += [f"--IPKernelApp.exec_lines={line}" for line in self.warm_up]
         env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
@@ -111,6 +188,9 @@ class KernelPool:
             self._closed = True
             while self._ready:
                 self._ready.popleft().kill()
+            if self._zygote is not None:
+                self._zygote.close()
+                self._zygote = None
 
 
 _POOL: KernelPool | None = None
