@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test quick lint format bench clean
+.PHONY: demo test quick lint format bench gallery clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ demo: $(STAMP)
 	@echo "Open reports/index.html in a browser."
 
 lint: $(STAMP)
-	$(BIN)/ruff check incident_kit tests bench
-	$(BIN)/ruff format --check incident_kit tests bench
+	$(BIN)/ruff check incident_kit tests bench docs
+	$(BIN)/ruff format --check incident_kit tests bench docs
 
 test: lint
 	$(BIN)/python -m pytest -q
@@ -32,13 +32,15 @@ quick: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not kernel and not browser"
 
 format: $(STAMP)
-	$(BIN)/ruff format incident_kit tests bench
-	$(BIN)/ruff check --fix incident_kit tests bench
+	$(BIN)/ruff format incident_kit tests bench docs
+	$(BIN)/ruff check --fix incident_kit tests bench docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/report.py
-	$(BIN)/python bench/explorer.py
+
+gallery: $(STAMP)
+	$(BIN)/python docs/make_gallery.py
 
 clean:
 	rm -rf $(VENV) reports build dist .pytest_cache
