@@ -38,6 +38,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/explorer.py
 
 gallery: $(STAMP)
 	$(BIN)/python docs/make_gallery.py

@@ -404,54 +404,77 @@ def durations(
         else sorted(data["group"].unique())
     )
     order += [g for g in data["group"].unique() if g not in order]
+    stats = data.groupby("group")[span].agg(["median", lambda v: v.quantile(0.9)])
+    stats.columns = ["median", "p90"]
+    stats = stats.reindex(order)
+    labels = {
+        g: f"<b>{html.escape(str(g))}</b><br>median {fmt.duration(stats.at[g, 'median'])}"
+        f"<br>p90 {fmt.duration(stats.at[g, 'p90'])}"
+        for g in order
+    }
     fig = go.Figure(layout={"template": TEMPLATE})
-    for group in order:
-        part = data[data["group"] == group]
-        values = part[span].dt.total_seconds() / scale
-        color = SEVERITY_COLORS.get(group, "#0072B2") if by == "severity" else "#0072B2"
-        med, p90 = part[span].median(), part[span].quantile(0.9)
-        label = f"<b>{html.escape(str(group))}</b><br>median {fmt.duration(med)}<br>p90 {fmt.duration(p90)}"
+    # Severity gets a box (and colour) per group; other groupings, possibly dozens of groups,
+    # share one box trace and one marker trace so the figure stays quick to build and draw.
+    boxes = [(g, data[data["group"] == g]) for g in order] if by == "severity" else [(None, data)]
+    for group, part in boxes:
+        color = SEVERITY_COLORS.get(group, "#0072B2") if group is not None else "#0072B2"
         fig.add_trace(
             go.Box(
-                name=label,
-                y=values,
+                name=labels[group] if group is not None else span,
+                x=None if group is not None else part["group"].map(labels).to_numpy(),
+                y=part[span].dt.total_seconds() / scale,
                 boxpoints="all",
                 jitter=0.4,
                 pointpos=0,
                 marker={"color": color, "size": 8, "opacity": 0.8},
                 line={"color": color},
                 fillcolor="rgba(0,0,0,0)",
-                customdata=np.stack(
-                    [part.index.to_numpy(), [fmt.duration(v) for v in part[span]]], axis=1
-                ),
+                customdata=np.stack([part.index.to_numpy(), fmt.durations(part[span])], axis=1),
                 hovertemplate="<b>%{customdata[0]}</b>: %{customdata[1]}<extra></extra>",
                 showlegend=False,
                 boxmean=False,
             )
         )
+    marks = [(g, stats.loc[[g]]) for g in order] if by == "severity" else [(None, stats)]
+    for group, st in marks:
+        xs = [labels[g] for g in st.index]
         fig.add_trace(
             go.Scatter(
-                name=f"{group} median / p90",
-                x=[label, label],
-                y=[med.total_seconds() / scale, p90.total_seconds() / scale],
+                name=f"{group} median / p90" if group is not None else "median / p90",
+                x=xs + xs,
+                y=list(st["median"].dt.total_seconds() / scale)
+                + list(st["p90"].dt.total_seconds() / scale),
                 mode="markers",
-                hovertext=[f"median {fmt.duration(med)}", f"p90 {fmt.duration(p90)}"],
+                hovertext=[f"median {fmt.duration(v)}" for v in st["median"]]
+                + [f"p90 {fmt.duration(v)}" for v in st["p90"]],
                 marker={
-                    "symbol": ["line-ew-open", "triangle-up-open"],
-                    "size": [28, 12],
+                    "symbol": ["line-ew-open"] * len(xs) + ["triangle-up-open"] * len(xs),
+                    "size": [28] * len(xs) + [12] * len(xs),
                     "color": "#000",
                     "line": {"width": 2},
                 },
                 hoverinfo="text",
                 showlegend=False,
-                meta={"median": med.isoformat(), "p90": p90.isoformat()},
+                meta={
+                    "median": [v.isoformat() for v in st["median"]],
+                    "p90": [v.isoformat() for v in st["p90"]],
+                }
+                if group is None
+                else {
+                    "median": st["median"].iloc[0].isoformat(),
+                    "p90": st["p90"].iloc[0].isoformat(),
+                },
             )
         )
     name = span.replace("_", " ")
     fig.update_layout(
         title=f"{name.capitalize()} by {by or 'portfolio'}",
         yaxis={"title": f"{name} ({unit})", "rangemode": "tozero"},
-        xaxis={"title": by or ""},
+        xaxis={
+            "title": by or "",
+            "categoryorder": "array",
+            "categoryarray": [labels[g] for g in order],
+        },
         height=420,
     )
     return fig

@@ -122,21 +122,27 @@ def new_id(folder: Path, today: pd.Timestamp) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from importlib.resources import files
+
     from . import fields
-    from .model import IncidentSet, incidents_frame
-    from .sources.markdown import render
 
     folder = Path(args.output)
-    severity = fields.parse_severity(args.severity) if args.severity else None
+    severity = fields.parse_severity(args.severity) if args.severity else "[P1/P2/P3/P4]"
     folder.mkdir(parents=True, exist_ok=True)
     iid = new_id(folder, pd.Timestamp.now(tz="UTC"))
-    incident = incidents_frame(
-        [{"incident_id": iid, "title": args.title, "severity": severity, "status": "Active"}]
-    )
-    empty = IncidentSet.empty()
-    text = render(IncidentSet(incident, empty.events, empty.action_items), iid)
+    text = files("incident_kit").joinpath("template.md").read_text(encoding="utf-8")
+    for placeholder, value in (
+        (
+            "# Incident Report Template",
+            f"# {args.title}" if args.title else "# Incident Report Template",
+        ),
+        ("**Incident ID**: [Auto-generated]", f"**Incident ID**: {iid}"),
+        ("**Severity**: [P1/P2/P3/P4]", f"**Severity**: {severity}"),
+        ("**Status**: [Active/Resolved/Post-Mortem]", "**Status**: Active"),
+    ):
+        text = text.replace(placeholder, value, 1)
     path = folder / f"{iid}.md"
-    with open(path, "x", encoding="utf-8") as handle:
+    with open(path, "x", encoding="utf-8") as handle:  # never overwrite a report
         handle.write(text)
     print(path)
     return 0

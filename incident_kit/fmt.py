@@ -38,6 +38,28 @@ def duration(value: object, *, missing: str = NOT_RECORDED) -> str:
     return f"{sign}{secs}s"
 
 
+def durations(values: pd.Series, *, missing: str = NOT_RECORDED) -> list[str]:
+    """:func:`duration` for a whole column at once (vectorized; for charts with many points)."""
+    td = pd.to_timedelta(pd.Series(values)).reset_index(drop=True)
+    na = td.isna().to_numpy()
+    secs = td.dt.total_seconds().fillna(0).abs()
+    sign = pd.Series(["-" if v else "" for v in (td < pd.Timedelta(0)).to_numpy()])
+    total = secs.astype("int64")
+    d, rest = total // 86400, total % 86400
+    h, rest = rest // 3600, rest % 3600
+    m, s = rest // 60, rest % 60
+    ds, hs, ms, ss = (x.astype(str) for x in (d, h, m, s))
+    out = ss + "s"
+    out = out.where(~((m > 0) & (s == 0)), ms + "m")
+    out = out.where(~((m > 0) & (s > 0)), ms + "m " + ss.str.zfill(2) + "s")
+    out = out.where(~(h > 0), hs + "h " + ms.str.zfill(2) + "m")
+    out = out.where(~((d > 0) & (h == 0)), ds + "d")
+    out = out.where(~((d > 0) & (h > 0)), ds + "d " + hs + "h")
+    out = out.where(~((total == 0) & (secs > 0)), "<1s")
+    out = sign + out
+    return [missing if n else v for v, n in zip(out.tolist(), na, strict=True)]
+
+
 def timestamp(value: object, tz: str = "UTC", *, missing: str = NOT_RECORDED) -> str:
     """A UTC timestamp shown in ``tz``: ``2026-03-04 15:05 CET``."""
     if value is None or pd.isna(value):

@@ -16,6 +16,7 @@ from incident_kit.sources import markdown
 
 from .conftest import DATA
 
+TEMPLATE = Path(ik.__file__).parent / "template.md"  # the seed template, shipped in the package
 SEED = (
     Path(__file__).resolve().parent.parent.parent
     / "shared"
@@ -109,6 +110,12 @@ def test_blank_template_is_all_unknown():
     assert inc["incident_id"].startswith("INC-")
     again = markdown._Reader(Path("blank.md"), text, UTC).read().incidents[0]
     assert again["incident_id"] == inc["incident_id"]  # stable derived ID
+
+
+def test_shipped_template_is_the_seed():
+    if not SEED.exists():
+        pytest.skip("shared/seed is not beside this checkout")
+    assert TEMPLATE.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
 
 
 def test_placeholders_never_values(write_report, tmp_path):

@@ -307,11 +307,13 @@ def run(
     timeout: float = 600.0,
     cell_timeout: float = 120.0,
     executor: Executor | None = None,
+    on_progress=None,
 ) -> BatchResult:
     """Render an HTML post-mortem per incident, the portfolio page and ``index.html``.
 
     ``executor`` may be any ``concurrent.futures.Executor`` (e.g. dask's
     ``Client.get_executor()``); by default a local pool of ``jobs`` workers (CPU count).
+    ``on_progress(done, failed, total)`` is called after each notebook (e.g. by the explorer).
 
     >>> result = ik.report.run("data", "reports")   # doctest: +SKIP
     >>> result.ok, result.summary()                  # doctest: +SKIP
@@ -448,7 +450,7 @@ def run(
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(all_jobs), desc="reports", unit="report")
-        failed = 0
+        failed = finished = 0
         try:
             futures: dict[Future, Job] = {pool.submit(render_job, job): job for job in all_jobs}
             for fut in as_completed(futures):
@@ -469,6 +471,9 @@ def run(
                 }
                 atomic_write(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
                 failed += not res.ok
+                finished += 1
+                if on_progress is not None:
+                    on_progress(finished, failed, len(all_jobs))
                 if bar is not None:
                     bar.set_postfix(
                         done=bar.n + 1 - failed, failed=failed, remaining=len(all_jobs) - bar.n - 1

@@ -1,0 +1,125 @@
+"""The explorer driven from Python, as a user clicks it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import incident_kit as ik
+from incident_kit.widgets import Explorer
+
+AS_OF = "2026-11-26T12:00:00Z"
+M = pd.Timedelta
+
+
+@pytest.fixture
+def ex(sample):
+    return Explorer(sample, as_of=AS_OF)
+
+
+def test_initial_state_shows_everything(ex, sample):
+    assert ex.count.value == f"<b>{len(sample)} of {len(sample)} incidents</b>"
+    assert list(ex.summary["severity"].astype(str)) == ["P1", "P2", "P3", "P4"]
+    assert ex.incident.value == "INC-2026-0012"  # the most recent first
+    assert "INC-2026-0012" in ex.detail.value and len(ex.timeline_figure.data) > 5
+
+
+def test_severity_filter_changes_summary_and_figure(ex):
+    ex.severity.value = ["P1"]
+    assert ex.count.value == "<b>3 of 14 incidents</b>"
+    row = ex.summary.iloc[0]
+    # P1 time to resolve: 1h 22m, 51m, 1d 10h 20m
+    assert (row["count"], row["median"], row["max"]) == (
+        3,
+        M(hours=1, minutes=22),
+        M(days=1, hours=10, minutes=20),
+    )
+    boxes = [t for t in ex.figure.data if t.type == "box"]
+    assert len(boxes) == 1 and len(boxes[0].y) == 3
+    assert set(ex.filtered.ids) == {"INC-2026-0001", "INC-2026-0008", "INC-2026-0014"}
+    assert "1h 22m" in ex.summary_html.value
+
+
+def test_metric_and_group_by_pickers(ex):
+    ex.metric.value = "time_to_detect"
+    ex.group_by.value = "service"
+    s = ex.summary.set_index("service")
+    # search: INC-0009 12m, INC-0012 7m; INC-0003 has no impact start
+    assert s.at["search", "count"] == 2 and s.at["search", "median"] == M(minutes=9, seconds=30)
+    assert ex.figure.layout.title.text == "Time to detect by service"
+    ex.metric.value = "user_minutes"
+    assert ex.summary.iloc[0]["metric"] == "user_minutes"
+
+
+def test_date_range_and_search(ex):
+    opts = [v for _, v in ex.date_range.options]
+    ex.date_range.value = (pd.Timestamp("2026-09-01"), opts[-1])
+    assert set(ex.filtered.ids) == {
+        "INC-2026-0008",
+        "INC-2026-0009",
+        "INC-2026-0010",
+        "INC-2026-0011",
+        "INC-2026-0012",
+        "INC-2026-0013",
+        "INC-2026-0014",
+    }
+    ex.search.value = "certificate"
+    assert ex.filtered.ids == ["INC-2026-0014"] and ex.incident.value == "INC-2026-0014"
+
+
+def test_incident_picker_drills_down(ex):
+    ex.incident.value = "INC-2026-0012"
+    assert "Checkout latency spikes" in ex.detail.value
+    assert "ongoing" in ex.detail.value and "Keep extra replicas" in ex.detail.value
+    bars = {t.name: t for t in ex.timeline_figure.data if t.type == "bar"}
+    assert bars["Resolution"].text[0].endswith("(ongoing)")
+
+
+def test_click_on_a_point_selects_the_incident(ex):
+    box = next(t for t in ex.figure.data if t.type == "box")
+    target = box.customdata[0][0]
+
+    class Points:
+        point_inds = (0,)
+
+    ex._on_point(box, Points(), None)
+    assert ex.incident.value == target
+
+
+def test_empty_filter_state(ex):
+    ex.search.value = "no such words anywhere"
+    assert ex.count.value == "<b>0 of 14 incidents</b>"
+    assert "No incidents match" in ex.summary_html.value
+    assert ex.figure.layout.annotations[0].text == "No incidents match"
+    assert ex.incident.options == () and "No incident selected" in ex.detail.value
+
+
+def test_export_filtered_list(ex, tmp_path):
+    ex.severity.value = ["P4"]
+    path = ex.export_csv(tmp_path / "out.csv")
+    table = pd.read_csv(path, index_col=0)
+    assert list(table.index) == ["INC-2026-0005", "INC-2026-0011"]
+    assert table.at["INC-2026-0005", "time_to_resolve_seconds"] == 90 * 60
+
+
+def test_works_with_missing_milestones_and_open_incidents(sample):
+    ex = Explorer(sample.select(["INC-2026-0005", "INC-2026-0013"]))  # no as_of
+    assert ex.count.value == "<b>2 of 2 incidents</b>"
+    ex.incident.value = "INC-2026-0013"
+    assert "ongoing" in ex.detail.value
+
+
+@pytest.mark.kernel
+def test_render_reports_button(ex, tmp_path):
+    ex.search.value = "expired tls"
+    ex.report_folder.value = str(tmp_path / "rep")
+    result = ex.render_reports()
+    assert result.ok and ex.progress.value == ex.progress.max == 1
+    assert (tmp_path / "rep" / "INC-2026-0014.html").is_file()
+
+
+def test_explore_notebook_is_two_cells():
+    import nbformat
+
+    nb = nbformat.read(ik.report.notebook_path("explore.ipynb"), as_version=4)
+    assert [c.cell_type for c in nb.cells].count("code") == 2
