@@ -93,16 +93,7 @@ def test_action_items(sample):
 
 
 def test_blank_template_is_all_unknown():
-    text = (
-        SEED.read_text(encoding="utf-8")
-        if SEED.exists()
-        else markdown.render(
-            IncidentSet(
-                incidents_frame([{"incident_id": "X"}]), events_frame([]), action_items_frame([])
-            ),
-            "X",
-        )
-    )
+    text = TEMPLATE.read_text(encoding="utf-8")
     parts = markdown._Reader(Path("blank.md"), text, UTC).read()
     inc = parts.incidents[0]
     assert "title" not in inc and "severity" not in inc and "users_affected" not in inc

@@ -131,6 +131,9 @@ def _register_engine() -> None:
                 execution_timeout=None,
                 **kwargs,
             ):
+                # papermill saves the whole notebook twice per cell; the final save is enough
+                # (papermill writes it after the engine returns, and on errors).
+                nb_man.output_path = None
                 client = PapermillNotebookClient(
                     nb_man,
                     km=kwargs.pop("km"),
@@ -140,10 +143,13 @@ def _register_engine() -> None:
                     log_output=log_output,
                     stdout_file=stdout_file,
                     stderr_file=stderr_file,
-                    shutdown_kernel="immediate",
                     log=logging.getLogger("papermill"),
                 )
-                return client.execute(cleanup_kc=True)
+                try:
+                    return client.execute()
+                finally:  # the pool kills the kernel process itself, without a polite wait
+                    if client.kc is not None:
+                        client.kc.stop_channels()
 
         papermill_engines.register(_ENGINE, PrewarmedEngine)
 
@@ -194,11 +200,12 @@ def render_job(job: Job) -> JobResult:
     timer.daemon = True
     error = cell = None
     timer.start()
+    nb = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             logging.getLogger("papermill").setLevel(logging.ERROR)
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 job.template,
                 str(tmp_nb),
                 parameters=job.parameters,
@@ -216,10 +223,8 @@ def render_job(job: Job) -> JobResult:
     finally:
         timer.cancel()
         kernel.kill()
-    if tmp_nb.exists():
-        nb = nbformat.read(tmp_nb, as_version=4)
-    else:
-        nb = nbformat.read(job.template, as_version=4)
+    if nb is None:  # papermill raised: it saved the notebook with the error, if it got that far
+        nb = nbformat.read(tmp_nb if tmp_nb.exists() else job.template, as_version=4)
     found, cell = _failure(nb)
     if found:
         error = found
@@ -237,7 +242,11 @@ def render_job(job: Job) -> JobResult:
     try:
         page = export.to_html(nb, title=job.title, self_contained=job.self_contained, banner=banner)
         atomic_write(html_path, page)
-        atomic_write(nb_path, nbformat.writes(nb))
+        if tmp_nb.exists():  # papermill's final save: rename it into place (atomic)
+            os.chmod(tmp_nb, 0o644)
+            os.replace(tmp_nb, nb_path)
+        else:
+            atomic_write(nb_path, nbformat.writes(nb))
     except Exception as exc:
         error = error or f"export failed: {type(exc).__name__}: {exc}"
     finally:

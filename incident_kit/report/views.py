@@ -12,6 +12,7 @@ import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 from markdown_it import MarkdownIt
@@ -45,19 +46,29 @@ class Chart:
 
     figure: object
 
+    @cached_property
+    def spec(self) -> str:
+        """The figure as plotly JSON (serialized once, not validated again)."""
+        import plotly.io as pio
+
+        return pio.to_json(self.figure, validate=False)
+
     def html(self) -> str:
-        return self.figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config={"displaylogo": False, "responsive": True},
-            default_width="100%",
+        """A ``<div>`` and a script that draws it with the page's global ``Plotly``."""
+        uid = "ik-" + hashlib.sha1(self.spec.encode()).hexdigest()[:12]
+        height = self.figure.layout.height or 450
+        config = json.dumps({"displaylogo": False, "responsive": True})
+        spec = self.spec.replace("</", "<\\/")  # never close the script early
+        return (
+            f'<div id="{uid}" class="plotly-graph-div" style="height:{int(height)}px; width:100%;"></div>'
+            f'<script type="text/javascript">(function () {{ var el = document.getElementById("{uid}");'
+            f" if (!el || !window.Plotly) {{ return; }} var fig = {spec};"
+            f" Plotly.newPlot(el, fig.data, fig.layout, {config}); }})();</script>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        import plotly.io as pio
-
         return {
-            "application/vnd.plotly.v1+json": json.loads(pio.to_json(self.figure, validate=False)),
+            "application/vnd.plotly.v1+json": json.loads(self.spec),
             "text/html": self.html(),
             "text/plain": f"<Figure: {self.figure.layout.title.text or ''}>",
         }
@@ -208,8 +219,12 @@ class Postmortem:
     def inc(self) -> pd.Series:
         return self.iset.incidents.loc[self.incident_id]
 
+    @cached_property
+    def _durations(self) -> pd.DataFrame:
+        return metrics.durations(self.iset, self.at)
+
     def _dur(self) -> pd.Series:
-        return metrics.durations(self.iset, self.at).loc[self.incident_id]
+        return self._durations.loc[self.incident_id]
 
     def _t(self, value: object) -> str:
         return fmt.timestamp(value, self.display_tz, missing=NR)
@@ -460,7 +475,7 @@ class Portfolio:
         """The time open incidents and overdue items are measured to: as_of, else now."""
         return self.as_of if self.as_of is not None else self.generated_at
 
-    @property
+    @cached_property
     def frame(self) -> pd.DataFrame:
         return metrics.durations(self.iset, self.at)
 

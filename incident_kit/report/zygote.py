@@ -46,7 +46,7 @@ def serve() -> None:
                 sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the kernel
                 from ipykernel.kernelapp import IPKernelApp
 
-                IPKernelApp.launch_instance(argv=["-f", path, "--IPKernelApp.parent_handle=0"])
+                IPKernelApp.launch_instance(argv=["-f", path, "--HistoryManager.enabled=False"])
             finally:
                 os._exit(0)
         stdout.write(f"{pid}\n".encode())
