@@ -148,6 +148,25 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .sources import load
+    from .sources.markdown import write_folder
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iset = load(
+            *args.paths,
+            default_tz=args.default_tz,
+            format=args.format,
+            mapping=args.mapping,
+            link=dict(pair.split("=", 1) for pair in args.link or []),
+        )
+    errors = _print_problems(iset)
+    for path, state in write_folder(iset, args.output):
+        print(f"{state} {path}")
+    return 1 if errors else 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import run
 
@@ -196,6 +215,16 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--severity")
     sp.add_argument("-o", "--output", default=".")
     sp.set_defaults(func=cmd_new)
+
+    sp = sub.add_parser(
+        "import", help="write tool exports as Markdown reports (keeps what people wrote)"
+    )
+    with_paths(sp)
+    sp.add_argument("-o", "--output", required=True, help="folder of Markdown reports")
+    sp.add_argument("--format", help="force a source format (default: detected)")
+    sp.add_argument("--mapping", help="column mapping (YAML/TOML) for CSV / JSON Lines exports")
+    sp.add_argument("--link", nargs="+", metavar="ID=ID", help="merge an incident into another")
+    sp.set_defaults(func=cmd_import)
 
     sp = sub.add_parser("report", help="render an HTML post-mortem per incident, plus an index")
     with_paths(sp)

@@ -148,7 +148,11 @@ def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
             out[name] = [v if isinstance(v, list) else [] for v in out[name]]
             continue
         if str(out[name].dtype) != str(dtype):
-            if dtype == "object":
+            if len(out) and out[name].isna().all():  # e.g. NaT from a dict: no type to keep
+                out[name] = pd.Series([None] * len(out), index=out.index, dtype="object").astype(
+                    dtype
+                )
+            elif dtype == "object":
                 col = out[name].astype("object")
                 out[name] = col.where(col.notna(), None)
             else:

@@ -379,7 +379,7 @@ class Explorer(W.VBox):
         for span in metrics.span_columns(frame):
             out[f"{span}_seconds"] = frame[span].dt.total_seconds()
         out["user_minutes"] = frame["user_minutes"]
-        from .report.files import atomic_write
+        from .files import atomic_write
 
         atomic_write(path, out.to_csv())
         self.message.value = f"Wrote {len(out)} incidents to {html.escape(str(path))}"

@@ -6,7 +6,7 @@ papermill and nbconvert are imported only when a batch runs.
 
 from __future__ import annotations
 
-from .files import safe_name
+from ..files import safe_name
 from .params import PORTFOLIO_PARAMETERS, POSTMORTEM_PARAMETERS, check_template, notebook_path
 from .views import Chart, Html, Portfolio, Postmortem
 

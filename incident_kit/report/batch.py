@@ -25,8 +25,8 @@ import pandas as pd
 
 from .. import __version__, metrics
 from ..errors import IncidentKitError, ReportError
+from ..files import atomic_write, inside, safe_name
 from . import export, params
-from .files import atomic_write, inside, safe_name
 
 MANIFEST = "manifest.json"
 INPUTS = ".inputs"

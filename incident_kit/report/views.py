@@ -572,6 +572,6 @@ class Portfolio:
 
 def link_name(incident_id: str) -> str:
     """The report file stem for an incident (see :func:`incident_kit.report.files.safe_name`)."""
-    from .files import safe_name
+    from ..files import safe_name
 
     return safe_name(incident_id)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
 from ..model import IncidentSet
-from . import markdown, tables
+from . import mapped, markdown, tables, tools
 from .base import Parts
 
 
@@ -53,9 +53,35 @@ register_format(
 )
 register_format(
     SourceFormat(
+        "mapped", "any CSV / JSON Lines export with a column mapping", mapped.sniff, mapped.read
+    )
+)
+register_format(
+    SourceFormat(
         "tables", "incidents/events/action_items as .csv or .jsonl", tables.sniff, tables.read
     )
 )
+for _name, _text, _sniff, _read in (
+    (
+        "statuspage",
+        "Atlassian Statuspage API v2 incidents (.json)",
+        tools.sniff_statuspage,
+        tools.read_statuspage,
+    ),
+    (
+        "pagerduty",
+        "PagerDuty REST API v2 incidents + log entries (.json)",
+        tools.sniff_pagerduty,
+        tools.read_pagerduty,
+    ),
+    (
+        "opsgenie",
+        "Opsgenie alerts or incidents with logs (.json)",
+        tools.sniff_opsgenie,
+        tools.read_opsgenie,
+    ),
+):
+    register_format(SourceFormat(_name, _text, _sniff, _read))
 
 
 def _files(paths: tuple[str | Path, ...]) -> list[tuple[Path, bool]]:
@@ -124,6 +150,9 @@ def load(
     default_tz: str = "UTC",
     strict: bool = False,
     format: str | None = None,
+    mapping: dict | str | Path | None = None,
+    severity_map: dict[str, str] | None = None,
+    link: dict[str, str] | None = None,
 ) -> IncidentSet:
     """Load incident data from files and folders into one validated IncidentSet.
 
@@ -131,6 +160,12 @@ def load(
     (or forced with ``format``). Problems are located (file:line, field, value): with
     ``strict=True`` any error raises one :class:`ValidationError` listing them all; by default
     the incidents with errors are left out and every problem is in ``iset.problems``.
+
+    ``mapping`` reads CSV / JSON Lines exports of other tools (see ``sources.mapped``);
+    ``severity_map`` overrides how a tool's impact or priority becomes P1..P4
+    (``{"minor": "P4"}``); ``link`` merges incidents of different tools into one
+    (``{"PD-PT4KHLK": "SP-p31zjtct2jer"}``: the PagerDuty timeline joins the Statuspage one).
+    An incident whose references name another incident's ID is merged into it too.
 
     >>> iset = ik.load("data")  # doctest: +SKIP
     """
@@ -151,7 +186,12 @@ def load(
                 Problem(str(path), None, "file", path.name, str(exc).split(": ", 1)[-1])
             )
             continue
-        fmt = FORMATS[format] if format else detect(path, head)
+        if format:
+            fmt = FORMATS[format]
+        elif mapping is not None and path.suffix.lower() in mapped.SUFFIXES:
+            fmt = FORMATS["mapped"]
+        else:
+            fmt = detect(path, head)
         if fmt is None:
             if explicit:
                 problems.append(
@@ -168,16 +208,21 @@ def load(
     parts = Parts()
     for name, files in groups.items():
         try:
-            parts.extend(FORMATS[name].read(files, default_tz=default_tz))
+            parts.extend(
+                FORMATS[name].read(
+                    files, default_tz=default_tz, mapping=mapping, severity_map=severity_map
+                )
+            )
         except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            if isinstance(exc, ValidationError):
-                raise
+            if isinstance(exc, (ValidationError, UnknownNameError)):
+                raise  # a wrong argument (e.g. a mapping target), not wrong data
             first = files[0] if len(files) == 1 else files[0].parent
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             problems.append(
                 Problem(str(first), None, "file", first.name, f"cannot be read as {name}: {reason}")
             )
     parts.problems = problems + parts.problems
+    parts = merge_linked(parts, link or {})
     iset = validate(parts)
     _warn(iset.problems)
     if strict:
@@ -185,6 +230,72 @@ def load(
         if len(errors):
             raise ValidationError([Problem(**r) for r in _records(errors)])
     return iset
+
+
+def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
+    """Join incidents of different sources into one: by ``link`` ({source_id: target_id}) and
+    where an incident's references name another incident's ID. Fields of the target win;
+    the other fills what the target lacks; lists and timelines are joined."""
+    incidents = (
+        parts.incidents
+        if isinstance(parts.incidents, pd.DataFrame)
+        else pd.DataFrame(parts.incidents)
+    )
+    if incidents.empty or "incident_id" not in incidents:
+        return parts
+    ids = set(incidents["incident_id"])
+    link = {k: v for k, v in link.items() if k in ids and v in ids and k != v}
+    if "references" in incidents:
+        for row in incidents.itertuples():
+            refs = row.references if isinstance(row.references, list) else []
+            for ref in refs:
+                for other in ids - {row.incident_id}:
+                    if str(ref).strip() == other or str(ref).endswith(
+                        "/" + other.split("-", 1)[-1]
+                    ):
+                        link.setdefault(other, row.incident_id)
+    if not link:
+        return parts
+    records = {r["incident_id"]: r for r in incidents.to_dict("records")}
+    for source, target in link.items():
+        src, dst = records.pop(source, None), records.get(target)
+        if src is None or dst is None:
+            continue
+        for key, value in src.items():
+            current = dst.get(key)
+            if isinstance(current, list) or isinstance(value, list):
+                merged = list(current or [])
+                merged += [v for v in (value or []) if v not in merged]
+                dst[key] = merged
+            elif current is None or (not isinstance(current, str) and pd.isna(current)):
+                dst[key] = value
+
+    def rename(frame):
+        frame = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+        if frame.empty:
+            return frame
+        return frame.assign(incident_id=frame["incident_id"].replace(link))
+
+    events = rename(parts.events)
+    if not events.empty:
+        events = events.drop_duplicates(["incident_id", "timestamp", "kind", "description"])
+    return Parts(
+        list(records.values()),
+        events,
+        rename(parts.action_items),
+        [
+            Problem(
+                p.file,
+                p.line,
+                p.field,
+                p.value,
+                p.message,
+                link.get(p.incident_id, p.incident_id),
+                p.level,
+            )
+            for p in parts.problems
+        ],
+    )
 
 
 def fields_zone_check(default_tz: str) -> None:

@@ -179,6 +179,17 @@ def _norm(label: str) -> str:
     return " ".join(label.lower().replace(":", " ").split())
 
 
+def _rfind_ci(text: str, needle: str) -> int:
+    """The last position of ``needle`` (lower case) in ``text``, ignoring case; -1 if none.
+
+    Compares slice by slice: lower-casing the whole text can change its length (``İ``).
+    """
+    for i in range(len(text) - len(needle), -1, -1):
+        if text[i : i + len(needle)].lower() == needle:
+            return i
+    return -1
+
+
 def _checkbox(text: str) -> tuple[bool | None, str]:
     """``[x] text`` -> (True, "text"); ``[ ] text`` -> (False, "text"); else (None, text)."""
     s = text.strip()
@@ -335,12 +346,10 @@ class _Reader:
     def action_item(self, line: int, horizon: str, text: str) -> None:
         done, rest = _checkbox(text)
         due_text = owner = None
-        low = rest.lower()
-        pos = low.rfind(" - due:")
+        pos = _rfind_ci(rest, " - due:")
         if pos >= 0:
             rest, due_text = rest[:pos], rest[pos + len(" - due:") :]
-            low = rest.lower()
-        pos = low.rfind(" - owner:")
+        pos = _rfind_ci(rest, " - owner:")
         if pos >= 0:
             rest, owner = rest[:pos], rest[pos + len(" - owner:") :]
         body = F.clean(rest)
@@ -689,3 +698,77 @@ def _iso_duration(td: pd.Timedelta) -> str:
     minutes, secs = divmod(rest, 60)
     out = (f"{hours}h " if hours else "") + (f"{minutes}m " if minutes or not hours else "")
     return (out + (f"{secs}s" if secs else "")).strip()
+
+
+# ---------------------------------------------------------------------------------------
+# Writing a folder of reports (import): update timelines, keep what people wrote
+# ---------------------------------------------------------------------------------------
+#: Fields a re-import refreshes from the tool; everything else in an existing report is kept.
+TOOL_FIELDS = ("title", "severity", "status", "services", "references")
+
+
+def _merge_existing(imported: IncidentSet, iid: str, existing: IncidentSet) -> IncidentSet:
+    """The imported incident, with the narrative, team, impact and action items people wrote
+    into the existing report, and hand-added timeline rows kept beside the tool's."""
+    from ..model import action_items_frame, events_frame, incidents_frame
+
+    new = imported.incidents.loc[iid]
+    row = existing.incidents.loc[iid].to_dict()
+    for column in TOOL_FIELDS:
+        value = new[column]
+        if isinstance(value, list):
+            if value:
+                row[column] = (
+                    list(dict.fromkeys([*value, *(row[column] or [])]))
+                    if column == "references"
+                    else value
+                )
+        elif value is not None and not pd.isna(value):
+            row[column] = value
+    row["incident_id"] = iid
+    tool_events = imported.events[imported.events["incident_id"] == iid]
+    mine = existing.events[existing.events["incident_id"] == iid]
+    key = set(zip(tool_events["timestamp"], tool_events["kind"].astype(str), strict=True))
+    kept = mine[
+        [(t, str(k)) not in key for t, k in zip(mine["timestamp"], mine["kind"], strict=True)]
+    ]
+    # the tool's milestones replace the report's for kinds the tool knows
+    tool_kinds = set(tool_events["kind"].astype(str)) - {"update"}
+    kept = kept[~kept["kind"].astype(str).isin(tool_kinds) | (kept["kind"].astype(str) == "update")]
+    return IncidentSet(
+        incidents_frame([row]),
+        events_frame(pd.concat([tool_events, kept])),
+        action_items_frame(existing.action_items[existing.action_items["incident_id"] == iid]),
+    )
+
+
+def write_folder(iset: IncidentSet, folder: str | Path) -> list[tuple[Path, str]]:
+    """Write each incident as ``folder/<safe id>.md``; an existing report keeps what people
+    wrote (narrative, lessons, action items, team) and gets the tool's timeline.
+
+    Returns ``(path, "created" | "updated")`` per incident.
+    """
+    import warnings
+
+    from ..files import atomic_write, safe_name
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for iid in iset.ids:
+        path = folder / f"{safe_name(iid)}.md"
+        one = iset.select([iid])
+        state = "created"
+        if path.exists():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                existing = read([path])
+            from ..validate import validate
+
+            existing_set = validate(existing)
+            if iid in existing_set.incidents.index:
+                one = _merge_existing(one, iid, existing_set)
+                state = "updated"
+        atomic_write(path, render(one, iid))
+        done.append((path, state))
+    return done

@@ -1,4 +1,4 @@
-"""File names and writes for reports: IDs made safe, every write atomic."""
+"""File names and writes: incident IDs made safe for file names, every write atomic."""
 
 from __future__ import annotations
 

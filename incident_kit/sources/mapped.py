@@ -1,0 +1,130 @@
+"""Any CSV or JSON Lines export (Jira, ServiceNow, in-house tools) with a column mapping.
+
+One row per incident. The mapping names, for each column, an incident field
+(``incident_id``, ``title``, ``severity``, ``status``, ``services``, ``users_affected``, ...)
+or an event kind whose time the column holds (``detected``, ``resolved``, ...). It is given as
+``ik.load(path, mapping={...})`` or as a YAML/TOML file (``mapping="jira.yaml"``, or a file
+``<export>.mapping.yaml`` beside the export). Optional ``severity_values`` and
+``status_values`` translate the tool's words (``Highest: P1``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import SourceError, UnknownNameError
+from ..model import INCIDENT_COLUMNS, MILESTONES
+from .base import Parts
+from .tables import _events, _incidents, _read_frame, _Table
+
+SUFFIXES = (".csv", ".jsonl", ".ndjson")
+
+
+def sidecar(path: Path) -> Path | None:
+    """``export.mapping.yaml`` / ``.yml`` / ``.toml`` beside ``export.csv``, if there is one."""
+    for ext in (".mapping.yaml", ".mapping.yml", ".mapping.toml"):
+        candidate = path.with_name(path.stem + ext)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def sniff(path: Path, head: str) -> bool:
+    return path.suffix.lower() in SUFFIXES and sidecar(path) is not None
+
+
+def read_mapping(spec: dict | str | Path) -> dict:
+    """A mapping from a dict or a YAML/TOML file, checked against the known targets."""
+    if not isinstance(spec, dict):
+        path = Path(spec)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read the mapping ({exc.strerror})") from None
+        if path.suffix.lower() == ".toml":
+            spec = tomllib.loads(text)
+        else:
+            import yaml
+
+            spec = yaml.safe_load(text) or {}
+        if not isinstance(spec, dict):
+            raise SourceError(f"{path}: a mapping is a table of column: target")
+    columns = {
+        k: v for k, v in spec.items() if k not in ("severity_values", "status_values", "columns")
+    }
+    columns.update(spec.get("columns", {}) or {})
+    targets = set(INCIDENT_COLUMNS) | set(MILESTONES) | {"incident_id"}
+    for column, target in columns.items():
+        if target not in targets:
+            raise UnknownNameError(
+                f"mapping: column {column!r} -> {target!r} is not an incident field or event kind "
+                f"(event kinds: {', '.join(MILESTONES)})"
+            )
+    if "incident_id" not in columns.values():
+        raise UnknownNameError("mapping: no column maps to incident_id")
+    return {
+        "columns": columns,
+        "severity_values": spec.get("severity_values") or {},
+        "status_values": spec.get("status_values") or {},
+    }
+
+
+def read(
+    paths: list[Path],
+    default_tz: str = "UTC",
+    mapping: dict | str | Path | None = None,
+    **_: object,
+) -> Parts:
+    """Read mapped exports: incident fields from mapped columns, one event per time column."""
+    out = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    for path in paths:
+        spec = read_mapping(mapping if mapping is not None else sidecar(path))
+        frame, first = _read_frame(path)
+        cols = spec["columns"]
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise SourceError(
+                f"{path}: the mapping names column {missing[0]!r}, which the file lacks"
+            )
+        fields = {c: t for c, t in cols.items() if t not in MILESTONES}
+        kinds = {c: t for c, t in cols.items() if t in MILESTONES}
+        inc_frame = frame[list(fields)].rename(columns=fields)
+        for column, values in (
+            ("severity", spec["severity_values"]),
+            ("status", spec["status_values"]),
+        ):
+            if values and column in inc_frame:
+                inc_frame[column] = inc_frame[column].map(lambda v, m=values: m.get(v, v))
+        inc_table = _Table(path, inc_frame, first)
+        incidents = _incidents(inc_table, default_tz)
+        ids = inc_frame["incident_id"].astype(str).str.strip()
+        pieces = []
+        for column, kind in kinds.items():
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "incident_id": ids,
+                        "timestamp": frame[column],
+                        "kind": kind,
+                        "_row": frame.index,
+                    }
+                )
+            )
+        ev_frame = (
+            pd.concat(pieces).sort_values("_row", kind="stable")
+            if pieces
+            else pd.DataFrame(columns=["incident_id", "timestamp", "kind", "_row"])
+        )
+        present = ev_frame["timestamp"].notna() & (
+            ev_frame["timestamp"].astype(str).str.strip() != ""
+        )
+        ev_frame = ev_frame[present]
+        lines = ev_frame.pop("_row").to_numpy() + first
+        ev_table = _Table(path, ev_frame.reset_index(drop=True), first)
+        ev_table.lines = pd.Series(lines, index=ev_table.frame.index)
+        events = _events(ev_table, default_tz)
+        out.extend(Parts(incidents, events, pd.DataFrame(), inc_table.problems + ev_table.problems))
+    return out
