@@ -216,3 +216,44 @@ def test_reimport_updates_the_timeline_and_keeps_what_people_wrote(tmp_path):
     assert inc["title"] == "Elevated API error rates (EU)"
     assert list(again.action_items["text"]) == ["Alert on cache memory"]
     assert first(again, "SP-p31zjtct2jer")["resolved"] == T("2026-03-29T01:50Z")
+
+
+def test_shared_reference_links_a_report_to_the_pager(tmp_path, write_report):
+    from .conftest import report_md
+
+    (tmp_path / "r.md").write_text(
+        report_md(
+            "INC-9",
+            title="Checkout errors",
+            status="Resolved",
+            timeline="""
+            - **Detected**: 2026-03-28 23:52 UTC by Support
+            - **Resolved**: 2026-03-29 01:45 UTC
+        """,
+            extra="""
+            ## References
+
+            - https://acme.pagerduty.com/incidents/PT4KHLK
+        """,
+        )
+    )
+    iset = load(tmp_path / "r.md", *PD)
+    assert "PD-PT4KHLK" not in iset.ids and "INC-9" in iset.ids
+    f = first(iset, "INC-9")
+    assert f["detected"] == T("2026-03-28T23:50Z")  # the page came before the support ticket
+    assert f["escalated"] == T("2026-03-29T00:05Z")
+    assert iset.incident("INC-9")["title"] == "Checkout errors"  # the report's own fields win
+
+
+def test_toml_mapping_file(tmp_path):
+    export = tmp_path / "sn.jsonl"
+    export.write_text(
+        '{"number": "INC0010001", "short_description": "VPN down", "opened_at": "2026-01-05T08:00:00Z", '
+        '"resolved_at": "2026-01-05T09:10:00Z", "state": "Resolved"}\n'
+    )
+    (tmp_path / "sn.toml").write_text(
+        '[columns]\nnumber = "incident_id"\nshort_description = "title"\nopened_at = "detected"\n'
+        'resolved_at = "resolved"\nstate = "status"\n'
+    )
+    iset = load(export, mapping=tmp_path / "sn.toml")
+    assert ik.durations(iset).at["INC0010001", "time_to_resolve"] == M(hours=1, minutes=10)

@@ -164,7 +164,9 @@ def test_strict_raises_once_with_all_problems(tmp_path):
 def test_unknown_path_and_format(tmp_path):
     with pytest.raises(ik.SourceError, match="nope: no such file or folder"):
         ik.load(tmp_path / "nope")
-    with pytest.raises(ik.UnknownNameError, match="known formats: markdown, mapped, tables, statuspage"):
+    with pytest.raises(
+        ik.UnknownNameError, match="known formats: markdown, mapped, tables, statuspage"
+    ):
         ik.load(tmp_path, format="excel")
 
 

@@ -198,7 +198,14 @@ class KernelPool:
                 return SpareKernel(self._zygote.fork(path), path, dict(info))
             except OSError:  # no fork here, or the zygote died: start kernels the usual way
                 self._zygote_failed = True
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", path]
+        argv = [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            path,
+            f"--IPKernelApp.parent_handle={os.getpid()}",
+        ]
         argv += [f"--IPKernelApp.exec_lines={line}" for line in self.warm_up]
         env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         process = subprocess.Popen(

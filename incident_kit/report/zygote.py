@@ -3,7 +3,8 @@
 Protocol on stdin/stdout, one line each: the parent writes a connection-file path, the zygote
 forks a child that becomes an ipykernel on that file and answers with the child's pid. The
 zygote itself never runs notebook code, so every kernel starts clean but already warm.
-Children are reaped automatically (SIGCHLD ignored in the zygote).
+Children are reaped automatically (SIGCHLD ignored in the zygote); the zygote ends when its
+parent closes the pipe, and each kernel ends when the zygote does (ipykernel's parent poller).
 """
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ def serve() -> None:
                 sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the kernel
                 from ipykernel.kernelapp import IPKernelApp
 
-                IPKernelApp.launch_instance(argv=["-f", path, "--HistoryManager.enabled=False"])
+                IPKernelApp.launch_instance(
+                    argv=[  # exits when the zygote does
+                        "-f",
+                        path,
+                        "--HistoryManager.enabled=False",
+                        f"--IPKernelApp.parent_handle={os.getppid()}",
+                    ]
+                )
             finally:
                 os._exit(0)
         stdout.write(f"{pid}\n".encode())

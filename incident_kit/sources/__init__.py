@@ -264,8 +264,8 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
         for key, value in src.items():
             current = dst.get(key)
             if isinstance(current, list) or isinstance(value, list):
-                merged = list(current or [])
-                merged += [v for v in (value or []) if v not in merged]
+                merged = list(current) if isinstance(current, list) else []
+                merged += [v for v in (value if isinstance(value, list) else []) if v not in merged]
                 dst[key] = merged
             elif current is None or (not isinstance(current, str) and pd.isna(current)):
                 dst[key] = value
