@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 
 from . import fmt, metrics
 from .errors import UnknownNameError
-from .model import SEVERITIES, IncidentSet
+from .model import MILESTONE_LABELS, SEVERITIES, IncidentSet
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 SEVERITY_COLORS = {"P1": "#D55E00", "P2": "#E69F00", "P3": "#0072B2", "P4": "#56B4E9"}
@@ -30,17 +30,7 @@ PHASE_COLORS = {
     "Mitigation": "#009E73",
     "Resolution": "#0072B2",
 }
-KIND_LABELS = {
-    "impact_start": "Impact started",
-    "detected": "Detected",
-    "acknowledged": "Acknowledged",
-    "escalated": "Escalated",
-    "response_started": "Response started",
-    "mitigated": "Mitigated",
-    "resolved": "Resolved",
-    "postmortem": "Post-mortem",
-    "update": "Update",
-}
+KIND_LABELS = {**{k: v.capitalize() for k, v in MILESTONE_LABELS.items()}, "update": "Update"}
 STATE_COLORS = {"done": "#009E73", "open": "#56B4E9", "overdue": "#D55E00"}
 TEMPLATE = "incident_kit"
 

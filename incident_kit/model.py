@@ -39,6 +39,17 @@ KIND_RANK: dict[str, int] = {
     "postmortem": 5,
 }
 MILESTONES: tuple[str, ...] = tuple(k for k in KINDS if k != "update")
+#: How the report template labels each milestone (``- **Response Started**: ...``).
+MILESTONE_LABELS: dict[str, str] = {
+    "impact_start": "Impact Started",
+    "detected": "Detected",
+    "acknowledged": "Acknowledged",
+    "escalated": "Escalated",
+    "response_started": "Response Started",
+    "mitigated": "Mitigated",
+    "resolved": "Resolved",
+    "postmortem": "Post-Mortem",
+}
 HORIZONS: tuple[str, ...] = ("immediate", "short_term", "long_term")
 COMMUNICATION: tuple[str, ...] = (
     "comm_internal",

@@ -13,6 +13,7 @@ from . import fmt
 from .errors import Problem
 from .model import (
     KIND_RANK,
+    MILESTONE_LABELS,
     IncidentSet,
     action_items_frame,
     events_frame,
@@ -20,17 +21,6 @@ from .model import (
     problems_frame,
 )
 from .sources.base import Parts
-
-LABEL = {
-    "impact_start": "Impact Started",
-    "detected": "Detected",
-    "acknowledged": "Acknowledged",
-    "escalated": "Escalated",
-    "response_started": "Response Started",
-    "mitigated": "Mitigated",
-    "resolved": "Resolved",
-    "postmortem": "Post-Mortem",
-}
 
 
 def _frame(records) -> pd.DataFrame:
@@ -120,9 +110,9 @@ def milestone_order(events: pd.DataFrame) -> list[Problem]:
                     Problem(
                         file,
                         line,
-                        LABEL[later],
+                        MILESTONE_LABELS[later],
                         value,
-                        f"{LABEL[later]} {value!r} is before {LABEL[before]} "
+                        f"{MILESTONE_LABELS[later]} {value!r} is before {MILESTONE_LABELS[before]} "
                         f"{fmt.timestamp(times.at[iid, before])!r}",
                         str(iid),
                     )

@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import incident_kit as ik
-from incident_kit.model import IncidentSet, action_items_frame, events_frame, incidents_frame
+from incident_kit.model import (
+    MILESTONES,
+    IncidentSet,
+    action_items_frame,
+    events_frame,
+    incidents_frame,
+)
 from incident_kit.sources import markdown
 
 from .conftest import DATA
@@ -256,16 +262,7 @@ times = st.datetimes(
 def incident_sets(draw):
     start = draw(times)
     gaps = draw(st.lists(st.integers(0, 10**6), min_size=8, max_size=8))
-    kinds = [
-        "impact_start",
-        "detected",
-        "acknowledged",
-        "escalated",
-        "response_started",
-        "mitigated",
-        "resolved",
-        "postmortem",
-    ]
+    kinds = list(MILESTONES)  # in the order they happen
     chosen = draw(st.lists(st.sampled_from(kinds), unique=True, max_size=8))
     events, t = [], start
     for kind, gap in zip(kinds, gaps, strict=True):

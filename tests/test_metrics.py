@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import incident_kit as ik
-from incident_kit.model import IncidentSet, action_items_frame, events_frame, incidents_frame
+from incident_kit.model import (
+    MILESTONES,
+    IncidentSet,
+    action_items_frame,
+    events_frame,
+    incidents_frame,
+)
 
 T = pd.Timestamp
 M = pd.Timedelta
@@ -271,16 +277,7 @@ def test_sample_portfolio_numbers(sample):
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.integers(0, 10**6), min_size=8, max_size=8), st.randoms(use_true_random=False))
 def test_ordered_events_give_non_negative_durations_in_any_row_order(gaps, rnd):
-    kinds = [
-        "impact_start",
-        "detected",
-        "acknowledged",
-        "escalated",
-        "response_started",
-        "mitigated",
-        "resolved",
-        "postmortem",
-    ]
+    kinds = list(MILESTONES)  # in the order they happen
     t = T("2026-01-01T00:00Z")
     events = []
     for kind, gap in zip(kinds, gaps, strict=True):

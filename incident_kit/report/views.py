@@ -386,7 +386,7 @@ class Postmortem:
             if total
             else ""
         )
-        return Html(line + self._sections(parts).replace("<h3>", "<h3>", 3))
+        return Html(line + self._sections(parts))
 
     def prevention(self) -> Html:
         measures = self.inc["prevention"]

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from .. import fields as F
 from ..errors import Problem
-from ..model import HORIZONS, KINDS, IncidentSet
+from ..model import HORIZONS, KINDS, MILESTONE_LABELS, IncidentSet
 from .base import Parts, kind_name
 
 TEMPLATE_TITLE = "incident report template"
@@ -518,16 +518,7 @@ def _box(done: bool) -> str:
     return "[x]" if done else "[ ]"
 
 
-_TIMELINE_ORDER = [
-    ("impact_start", "Impact Started"),
-    ("detected", "Detected"),
-    ("acknowledged", "Acknowledged"),
-    ("escalated", "Escalated"),
-    ("response_started", "Response Started"),
-    ("mitigated", "Mitigated"),
-    ("resolved", "Resolved"),
-    ("postmortem", "Post-Mortem"),
-]
+_TIMELINE_ORDER = list(MILESTONE_LABELS.items())
 _TEMPLATE_TIMELINE = {"detected", "escalated", "response_started", "resolved", "postmortem"}
 
 
