@@ -340,24 +340,22 @@ def summarize(
     if not pieces:
         return pd.DataFrame(columns=[*keys, "metric", *stats])
     long = pd.concat(pieces, ignore_index=True)
+    # categorical keys: grouping on codes, and the metric order is the order asked for
+    long["metric"] = pd.Categorical(long["metric"], categories=values, ordered=True)
     for k in keys:
         if k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype):
             long[k] = pd.Categorical(long[k], dtype=frame[k].dtype)
-    grouped = long.groupby([*keys, "metric"], sort=True, observed=True)["value"]
-    result = pd.DataFrame(
-        {
-            "count": grouped.count(),
-            "open": long.groupby([*keys, "metric"], sort=True, observed=True)["open"].sum(),
-            "mean": grouped.mean(),
-            "median": grouped.median(),
-            "p90": grouped.quantile(0.9),
-            "max": grouped.max(),
-        }
-    ).reset_index()
-    order = {c: i for i, c in enumerate(values)}
-    result = result.sort_values(
-        [*keys, "metric"], key=lambda s: s.map(order) if s.name == "metric" else s, kind="stable"
-    ).reset_index(drop=True)
+        else:
+            long[k] = long[k].astype("category")
+    grouped = long.groupby([*keys, "metric"], sort=True, observed=True)
+    result = grouped["value"].agg(["count", "mean", "median", "max"])
+    result["open"] = grouped["open"].sum()
+    result["p90"] = grouped["value"].quantile(0.9)
+    result = result.reset_index()
+    result["metric"] = result["metric"].astype(str)
+    for k in keys:
+        if not (k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype)):
+            result[k] = result[k].astype(long[k].cat.categories.dtype)
     for stat in ("mean", "median", "p90", "max"):
         times = result["metric"].map(is_time).to_numpy(bool)
         if times.all() and len(result):
