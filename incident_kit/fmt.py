@@ -9,6 +9,24 @@ import pandas as pd
 NOT_RECORDED = "not recorded"
 
 
+def _seconds_text(seconds: float) -> str:
+    """The one formatting rule behind :func:`duration` and :func:`durations`."""
+    sign = "-" if seconds < 0 else ""
+    a = abs(seconds)
+    days, rest = divmod(int(a), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours}h" if hours else f"{sign}{days}d"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m {secs:02d}s" if secs else f"{sign}{minutes}m"
+    if a and a < 1:
+        return f"{sign}<1s"
+    return f"{sign}{secs}s"
+
+
 def duration(value: object, *, missing: str = NOT_RECORDED) -> str:
     """``Timedelta(minutes=87)`` -> ``"1h 27m"``; NaT/None -> ``"not recorded"``.
 
@@ -20,44 +38,14 @@ def duration(value: object, *, missing: str = NOT_RECORDED) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return missing
     if isinstance(value, (int, float)):
-        value = pd.Timedelta(seconds=float(value))
-    td = pd.Timedelta(value)
-    sign = "-" if td < pd.Timedelta(0) else ""
-    seconds = abs(td.total_seconds())
-    days, rest = divmod(int(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{sign}{days}d {hours}h" if hours else f"{sign}{days}d"
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{sign}{minutes}m" if not secs else f"{sign}{minutes}m {secs:02d}s"
-    if seconds and seconds < 1:
-        return f"{sign}<1s"
-    return f"{sign}{secs}s"
+        return _seconds_text(float(value))
+    return _seconds_text(pd.Timedelta(value).total_seconds())
 
 
 def durations(values: pd.Series, *, missing: str = NOT_RECORDED) -> list[str]:
-    """:func:`duration` for a whole column at once (vectorized; for charts with many points)."""
-    td = pd.to_timedelta(pd.Series(values)).reset_index(drop=True)
-    na = td.isna().to_numpy()
-    secs = td.dt.total_seconds().fillna(0).abs()
-    sign = pd.Series(["-" if v else "" for v in (td < pd.Timedelta(0)).to_numpy()])
-    total = secs.astype("int64")
-    d, rest = total // 86400, total % 86400
-    h, rest = rest // 3600, rest % 3600
-    m, s = rest // 60, rest % 60
-    ds, hs, ms, ss = (x.astype(str) for x in (d, h, m, s))
-    out = ss + "s"
-    out = out.where(~((m > 0) & (s == 0)), ms + "m")
-    out = out.where(~((m > 0) & (s > 0)), ms + "m " + ss.str.zfill(2) + "s")
-    out = out.where(~(h > 0), hs + "h " + ms.str.zfill(2) + "m")
-    out = out.where(~((d > 0) & (h == 0)), ds + "d")
-    out = out.where(~((d > 0) & (h > 0)), ds + "d " + hs + "h")
-    out = out.where(~((total == 0) & (secs > 0)), "<1s")
-    out = sign + out
-    return [missing if n else v for v, n in zip(out.tolist(), na, strict=True)]
+    """:func:`duration` for a whole column (for charts with thousands of points)."""
+    seconds = pd.to_timedelta(pd.Series(values)).dt.total_seconds().tolist()
+    return [missing if s != s else _seconds_text(s) for s in seconds]
 
 
 def timestamp(value: object, tz: str = "UTC", *, missing: str = NOT_RECORDED) -> str:
