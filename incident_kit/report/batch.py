@@ -370,7 +370,8 @@ def run(
     for iid in ids:
         name = names[iid]
         folder, data_hash = _snapshot(iset, iid, out / INPUTS / name)
-        assert inside(out, folder)
+        if not inside(out, folder):  # safe_name makes this impossible; never write outside
+            raise ReportError(f"incident {iid!r} would write outside {out}")
         parameters = {"source": str(folder.resolve()), "incident_id": iid, **common}
         fp = _digest(
             data_hash,

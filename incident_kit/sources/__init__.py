@@ -175,7 +175,7 @@ def load(
         raise SourceError("load() needs at least one file or folder")
     if format is not None and format not in FORMATS:
         raise UnknownNameError(f"unknown format {format!r}; known formats: {_known()}")
-    fields_zone_check(default_tz)
+    _check_zone(default_tz)
     groups: dict[str, list[Path]] = {}
     problems: list[Problem] = []
     for path, explicit in _files(paths):
@@ -298,7 +298,7 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
     )
 
 
-def fields_zone_check(default_tz: str) -> None:
+def _check_zone(default_tz: str) -> None:
     from ..fields import zone
 
     try:

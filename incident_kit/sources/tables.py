@@ -314,7 +314,7 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _json_ready(frame: pd.DataFrame) -> list[dict]:
-    out = _csv_ready(frame.assign(**{c: frame[c] for c in frame.columns}))
+    out = _csv_ready(frame)  # dates and durations as text; lists stay lists below
     for column in LIST_FIELDS:
         if column in frame:
             out[column] = frame[column]
