@@ -588,18 +588,13 @@ def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
 
 def action_items(iset: IncidentSet, as_of: object = None, *, by: str = "month") -> go.Figure:
     """Action items done / open / overdue, per month due (or per owner), stacked."""
-    items = metrics.action_item_status(iset, as_of)
-    if items.empty:
+    if iset.action_items.empty:
         return empty_figure("No action items")
-    if by == "month":
-        key = items["due"].dt.to_period("M").astype("string").fillna("no due date")
-    elif by == "owner":
-        key = items["owner"].fillna("not recorded")
-    else:
+    if by not in ("month", "owner"):
         raise UnknownNameError(f"cannot group action items by {by!r}; known: month, owner")
-    table = pd.crosstab(key, items["state"]).reindex(
-        columns=["done", "open", "overdue"], fill_value=0
-    )
+    counts = metrics.follow_through(iset, as_of, by=by)
+    # follow_through counts overdue items as open too; the bars stack disjoint states
+    table = counts[["done", "overdue"]].assign(open=counts["open"] - counts["overdue"])
     fig = go.Figure(layout={"template": TEMPLATE})
     for state in ("done", "open", "overdue"):
         fig.add_trace(

@@ -404,7 +404,7 @@ def follow_through(
     """Action-item follow-through: total, done, open, overdue and completion rate.
 
     ``by="incident"`` gives a row per incident (incidents without items included);
-    ``by="owner"`` per owner; ``by=None`` one overall row. Without ``as_of`` nothing is
+    ``by="owner"`` per owner, ``by="month"`` per month due; ``by=None`` one overall row. Without ``as_of`` nothing is
     overdue because nothing can be (open counts every unfinished item).
     """
     items = action_item_status(iset, as_of)
@@ -414,8 +414,12 @@ def follow_through(
         key = items["incident_id"]
     elif by == "owner":
         key = items["owner"].fillna("not recorded")
+    elif by == "month":
+        key = items["due"].dt.to_period("M").astype("string").fillna("no due date")
     else:
-        raise UnknownNameError(f"cannot group action items by {by!r}; known: incident, owner")
+        raise UnknownNameError(
+            f"cannot group action items by {by!r}; known: incident, owner, month"
+        )
     counts = pd.crosstab(key, items["state"]).reindex(
         columns=["done", "open", "overdue"], fill_value=0
     )
