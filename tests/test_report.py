@@ -258,3 +258,17 @@ def test_postmortem_runs_as_is_in_a_kernel(tmp_path):
     nb = nbformat.read(out, as_version=4)
     html_out = json.dumps([o for c in nb.cells if c.cell_type == "code" for o in c.outputs])
     assert "INC-2026-0001" in html_out
+
+
+def test_bad_input_is_listed_and_the_rest_is_rendered(tmp_path, capsys):
+    src = small_source(tmp_path, ["GOOD-1"])
+    (src / "bad.md").write_text(
+        report_md("BAD-9", timeline="- **Detected**: yesterday by Bob"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert main(["report", str(src), "-o", str(out), "-q"]) == 1
+    printed = capsys.readouterr().out
+    assert "bad.md:11: Detected 'yesterday' is not a timestamp" in printed
+    assert (out / "GOOD-1.html").is_file() and not (out / "BAD-9.html").exists()
+    index = (out / "index.html").read_text()
+    assert "Input problems (2)" in index and "GOOD-1.html" in index  # + the status check
