@@ -336,23 +336,17 @@ def read_opsgenie(paths: list[Path], severity_map: dict | None = None, **_: obje
                 )
             c.event(iid, created, "detected", f"alert:{rid}:createdAt")
             report = rec.get("report") or {}
-            if report.get("ackTime") is not None:
-                c.event(
-                    iid,
-                    created + pd.Timedelta(milliseconds=int(report["ackTime"])),
-                    "acknowledged",
-                    f"alert:{rid}:ackTime",
-                    actor=report.get("acknowledgedBy"),
-                )
-            if report.get("closeTime") is not None:
-                c.event(
-                    iid,
-                    created + pd.Timedelta(milliseconds=int(report["closeTime"])),
-                    "resolved",
-                    f"alert:{rid}:closeTime",
-                    actor=report.get("closedBy"),
-                )
-            elif rec.get("impactEndDate"):
+            # the report gives milliseconds after creation for acknowledgement and close
+            for field, kind, by in (
+                ("ackTime", "acknowledged", "acknowledgedBy"),
+                ("closeTime", "resolved", "closedBy"),
+            ):
+                if report.get(field) is not None:
+                    after = pd.Timedelta(milliseconds=int(report[field]))
+                    c.event(
+                        iid, created + after, kind, f"alert:{rid}:{field}", actor=report.get(by)
+                    )
+            if report.get("closeTime") is None and rec.get("impactEndDate"):
                 c.event(iid, rec["impactEndDate"], "resolved", f"incident:{rid}:impactEndDate")
             for log in rec.get("logs") or rec.get("timeline") or []:
                 when = log.get("createdAt") or log.get("eventTime")
