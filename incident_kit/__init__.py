@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from . import charts, fmt, metrics
 from .errors import (
     IncidentKitError,
@@ -36,6 +34,7 @@ from .model import KINDS, SEVERITIES, STATUSES, IncidentSet
 from .sources import FORMATS, SourceFormat, load, register_format
 from .sources.markdown import render as to_markdown
 from .sources.tables import write as to_tables
+from .version import __version__
 
 
 def __getattr__(name: str):
@@ -46,11 +45,6 @@ def __getattr__(name: str):
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'incident_kit' has no attribute {name!r}")
 
-
-try:
-    __version__ = version("incident_kit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 __all__ = [
     "FORMATS",

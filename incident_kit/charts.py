@@ -18,11 +18,9 @@ from plotly.subplots import make_subplots
 
 from . import fmt, metrics
 from .errors import UnknownNameError
+from .markup import SEVERITY_COLORS, UNKNOWN_COLOR
 from .model import MILESTONE_LABELS, SEVERITIES, IncidentSet
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-SEVERITY_COLORS = {"P1": "#D55E00", "P2": "#E69F00", "P3": "#0072B2", "P4": "#56B4E9"}
-UNKNOWN_COLOR = "#999999"
 PHASE_COLORS = {
     "Impact": "#CC79A7",
     "Detection": "#E69F00",
@@ -272,8 +270,8 @@ def timeline(
 
 def _span_bounds(iset: IncidentSet, as_of: object) -> pd.DataFrame:
     first = metrics.milestones(iset)
-    start, _ = metrics._first_of(first, ("impact_start", "detected"))
-    end, _ = metrics._first_of(first, ("resolved", "mitigated"))
+    start, _ = metrics.first_of(first, ("impact_start", "detected"))
+    end, _ = metrics.first_of(first, ("resolved", "mitigated"))
     open_ = metrics.is_open(iset, first)
     as_of = metrics.to_utc(as_of)
     last = iset.events.groupby("incident_id")["timestamp"].max().reindex(first.index)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, fmt
+from . import fmt
 from .errors import IncidentKitError
+from .version import __version__
 
 
 def _load(args: argparse.Namespace):

@@ -158,7 +158,7 @@ def is_open(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.Series:
     return (status == "Active") | (status.isna() & first["resolved"].isna())
 
 
-def _first_of(first: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+def first_of(first: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
     """The first recorded of ``kinds`` (in order) and whether a fallback was used."""
     value = first[kinds[0]]
     assumed = pd.Series(False, index=first.index)
@@ -172,7 +172,7 @@ def _first_of(first: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.Series, p
 def context(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per-incident columns that summaries group by: severity, status, services, started, month."""
     first = milestones(iset) if first is None else first
-    started, _ = _first_of(first, ("impact_start", "detected"))
+    started, _ = first_of(first, ("impact_start", "detected"))
     inc = iset.incidents
     month = started.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M").astype("string")
     return pd.DataFrame(
@@ -209,8 +209,8 @@ def durations(
     flags = {}
     assumed_cols = {}
     for span in get_spans(spans):
-        start, start_assumed = _first_of(first, span.start)
-        end, _ = _first_of(first, span.end)
+        start, start_assumed = first_of(first, span.start)
+        end, _ = first_of(first, span.end)
         ongoing = open_ & start.notna().to_numpy() & end.isna().to_numpy()
         if as_of is not None:
             end = end.where(~ongoing, as_of)

@@ -268,3 +268,32 @@ class IncidentSet:
             action_items_frame(pd.concat([p.action_items for p in parts], ignore_index=True)),
             pd.concat([p.problems for p in parts], ignore_index=True),
         )
+
+
+@dataclass
+class Parts:
+    """Records read by a source format, before validation: incidents, events, action items
+    and located problems. Each table is a list of dicts or a DataFrame; ``validate`` types
+    and checks them into an :class:`IncidentSet`.
+    """
+
+    incidents: list[dict] | pd.DataFrame = field(default_factory=list)
+    events: list[dict] | pd.DataFrame = field(default_factory=list)
+    action_items: list[dict] | pd.DataFrame = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def extend(self, other: Parts) -> None:
+        for name in ("incidents", "events", "action_items"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, list) and isinstance(theirs, list):
+                mine.extend(theirs)
+            else:
+                frames = [pd.DataFrame(x) if isinstance(x, list) else x for x in (mine, theirs)]
+                setattr(
+                    self,
+                    name,
+                    pd.concat([f for f in frames if len(f)], ignore_index=True)
+                    if any(len(f) for f in frames)
+                    else frames[0],
+                )
+        self.problems.extend(other.problems)

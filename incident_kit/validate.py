@@ -15,12 +15,12 @@ from .model import (
     KIND_RANK,
     MILESTONE_LABELS,
     IncidentSet,
+    Parts,
     action_items_frame,
     events_frame,
     incidents_frame,
     problems_frame,
 )
-from .sources.base import Parts
 
 
 def _frame(records) -> pd.DataFrame:

@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts, fmt, metrics
+from .markup import NR, severity_badge, table
 from .model import SEVERITIES, STATUSES, IncidentSet
-from .report.views import NR, severity_badge, table
 
 METRIC_EXTRA = ("user_minutes",)
 

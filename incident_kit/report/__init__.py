@@ -7,8 +7,9 @@ papermill and nbconvert are imported only when a batch runs.
 from __future__ import annotations
 
 from ..files import safe_name
+from ..markup import Html
 from .params import PORTFOLIO_PARAMETERS, POSTMORTEM_PARAMETERS, check_template, notebook_path
-from .views import Chart, Html, Portfolio, Postmortem
+from .views import Chart, Portfolio, Postmortem
 
 
 def run(*args, **kwargs):

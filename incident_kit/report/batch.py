@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__, metrics
+from .. import metrics
 from ..errors import IncidentKitError, ReportError
 from ..files import atomic_write, inside, safe_name
+from ..version import __version__
 from . import export, params
 
 MANIFEST = "manifest.json"

@@ -6,9 +6,10 @@ import html
 
 import pandas as pd
 
-from .. import __version__, fmt, metrics
+from .. import fmt, metrics
+from ..markup import NR, severity_badge
 from ..model import IncidentSet
-from .views import NR, severity_badge
+from ..version import __version__
 
 _SCRIPT = """
 document.querySelectorAll('table.sortable th').forEach(function (th, col) {

@@ -10,30 +10,21 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
-from markdown_it import MarkdownIt
 
 from .. import charts, fmt, metrics
+from ..markup import NR, Html, esc, inline_markdown, items, markdown, severity_badge, table
 from ..model import HORIZONS, IncidentSet
+from ..version import __version__
 
-_md = MarkdownIt("commonmark", {"html": False})
-NR = '<span class="nr">not recorded</span>'
 HORIZON_TITLES = {
     "immediate": "Immediate (Next 24 hours)",
     "short_term": "Short Term (Next week)",
     "long_term": "Long Term (Next month)",
 }
-
-
-class Html(str):
-    """An HTML fragment that Jupyter displays as HTML (and tests read as a string)."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
 
 
 @dataclass
@@ -74,58 +65,6 @@ class Chart:
         }
 
 
-def esc(value: object) -> str:
-    """Escaped text, or the "not recorded" marker for unknown values."""
-    text = fmt.text(value, missing="")
-    return html.escape(text) if text else NR
-
-
-def markdown(value: object) -> str:
-    """Narrative text from the report, rendered as Markdown with raw HTML disabled."""
-    text = fmt.text(value, missing="")
-    return _md.render(text) if text else f"<p>{NR}</p>"
-
-
-def inline_markdown(value: object) -> str:
-    text = fmt.text(value, missing="")
-    return _md.renderInline(text) if text else NR
-
-
-def items(values: Iterable[str], ordered: bool = False) -> str:
-    values = list(values or [])
-    if not values:
-        return f"<p>{NR}</p>"
-    tag = "ol" if ordered else "ul"
-    return f"<{tag}>" + "".join(f"<li>{inline_markdown(v)}</li>" for v in values) + f"</{tag}>"
-
-
-def table(
-    rows: list[list[str]],
-    header: list[str] | None = None,
-    *,
-    cls: str = "ik-table",
-    row_classes: list[str] | None = None,
-) -> str:
-    """An HTML table from already-escaped cells."""
-    out = [f'<table class="{cls}">']
-    if header:
-        out.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr></thead>")
-    out.append("<tbody>")
-    for i, row in enumerate(rows):
-        rc = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
-        out.append(f"<tr{rc}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def severity_badge(value: object) -> str:
-    if value is None or pd.isna(value):
-        return NR
-    sev = str(value)
-    color = charts.SEVERITY_COLORS.get(sev, charts.UNKNOWN_COLOR)
-    return f'<span class="sev" style="background:{color}">{html.escape(sev)}</span>'
-
-
 def fingerprint(iset: IncidentSet) -> str:
     """A short hash of the data a report was made from (tables, in a stable text form)."""
     digest = hashlib.sha256()
@@ -141,8 +80,6 @@ def fingerprint(iset: IncidentSet) -> str:
 def provenance(
     iset: IncidentSet, generated_at: pd.Timestamp, as_of: pd.Timestamp | None, display_tz: str
 ) -> Html:
-    from .. import __version__
-
     parts = [
         f"Generated {fmt.timestamp(generated_at, display_tz)}",
         f"incident_kit {html.escape(__version__)}",

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
-from ..model import IncidentSet
+from ..model import IncidentSet, Parts
+from ..validate import validate
 from . import mapped, markdown, tables, tools
-from .base import Parts
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,6 @@ def load(
 
     >>> iset = ik.load("data")  # doctest: +SKIP
     """
-    from ..validate import validate
-
     if not paths:
         raise SourceError("load() needs at least one file or folder")
     if format is not None and format not in FORMATS:

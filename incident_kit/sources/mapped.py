@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError, UnknownNameError
-from ..model import INCIDENT_COLUMNS, MILESTONES
-from .base import Parts
-from .tables import _events, _incidents, _read_frame, _Table
+from ..model import INCIDENT_COLUMNS, MILESTONES, Parts
+from .tables import Table, parse_events, parse_incidents, read_frame
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
 
@@ -82,7 +81,7 @@ def read(
     out = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     for path in paths:
         spec = read_mapping(mapping if mapping is not None else sidecar(path))
-        frame, first = _read_frame(path)
+        frame, first = read_frame(path)
         cols = spec["columns"]
         missing = [c for c in cols if c not in frame.columns]
         if missing:
@@ -98,8 +97,8 @@ def read(
         ):
             if values and column in inc_frame:
                 inc_frame[column] = inc_frame[column].map(lambda v, m=values: m.get(v, v))
-        inc_table = _Table(path, inc_frame, first)
-        incidents = _incidents(inc_table, default_tz)
+        inc_table = Table(path, inc_frame, first)
+        incidents = parse_incidents(inc_table, default_tz)
         ids = inc_frame["incident_id"].astype(str).str.strip()
         pieces = []
         for column, kind in kinds.items():
@@ -123,8 +122,8 @@ def read(
         )
         ev_frame = ev_frame[present]
         lines = ev_frame.pop("_row").to_numpy() + first
-        ev_table = _Table(path, ev_frame.reset_index(drop=True), first)
+        ev_table = Table(path, ev_frame.reset_index(drop=True), first)
         ev_table.lines = pd.Series(lines, index=ev_table.frame.index)
-        events = _events(ev_table, default_tz)
+        events = parse_events(ev_table, default_tz)
         out.extend(Parts(incidents, events, pd.DataFrame(), inc_table.problems + ev_table.problems))
     return out

@@ -18,8 +18,9 @@ from markdown_it import MarkdownIt
 
 from .. import fields as F
 from ..errors import Problem
-from ..model import HORIZONS, KINDS, MILESTONE_LABELS, IncidentSet
-from .base import Parts, kind_name
+from ..model import HORIZONS, KINDS, MILESTONE_LABELS, IncidentSet, Parts
+from ..validate import validate
+from .base import kind_name
 
 TEMPLATE_TITLE = "incident report template"
 
@@ -754,8 +755,6 @@ def write_folder(iset: IncidentSet, folder: str | Path) -> list[tuple[Path, str]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 existing = read([path])
-            from ..validate import validate
-
             existing_set = validate(existing)
             if iid in existing_set.incidents.index:
                 one = _merge_existing(one, iid, existing_set)

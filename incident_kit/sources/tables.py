@@ -15,8 +15,8 @@ import pandas as pd
 
 from .. import fields as F
 from ..errors import Problem
-from ..model import INCIDENT_COLUMNS, LIST_FIELDS, IncidentSet
-from .base import Parts, kind_name
+from ..model import INCIDENT_COLUMNS, LIST_FIELDS, IncidentSet, Parts
+from .base import kind_name
 
 TABLE_NAMES = ("incidents", "events", "action_items")
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -26,7 +26,7 @@ def sniff(path: Path, head: str) -> bool:
     return path.stem.lower() in TABLE_NAMES and path.suffix.lower() in SUFFIXES
 
 
-def _read_frame(path: Path) -> tuple[pd.DataFrame, int]:
+def read_frame(path: Path) -> tuple[pd.DataFrame, int]:
     """The table as strings (objects for JSON), plus the line number of its first data row."""
     if path.suffix.lower() == ".csv":
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
@@ -38,7 +38,7 @@ def _read_frame(path: Path) -> tuple[pd.DataFrame, int]:
     return pd.DataFrame(records), 1
 
 
-class _Table:
+class Table:
     """Column-wise parsing of one table with located problems."""
 
     def __init__(self, path: Path, frame: pd.DataFrame, first_line: int):
@@ -129,7 +129,7 @@ def _as_list(value: object, seps: str) -> list:
     return F.split_list(text, seps)
 
 
-def _incidents(table: _Table, default_tz: str) -> pd.DataFrame:
+def parse_incidents(table: Table, default_tz: str) -> pd.DataFrame:
     f = table.frame
     if not table.require(("incident_id",)):
         return pd.DataFrame()
@@ -202,7 +202,7 @@ def _prevention(value: object) -> list[dict]:
     return out
 
 
-def _events(table: _Table, default_tz: str) -> pd.DataFrame:
+def parse_events(table: Table, default_tz: str) -> pd.DataFrame:
     f = table.frame
     if not table.require(("incident_id", "timestamp", "kind")):
         return pd.DataFrame()
@@ -226,7 +226,7 @@ def _events(table: _Table, default_tz: str) -> pd.DataFrame:
     return out[out["timestamp"].notna() & out["kind"].notna()]
 
 
-def _action_items(table: _Table, default_tz: str) -> pd.DataFrame:
+def parse_action_items(table: Table, default_tz: str) -> pd.DataFrame:
     f = table.frame
     if not table.require(("incident_id", "text")):
         return pd.DataFrame()
@@ -254,10 +254,14 @@ def _action_items(table: _Table, default_tz: str) -> pd.DataFrame:
 def read(paths: list[Path], default_tz: str = "UTC", **_: object) -> Parts:
     """Read canonical incident/event/action-item tables."""
     parts = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    readers = {"incidents": _incidents, "events": _events, "action_items": _action_items}
+    readers = {
+        "incidents": parse_incidents,
+        "events": parse_events,
+        "action_items": parse_action_items,
+    }
     for path in paths:
-        frame, first = _read_frame(path)
-        table = _Table(path, frame, first)
+        frame, first = read_frame(path)
+        table = Table(path, frame, first)
         result = readers[path.stem.lower()](table, default_tz)
         piece = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), table.problems)
         setattr(piece, path.stem.lower(), result)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import fields as F
 from ..errors import Problem
-from .base import Parts
+from ..model import Parts
 
 
 def _json(path: Path) -> object:
