@@ -1,7 +1,8 @@
 """Source formats and ``load``: files in, one validated :class:`IncidentSet` out.
 
 Formats live in a registry: each has a name, a ``sniff(path, head) -> bool`` that
-recognises its files from name and content, and a ``read(paths, default_tz=...) -> Parts``.
+recognises its files from name and content, and a ``read(paths, options) -> Parts`` that is
+given the files of its format and the :class:`ReadOptions` of the ``load`` call.
 Adding a format is one :func:`register_format` call.
 """
 
@@ -18,6 +19,7 @@ from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError,
 from ..model import IncidentSet, Parts
 from ..validate import validate
 from . import mapped, markdown, tables, tools
+from .base import ReadOptions
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def _known() -> str:
 def load(
     *paths: str | Path,
     default_tz: str = "UTC",
+    tz_abbrev: dict[str, str] | None = None,
     strict: bool = False,
     format: str | None = None,
     mapping: dict | str | Path | None = None,
@@ -161,6 +164,7 @@ def load(
     ``strict=True`` any error raises one :class:`ValidationError` listing them all; by default
     the incidents with errors are left out and every problem is in ``iset.problems``.
 
+    ``tz_abbrev`` maps zone abbreviations to zones over the defaults (``{"IST": "Asia/Kolkata"}``).
     ``mapping`` reads CSV / JSON Lines exports of other tools (see ``sources.mapped``);
     ``severity_map`` overrides how a tool's impact or priority becomes P1..P4
     (``{"minor": "P4"}``); ``link`` merges incidents of different tools into one
@@ -174,6 +178,7 @@ def load(
     if format is not None and format not in FORMATS:
         raise UnknownNameError(f"unknown format {format!r}; known formats: {_known()}")
     _check_zone(default_tz)
+    options = ReadOptions(default_tz, dict(tz_abbrev or {}), dict(severity_map or {}), mapping)
     groups: dict[str, list[Path]] = {}
     problems: list[Problem] = []
     for path, explicit in _files(paths):
@@ -206,11 +211,7 @@ def load(
     parts = Parts()
     for name, files in groups.items():
         try:
-            parts.extend(
-                FORMATS[name].read(
-                    files, default_tz=default_tz, mapping=mapping, severity_map=severity_map
-                )
-            )
+            parts.extend(FORMATS[name].read(files, options))
         except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             if isinstance(exc, (ValidationError, UnknownNameError)):
                 raise  # a wrong argument (e.g. a mapping target), not wrong data
@@ -320,4 +321,4 @@ def _warn(problems: pd.DataFrame) -> None:
         warnings.warn(f"{first}{more}", IncidentKitWarning, stacklevel=3)
 
 
-__all__ = ["FORMATS", "SourceFormat", "detect", "load", "register_format"]
+__all__ = ["FORMATS", "ReadOptions", "SourceFormat", "detect", "load", "register_format"]

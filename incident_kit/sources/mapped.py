@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import SourceError, UnknownNameError
 from ..model import INCIDENT_COLUMNS, MILESTONES, Parts
+from .base import ReadOptions
 from .tables import Table, parse_events, parse_incidents, read_frame
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -71,15 +72,11 @@ def read_mapping(spec: dict | str | Path) -> dict:
     }
 
 
-def read(
-    paths: list[Path],
-    default_tz: str = "UTC",
-    mapping: dict | str | Path | None = None,
-    **_: object,
-) -> Parts:
+def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Read mapped exports: incident fields from mapped columns, one event per time column."""
     out = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     for path in paths:
+        mapping = options.mapping
         spec = read_mapping(mapping if mapping is not None else sidecar(path))
         frame, first = read_frame(path)
         cols = spec["columns"]
@@ -98,7 +95,7 @@ def read(
             if values and column in inc_frame:
                 inc_frame[column] = inc_frame[column].map(lambda v, m=values: m.get(v, v))
         inc_table = Table(path, inc_frame, first)
-        incidents = parse_incidents(inc_table, default_tz)
+        incidents = parse_incidents(inc_table, options.default_tz)
         ids = inc_frame["incident_id"].astype(str).str.strip()
         pieces = []
         for column, kind in kinds.items():
@@ -124,6 +121,6 @@ def read(
         lines = ev_frame.pop("_row").to_numpy() + first
         ev_table = Table(path, ev_frame.reset_index(drop=True), first)
         ev_table.lines = pd.Series(lines, index=ev_table.frame.index)
-        events = parse_events(ev_table, default_tz)
+        events = parse_events(ev_table, options.default_tz)
         out.extend(Parts(incidents, events, pd.DataFrame(), inc_table.problems + ev_table.problems))
     return out

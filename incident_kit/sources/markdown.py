@@ -20,7 +20,7 @@ from .. import fields as F
 from ..errors import Problem
 from ..model import HORIZONS, KINDS, MILESTONE_LABELS, IncidentSet, Parts
 from ..validate import validate
-from .base import kind_name
+from .base import ReadOptions, kind_name
 
 TEMPLATE_TITLE = "incident report template"
 
@@ -479,12 +479,12 @@ class _Reader:
         return Parts([self.inc], self.events, self.items, problems)
 
 
-def read(paths: list[Path], default_tz: str = "UTC", **_: object) -> Parts:
+def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Read Markdown incident reports (one incident per file)."""
     parts = Parts()
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        parts.extend(_Reader(path, text, default_tz).read())
+        parts.extend(_Reader(path, text, options.default_tz).read())
     return parts
 
 
@@ -754,7 +754,7 @@ def write_folder(iset: IncidentSet, folder: str | Path) -> list[tuple[Path, str]
         if path.exists():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                existing = read([path])
+                existing = read([path], ReadOptions())
             existing_set = validate(existing)
             if iid in existing_set.incidents.index:
                 one = _merge_existing(one, iid, existing_set)

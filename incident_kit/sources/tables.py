@@ -16,7 +16,7 @@ import pandas as pd
 from .. import fields as F
 from ..errors import Problem
 from ..model import INCIDENT_COLUMNS, LIST_FIELDS, IncidentSet, Parts
-from .base import kind_name
+from .base import ReadOptions, kind_name
 
 TABLE_NAMES = ("incidents", "events", "action_items")
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -251,7 +251,7 @@ def parse_action_items(table: Table, default_tz: str) -> pd.DataFrame:
     return out[~bad]
 
 
-def read(paths: list[Path], default_tz: str = "UTC", **_: object) -> Parts:
+def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Read canonical incident/event/action-item tables."""
     parts = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     readers = {
@@ -262,7 +262,7 @@ def read(paths: list[Path], default_tz: str = "UTC", **_: object) -> Parts:
     for path in paths:
         frame, first = read_frame(path)
         table = Table(path, frame, first)
-        result = readers[path.stem.lower()](table, default_tz)
+        result = readers[path.stem.lower()](table, options.default_tz)
         piece = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), table.problems)
         setattr(piece, path.stem.lower(), result)
         parts.extend(piece)

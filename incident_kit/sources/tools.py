@@ -13,6 +13,7 @@ import pandas as pd
 from .. import fields as F
 from ..errors import Problem
 from ..model import Parts
+from .base import ReadOptions
 
 
 def _json(path: Path) -> object:
@@ -104,14 +105,14 @@ def sniff_statuspage(path: Path, head: str) -> bool:
     return path.suffix.lower() == ".json" and '"incident_updates"' in head
 
 
-def read_statuspage(paths: list[Path], severity_map: dict | None = None, **_: object) -> Parts:
+def read_statuspage(paths: list[Path], options: ReadOptions) -> Parts:
     """Statuspage API v2 ``/api/v2/incidents.json`` (or one incident object).
 
     Times are the ones the page shows its readers: the incident's ``started_at``,
     ``monitoring_at`` and ``resolved_at`` and each update's ``display_at`` (``created_at`` is
     when someone typed it, days later for a backfilled incident).
     """
-    impact_map = {**STATUSPAGE_IMPACT, **(severity_map or {})}
+    impact_map = {**STATUSPAGE_IMPACT, **options.severity_map}
     out = Parts()
     for path in paths:
         c = _Collector(path, "statuspage")
@@ -212,10 +213,10 @@ def _summary(obj: object) -> str | None:
     return obj.get("summary") if isinstance(obj, dict) else None
 
 
-def read_pagerduty(paths: list[Path], severity_map: dict | None = None, **_: object) -> Parts:
+def read_pagerduty(paths: list[Path], options: ReadOptions) -> Parts:
     """PagerDuty REST API v2: an ``{"incidents": [...]}`` payload and the matching
     ``{"log_entries": [...]}`` payload (give both files to one ``load`` call)."""
-    priority_map = {**PAGERDUTY_PRIORITY, **(severity_map or {})}
+    priority_map = {**PAGERDUTY_PRIORITY, **options.severity_map}
     out = Parts()
     known: set[str] = set()
     entries: list[tuple[Path, dict]] = []
@@ -307,10 +308,10 @@ def sniff_opsgenie(path: Path, head: str) -> bool:
     return path.suffix.lower() == ".json" and '"tinyId"' in head
 
 
-def read_opsgenie(paths: list[Path], severity_map: dict | None = None, **_: object) -> Parts:
+def read_opsgenie(paths: list[Path], options: ReadOptions) -> Parts:
     """Opsgenie alerts (``GET /v2/alerts`` with each alert's ``report``, optionally its
     ``logs``) or incidents (``impactStartDate``, ``impactEndDate``, ``timeline`` entries)."""
-    priority_map = {**OPSGENIE_PRIORITY, **(severity_map or {})}
+    priority_map = {**OPSGENIE_PRIORITY, **options.severity_map}
     out = Parts()
     for path in paths:
         c = _Collector(path, "opsgenie")
