@@ -3,7 +3,13 @@
 Spans are declared once, as data, in a registry (:data:`SPANS`); adding one is a single
 :func:`register_span` call. All arithmetic is vectorized and done in UTC, so durations are
 exact across daylight-saving changes and mixed offsets. An open incident's unfinished span
-is *censored*: flagged ``<span>_ongoing`` and, with ``as_of``, measured up to ``as_of``.
+is *censored*: flagged ``<span>_ongoing`` and measured up to ``as_of``.
+
+The clock: every function here takes ``as_of``. Left out (None or ``"now"``) it is the
+current time, read once per call by :func:`resolve_as_of` and written into the result
+(``frame.attrs["as_of"]``), so a figure always says what time it was measured to. A run
+(the CLI, the report batch, the explorer) resolves it once and passes the same value to
+every call.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import fields
-from .errors import UnknownNameError
+from .errors import IncidentKitError, UnknownNameError
 from .model import KINDS, MILESTONES, IncidentSet
 
 
@@ -32,6 +38,15 @@ class Span:
     end: tuple[str, ...]
     description: str = ""
 
+    @property
+    def label(self) -> str:
+        """How pages, charts and tables name the span: ``time_to_detect`` -> ``Time to detect``.
+
+        >>> SPANS["time_to_postmortem"].label
+        'Time to post-mortem'
+        """
+        return label(self.name)
+
     def definition(self) -> str:
         """``impact_start -> mitigated (else resolved)``: how the span is measured."""
 
@@ -42,6 +57,13 @@ class Span:
 
 
 SPANS: dict[str, Span] = {}
+_WORDS = {"postmortem": "post-mortem"}
+
+
+def label(name: str) -> str:
+    """The reader-facing name of a span or figure column (one rule for every page)."""
+    words = [_WORDS.get(w, w) for w in name.split("_")]
+    return " ".join(words).capitalize()
 
 
 def _kinds(value: str | Iterable[str], what: str) -> tuple[str, ...]:
@@ -102,16 +124,44 @@ def get_spans(names: Iterable[str] | None = None) -> list[Span]:
 
 
 def to_utc(value: object) -> pd.Timestamp | None:
-    """``as_of`` as a UTC Timestamp: accepts Timestamps, datetimes and ISO strings."""
+    """``as_of`` as a UTC Timestamp: accepts Timestamps, datetimes and ISO strings.
+
+    A string that is not a time raises :class:`IncidentKitError` saying what is expected.
+    """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, str):
-        ts, _ = fields.parse_time(value, "UTC")
+        try:
+            ts, _ = fields.parse_time(value, "UTC")
+        except ValueError as exc:
+            raise IncidentKitError(
+                f"as-of {value!r} is not a time (expected ISO 8601 such as "
+                f"2026-11-26T12:00Z, or 'now')"
+            ) from exc
         if ts is None:
-            raise UnknownNameError(f"as_of {value!r} is not a timestamp")
+            raise IncidentKitError(
+                f"as-of {value!r} is not a time (expected e.g. 2026-11-26T12:00Z)"
+            )
         return ts
     ts = pd.Timestamp(value)
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+NOW = "now"
+
+
+def resolve_as_of(value: object = None) -> pd.Timestamp:
+    """The time open spans and overdue items are measured to, in UTC.
+
+    None or ``"now"`` read the clock (once: call this at the edge of a run and pass the
+    result on); anything else is parsed by :func:`to_utc`.
+
+    >>> resolve_as_of("2026-11-26 13:00+01:00")
+    Timestamp('2026-11-26 12:00:00+0000', tz='UTC')
+    """
+    if value is None or (isinstance(value, str) and value.strip().lower() == NOW):
+        return pd.Timestamp.now(tz="UTC")
+    return to_utc(value)
 
 
 def milestones(iset: IncidentSet) -> pd.DataFrame:
@@ -198,11 +248,12 @@ def durations(
     ``impact_start_assumed``, and the context columns summaries group by.
 
     The first event of each kind counts; a missing milestone gives NaT. For an open incident
-    a span whose end is not recorded yet is ongoing; with ``as_of`` it runs to ``as_of``.
+    a span whose end is not recorded yet is ongoing and runs to ``as_of`` (default: now,
+    see :func:`resolve_as_of`); the time used is ``frame.attrs["as_of"]``.
 
     >>> ik.durations(iset, as_of="2026-11-26T12:00Z")["time_to_resolve"]  # doctest: +SKIP
     """
-    as_of = to_utc(as_of)
+    as_of = resolve_as_of(as_of)
     first = milestones(iset)
     open_ = is_open(iset, first).to_numpy()
     out = {}
@@ -212,8 +263,7 @@ def durations(
         start, start_assumed = first_of(first, span.start)
         end, _ = first_of(first, span.end)
         ongoing = open_ & start.notna().to_numpy() & end.isna().to_numpy()
-        if as_of is not None:
-            end = end.where(~ongoing, as_of)
+        end = end.where(~ongoing, as_of)
         out[span.name] = end - start
         flags[f"{span.name}_ongoing"] = ongoing
         if len(span.start) > 1:
@@ -223,7 +273,9 @@ def durations(
     frame = pd.DataFrame(out, index=iset.incidents.index)
     for name, values in {**flags, **assumed_cols}.items():
         frame[name] = values
-    return frame.join(context(iset, first))
+    frame = frame.join(context(iset, first))
+    frame.attrs["as_of"] = as_of
+    return frame
 
 
 def span_columns(frame: pd.DataFrame) -> list[str]:
@@ -239,6 +291,7 @@ def impact(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
     ``user_minutes`` is users affected x impact duration in minutes.
     """
     inc = iset.incidents
+    as_of = resolve_as_of(as_of)
     dur = durations(iset, as_of, spans=["impact_duration"])
     computed = dur["impact_duration"]
     stated = inc["downtime_stated"]
@@ -264,10 +317,54 @@ def impact(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
         },
         index=inc.index,
     )
-    return frame.join(dur[["title", "severity", "status", "services", "started", "month"]])
+    frame = frame.join(dur[["title", "severity", "status", "services", "started", "month"]])
+    frame.attrs["as_of"] = as_of
+    return frame
+
+
+NO_SERVICE = "service not recorded"
+
+
+def impact_by_service(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
+    """User-minutes and incidents per service, adding up to the portfolio's totals.
+
+    An incident that lists several services has its user-minutes split evenly among them
+    (nobody records which service cost which users), so the ``user_minutes`` column sums to
+    the portfolio's total; ``incidents`` counts an incident once for every service it hit.
+    ``no_user_count`` counts incidents without a number of users: ``pct_only`` of them state
+    a percentage only, which has no user-minutes without a user base. Incidents without a
+    service are under ``"service not recorded"``.
+    """
+    imp = impact(iset, as_of)
+    services = imp["services"].map(lambda s: list(s) if len(s) else [NO_SERVICE])
+    share = imp["user_minutes"].astype("Float64") / services.map(len).astype("float64")
+    no_users = imp["users_affected"].isna()
+    pct_only = no_users & imp["users_affected_pct"].notna()
+    rows = pd.DataFrame(
+        {
+            "service": services,
+            "user_minutes": share,
+            "no_user_count": no_users.astype("int64"),
+            "pct_only": pct_only.astype("int64"),
+        },
+        index=imp.index,
+    ).explode("service")
+    per = rows.groupby("service", sort=True).agg(
+        incidents=("service", "size"),
+        user_minutes=("user_minutes", "sum"),
+        no_user_count=("no_user_count", "sum"),
+        pct_only=("pct_only", "sum"),
+    )
+    per["user_minutes"] = per["user_minutes"].astype("float64")
+    per.attrs["as_of"] = imp.attrs["as_of"]
+    return per
 
 
 DEFAULT_STATS = ("count", "open", "mean", "median", "p90", "max")
+#: A p90 needs at least this many finished values; below it the 90th percentile of a
+#: handful of incidents is noise (of 3 values it is nearly the maximum), so it is left
+#: out (NaN/NaT) in summaries, and pages and charts show "n < 5" instead.
+P90_MIN_COUNT = 5
 GROUPS = ("severity", "service", "month", "status")
 _CONTEXT = {"title", "severity", "status", "services", "started", "month"}
 
@@ -296,9 +393,10 @@ def summarize(
 
     ``frame`` is the output of :func:`durations` or :func:`impact`. ``by`` is None (all),
     ``"severity"``, ``"service"`` (an incident counts once for each service it hit),
-    ``"month"``, ``"status"`` or a list of them. ``count`` counts finished values; ongoing
-    (censored) values are counted in ``open`` and left out of mean/median/p90/max, because a
-    lower bound is not a duration.
+    ``"month"``, ``"status"`` or a list of them. ``count`` counts finished values (the n
+    every statistic of the row is computed from); ongoing (censored) values are counted in
+    ``open`` and left out of mean/median/p90/max, because a lower bound is not a duration.
+    ``p90`` is left out (NaN) where ``count`` is below :data:`P90_MIN_COUNT`.
 
     >>> ik.summarize(ik.durations(iset), by="severity")  # doctest: +SKIP
     """
@@ -350,7 +448,7 @@ def summarize(
     grouped = long.groupby([*keys, "metric"], sort=True, observed=True)
     result = grouped["value"].agg(["count", "mean", "median", "max"])
     result["open"] = grouped["open"].sum()
-    result["p90"] = grouped["value"].quantile(0.9)
+    result["p90"] = grouped["value"].quantile(0.9).where(result["count"] >= P90_MIN_COUNT)
     result = result.reset_index()
     result["metric"] = result["metric"].astype(str)
     for k in keys:
@@ -366,7 +464,10 @@ def summarize(
                 for v, t in zip(result[stat], times, strict=True)
             ]
     result[["count", "open"]] = result[["count", "open"]].astype("int64")
-    return result[[*keys, "metric", *stats]]
+    result = result[[*keys, "metric", *stats]]
+    if "as_of" in frame.attrs:
+        result.attrs["as_of"] = frame.attrs["as_of"]
+    return result
 
 
 def mtbf(iset: IncidentSet) -> pd.DataFrame:
@@ -389,13 +490,13 @@ def mtbf(iset: IncidentSet) -> pd.DataFrame:
 def action_item_status(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
     """The action items with a ``state``: done, open, or overdue (due before ``as_of``)."""
     items = iset.action_items
-    as_of = to_utc(as_of)
-    state = np.where(items["done"], "done", "open")
-    if as_of is not None:
-        today = as_of.tz_convert("UTC").tz_localize(None).normalize()
-        overdue = ~items["done"].to_numpy() & (items["due"] < today).to_numpy()
-        state = np.where(overdue, "overdue", state)
-    return items.assign(state=pd.Categorical(state, categories=["done", "open", "overdue"]))
+    as_of = resolve_as_of(as_of)
+    today = as_of.tz_convert("UTC").tz_localize(None).normalize()
+    overdue = ~items["done"].to_numpy() & (items["due"] < today).to_numpy()
+    state = np.where(items["done"], "done", np.where(overdue, "overdue", "open"))
+    out = items.assign(state=pd.Categorical(state, categories=["done", "open", "overdue"]))
+    out.attrs["as_of"] = as_of
+    return out
 
 
 def follow_through(
@@ -404,9 +505,11 @@ def follow_through(
     """Action-item follow-through: total, done, open, overdue and completion rate.
 
     ``by="incident"`` gives a row per incident (incidents without items included);
-    ``by="owner"`` per owner, ``by="month"`` per month due; ``by=None`` one overall row. Without ``as_of`` nothing is
-    overdue because nothing can be (open counts every unfinished item).
+    ``by="owner"`` per owner, ``by="month"`` per month due; ``by=None`` one overall row.
+    An item is overdue when it is not done and its due day is before ``as_of``'s day
+    (default: now); ``open`` counts every unfinished item, overdue ones included.
     """
+    as_of = resolve_as_of(as_of)
     items = action_item_status(iset, as_of)
     if by is None:
         key = pd.Series("all", index=items.index)
@@ -433,7 +536,9 @@ def follow_through(
     counts.insert(0, "total", total)
     counts["open"] = counts["open"] + counts["overdue"]  # overdue items are open too
     counts["completion_rate"] = (counts["done"] / total.where(total > 0)).astype("Float64")
-    return counts.astype({"total": "int64", "done": "int64", "open": "int64", "overdue": "int64"})
+    counts = counts.astype({"total": "int64", "done": "int64", "open": "int64", "overdue": "int64"})
+    counts.attrs["as_of"] = as_of
+    return counts
 
 
 def slowest(frame: pd.DataFrame, span: str = "time_to_resolve", n: int = 5) -> pd.DataFrame:

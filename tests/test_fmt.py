@@ -38,3 +38,27 @@ def test_column_formatting_matches_one_at_a_time(seconds):
         [pd.NaT if s is None else pd.Timedelta(seconds=s) for s in seconds], dtype="timedelta64[ns]"
     )
     assert fmt.durations(values) == [fmt.duration(v) for v in values]
+
+
+def test_one_rounding_rule_half_up_to_the_smallest_unit_shown():
+    cases = {
+        "1D 14h 40m": "1d 15h",  # the summary and the chart used to disagree here
+        "1D 14h 29m 59s": "1d 14h",
+        "1h 27m 30s": "1h 28m",
+        "1h 27m 29s": "1h 27m",
+        "59m 59.6s": "1h 00m",
+        "23h 59m 40s": "1d",
+        "1D 23h 30m": "2d",
+        "0.6s": "1s",
+        "-1h 27m 30s": "-1h 28m",
+    }
+    for raw, text in cases.items():
+        value = -pd.Timedelta(raw.lstrip("-")) if raw.startswith("-") else pd.Timedelta(raw)
+        assert fmt.duration(value) == text, raw
+        assert fmt.durations(pd.Series([value])) == [text]
+        assert fmt.duration(value.total_seconds()) == text
+
+
+def test_ongoing_reads_the_same_everywhere():
+    assert fmt.duration(pd.Timedelta("2h 10m"), ongoing=True) == "2h 10m (ongoing)"
+    assert fmt.duration(pd.NaT, ongoing=True) == "not recorded"

@@ -128,10 +128,25 @@ OPEN = iset_of(
 )
 
 
-def test_open_incident_without_as_of_is_censored_not_finished():
-    d = ik.durations(OPEN).loc["O"]
-    assert pd.isna(d["time_to_resolve"]) and d["time_to_resolve_ongoing"]
+def test_open_incident_without_as_of_runs_to_now_and_says_so():
+    before = pd.Timestamp.now(tz="UTC")
+    frame = ik.durations(OPEN)
+    after = pd.Timestamp.now(tz="UTC")
+    as_of = frame.attrs["as_of"]
+    assert before <= as_of <= after  # the clock is read once and written into the output
+    d = frame.loc["O"]
+    assert d["time_to_resolve"] == as_of - pd.Timestamp("2026-01-01 10:10Z")
+    assert d["time_to_resolve_ongoing"]  # censored: measured to as-of, not finished
     assert d["time_to_detect"] == M(minutes=10) and not d["time_to_detect_ongoing"]
+    # one default for every figure: impact, summaries and action items carry the same clock
+    assert ik.summarize(frame).attrs["as_of"] == as_of
+    assert ik.impact(OPEN).attrs["as_of"] >= as_of
+
+
+def test_as_of_that_is_not_a_time_says_what_is_expected():
+    with pytest.raises(ik.IncidentKitError, match=r"as-of 'yesterday' is not a time"):
+        ik.durations(OPEN, as_of="yesterday")
+    assert ik.metrics.resolve_as_of("now") >= ik.metrics.resolve_as_of("2026-01-01T00:00Z")
 
 
 def test_open_incident_runs_to_as_of():
@@ -211,10 +226,28 @@ def test_summary_by_severity_by_hand():
     r = s[s["metric"] == "time_to_resolve"].set_index("severity")
     assert r.at["P1", "count"] == 2 and r.at["P1", "open"] == 0
     assert r.at["P1", "mean"] == M(minutes=20) and r.at["P1", "median"] == M(minutes=20)
-    assert r.at["P1", "p90"] == M(minutes=28)  # 10 + 0.9 * (30 - 10)
+    assert pd.isna(r.at["P1", "p90"])  # 2 values: a p90 would be noise, so none is given
     assert r.at["P1", "max"] == M(minutes=30)
     assert r.at["P2", "count"] == 1 and r.at["P2", "open"] == 1  # d is censored, not averaged
     assert r.at["P2", "mean"] == M(hours=1)
+
+
+def test_p90_needs_the_documented_minimum_of_finished_values():
+    minutes = [10, 20, 30, 40, 50, 60]
+    rows = [{"incident_id": f"i{n}", "severity": "P1", "status": "Resolved"} for n in range(6)]
+    events = [(f"i{n}", "2026-01-10 10:00Z", "detected") for n in range(6)]
+    events += [
+        (f"i{n}", str(pd.Timestamp("2026-01-10 10:00Z") + M(minutes=m)), "resolved")
+        for n, m in enumerate(minutes)
+    ]
+    iset = iset_of(rows, events)
+    assert ik.metrics.P90_MIN_COUNT == 5
+    five = ik.summarize(ik.durations(iset.select([f"i{n}" for n in range(5)])))
+    five = five.set_index("metric").loc["time_to_resolve"]
+    assert five["count"] == 5 and five["p90"] == M(minutes=46)  # 40 + 0.6 * (50 - 40)
+    four = ik.summarize(ik.durations(iset.select([f"i{n}" for n in range(4)])))
+    four = four.set_index("metric").loc["time_to_resolve"]
+    assert four["count"] == 4 and pd.isna(four["p90"]) and four["median"] == M(minutes=25)
 
 
 def test_summary_by_service_explodes_and_by_month():
@@ -264,7 +297,9 @@ def test_mtbf_and_follow_through():
     f = ik.follow_through(items, as_of="2026-02-01T00:00Z").loc["a"]
     assert (f["total"], f["done"], f["open"], f["overdue"]) == (3, 1, 2, 1)
     assert f["completion_rate"] == pytest.approx(1 / 3)
-    assert ik.follow_through(items).loc["a", "overdue"] == 0
+    # the default clock is now: both unfinished items (due in 2026-01 and 2026-03) are past due
+    assert ik.follow_through(items).loc["a", "overdue"] == 2
+    assert ik.follow_through(items, as_of="2025-12-01T00:00Z").loc["a", "overdue"] == 0
 
 
 def test_sample_portfolio_numbers(sample):
