@@ -31,6 +31,7 @@ from .metrics import (
     summarize,
 )
 from .model import KINDS, SEVERITIES, STATUSES, IncidentSet
+from .paths import DATA_ENV, default_data
 from .sources import FORMATS, SourceFormat, load, register_format
 from .sources.markdown import render as to_markdown
 from .sources.tables import write as to_tables
@@ -47,6 +48,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "DATA_ENV",
     "FORMATS",
     "KINDS",
     "SEVERITIES",
@@ -65,6 +67,7 @@ __all__ = [
     "__version__",
     "action_item_status",
     "charts",
+    "default_data",
     "durations",
     "fmt",
     "follow_through",

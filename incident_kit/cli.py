@@ -189,6 +189,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from .paths import copy_notebooks
+
+    for path in copy_notebooks(args.folder, overwrite=args.force):
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="incident-kit", description="Incident post-mortem analysis.")
     p.add_argument("--version", action="version", version=f"incident-kit {__version__}")
@@ -240,6 +248,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--timeout", type=float, default=600.0, help="seconds per incident")
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser(
+        "notebooks", help="copy the notebooks into a folder, to edit (and use with --template)"
+    )
+    sp.add_argument("folder", help="where to write explore, postmortem and portfolio.ipynb")
+    sp.add_argument("--force", action="store_true", help="replace copies already there")
+    sp.set_defaults(func=cmd_notebooks)
     return p
 
 

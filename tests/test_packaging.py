@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -15,7 +17,9 @@ import incident_kit as ik
 from .conftest import DATA, ROOT
 
 
-def test_wheel_ships_notebooks_and_templates(tmp_path):
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
             sys.executable,
@@ -26,13 +30,37 @@ def test_wheel_ships_notebooks_and_templates(tmp_path):
             "--no-build-isolation",
             "-q",
             "-w",
-            str(tmp_path),
+            str(out),
             str(ROOT),
         ],
         check=True,
         capture_output=True,
     )
-    wheel = next(tmp_path.glob("incident_kit-*.whl"))
+    return next(out.glob("incident_kit-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def site(wheel, tmp_path_factory) -> Path:
+    """The wheel unpacked as an installer would (the repo's checkout is not on the path)."""
+    target = tmp_path_factory.mktemp("site")
+    zipfile.ZipFile(wheel).extractall(target)
+    return target
+
+
+def in_site(site: Path, code: str, cwd: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if k != ik.DATA_ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(site)},
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_wheel_ships_notebooks_templates_and_sample_data(wheel, site, tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "incident_kit/notebooks/postmortem.ipynb",
@@ -41,24 +69,53 @@ def test_wheel_ships_notebooks_and_templates(tmp_path):
         "incident_kit/template.md",
         "incident_kit/report/templates/incident_kit/index.html.j2",
         "incident_kit/report/templates/incident_kit/conf.json",
+        "incident_kit/sample_data/INC-2026-0001.md",
+        "incident_kit/sample_data/.incidentkitignore",
+        "incident_kit/sample_data/tables/incidents.csv",
     ):
         assert needed in names, needed
-    # installed from the wheel, the notebooks are found inside the package
-    target = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(target)
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import incident_kit.report.params as p; print(p.notebook_path('postmortem.ipynb'))",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    # installed from the wheel, notebooks and the sample are found inside the package
+    out = in_site(
+        site,
+        "import incident_kit as ik, incident_kit.report.params as p\n"
+        "print(p.notebook_path('postmortem.ipynb')); print(ik.default_data())\n"
+        "print(len(ik.load(ik.default_data())))",
+        tmp_path,
     )
-    assert Path(out.stdout.strip()) == target / "incident_kit" / "notebooks" / "postmortem.ipynb"
+    pkg = site / "incident_kit"
+    assert out.split() == [
+        str(pkg / "notebooks" / "postmortem.ipynb"),
+        str(pkg / "sample_data"),
+        "14",
+    ]
+
+
+RUN_SHIPPED = """
+import json, nbformat, incident_kit
+from nbclient import NotebookClient
+result = {}
+for name in ("explore.ipynb", "postmortem.ipynb", "portfolio.ipynb"):
+    nb = nbformat.read(name, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import incident_kit as ik; print(ik.__file__)"))
+    NotebookClient(nb, kernel_name="python3", timeout=120,
+                   resources={"metadata": {"path": "."}}).execute()
+    result[name] = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+print(json.dumps(result))
+"""
+
+
+@pytest.mark.kernel
+def test_wheel_notebooks_run_where_they_are(site):
+    """Opened from the installed copy (kernel in site-packages/incident_kit/notebooks)."""
+    result = json.loads(in_site(site, RUN_SHIPPED, site / "incident_kit" / "notebooks"))
+    for name, outs in result.items():
+        assert not [o for o in outs if o["output_type"] == "error"], (name, outs)
+        assert outs[-1]["text"].strip() == str(site / "incident_kit" / "__init__.py")
+    text = json.dumps(result["postmortem.ipynb"], ensure_ascii=False)
+    assert "INC-2026-0001 · Checkout API returned 502s" in text
+    assert "Incident portfolio · 14 incidents" in json.dumps(
+        result["portfolio.ipynb"], ensure_ascii=False
+    )
 
 
 @pytest.mark.kernel

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -242,22 +240,6 @@ def test_notebooks_are_thin():
             assert len(lines) <= 3 and not any(
                 ln.lstrip().startswith(("def ", "class ", "for ")) for ln in lines
             ), (path, cell.source)
-
-
-def test_postmortem_runs_as_is_in_a_kernel(tmp_path):
-    """The notebook's defaults work in Jupyter: source "data", the first incident."""
-    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("tables", "examples"))
-    out = tmp_path / "run.ipynb"
-    papermill.execute_notebook(
-        str(params.notebook_path("postmortem.ipynb")),
-        str(out),
-        cwd=str(tmp_path),
-        progress_bar=False,
-        kernel_name="python3",
-    )
-    nb = nbformat.read(out, as_version=4)
-    html_out = json.dumps([o for c in nb.cells if c.cell_type == "code" for o in c.outputs])
-    assert "INC-2026-0001" in html_out
 
 
 def test_bad_input_is_listed_and_the_rest_is_rendered(tmp_path, capsys):

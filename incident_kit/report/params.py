@@ -5,20 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ReportError
+from ..paths import notebook_path
 
 #: Parameters of notebooks/postmortem.ipynb (papermill tag ``parameters``).
 POSTMORTEM_PARAMETERS = ("source", "incident_id", "as_of", "display_tz")
 #: Parameters of notebooks/portfolio.ipynb.
 PORTFOLIO_PARAMETERS = ("source", "as_of", "display_tz")
 
-
-def notebook_path(name: str) -> Path:
-    """A notebook shipped with the package (wheel: package data; source tree: notebooks/)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "notebooks" / name, here.parent / "notebooks" / name):
-        if candidate.is_file():
-            return candidate
-    raise ReportError(f"the notebook {name} is not installed with incident_kit")
+__all__ = ["PORTFOLIO_PARAMETERS", "POSTMORTEM_PARAMETERS", "check_template", "notebook_path"]
 
 
 def check_template(path: str | Path, required: tuple[str, ...] = POSTMORTEM_PARAMETERS) -> dict:

@@ -12,6 +12,7 @@ import html
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -63,6 +64,16 @@ class Chart:
             "text/html": self.html(),
             "text/plain": f"<Figure: {self.figure.layout.title.text or ''}>",
         }
+
+
+def source_paths(source: str | Path | list[str | Path] | None) -> list[str | Path]:
+    """The notebooks' ``source`` parameter as paths for ``load``: one path, several, or None
+    for the default data folder (so a notebook opened where it lives finds the sample)."""
+    if source is None:
+        from ..paths import default_data
+
+        return [default_data()]
+    return [source] if isinstance(source, (str, Path)) else list(source)
 
 
 def fingerprint(iset: IncidentSet) -> str:
@@ -126,18 +137,19 @@ class Postmortem:
     @classmethod
     def open(
         cls,
-        source: str | list[str],
+        source: str | Path | list[str | Path] | None,
         incident_id: str | None = None,
         *,
         as_of: object = None,
         display_tz: str = "UTC",
     ) -> Postmortem:
-        """Load ``source`` and pick ``incident_id`` (default: the first incident)."""
+        """Load ``source`` (None: :func:`incident_kit.paths.default_data`) and pick
+        ``incident_id`` (default: the first incident)."""
         from ..fields import zone
         from ..sources import load
 
         zone(display_tz)
-        paths = [source] if isinstance(source, str) else list(source)
+        paths = source_paths(source)
         iset = load(*paths)
         if incident_id is None:
             if not len(iset):
@@ -398,14 +410,18 @@ class Portfolio:
 
     @classmethod
     def open(
-        cls, source: str | list[str], *, as_of: object = None, display_tz: str = "UTC"
+        cls,
+        source: str | Path | list[str | Path] | None,
+        *,
+        as_of: object = None,
+        display_tz: str = "UTC",
     ) -> Portfolio:
+        """Load ``source`` (None: :func:`incident_kit.paths.default_data`)."""
         from ..fields import zone
         from ..sources import load
 
         zone(display_tz)
-        paths = [source] if isinstance(source, str) else list(source)
-        return cls(load(*paths), metrics.to_utc(as_of), display_tz)
+        return cls(load(*source_paths(source)), metrics.to_utc(as_of), display_tz)
 
     @property
     def at(self) -> pd.Timestamp:
