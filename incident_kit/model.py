@@ -7,6 +7,7 @@ An :class:`IncidentSet` holds three tidy DataFrames (``incidents``, ``events``,
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -233,6 +234,11 @@ class IncidentSet:
             f"{len(self.action_items)} action items, {errors} problems>"
         )
 
+    def _repr_html_(self) -> str:
+        """What Jupyter shows for a set: counts by severity and status, the time span of the
+        events and the first few problems (all text escaped; the full list is ``problems``)."""
+        return _summary_html(self)
+
     @property
     def ids(self) -> list[str]:
         """Incident IDs in table order."""
@@ -268,6 +274,67 @@ class IncidentSet:
             action_items_frame(pd.concat([p.action_items for p in parts], ignore_index=True)),
             pd.concat([p.problems for p in parts], ignore_index=True),
         )
+
+
+REPR_PROBLEMS = 5
+
+
+def _summary_html(iset: IncidentSet) -> str:
+    inc, esc = iset.incidents, html.escape
+    head = (
+        f"<b>IncidentSet</b>: {len(inc)} incidents, {len(iset.events)} events, "
+        f"{len(iset.action_items)} action items"
+    )
+    if len(iset.events):
+        first, last = iset.events["timestamp"].min(), iset.events["timestamp"].max()
+        head += f" · events from {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC)"
+    parts = [f"<p>{head}</p>"]
+    if len(inc):
+        counts = pd.crosstab(
+            inc["severity"].astype("object").fillna("not recorded"),
+            inc["status"].astype("object").fillna("not recorded"),
+        )
+        rows = [s for s in (*SEVERITIES, "not recorded") if s in counts.index]
+        cols = [s for s in (*STATUSES, "not recorded") if s in counts.columns]
+        counts = counts.loc[rows, cols]
+        cells = "".join(f"<th>{esc(c)}</th>" for c in cols)
+        body = "".join(
+            f"<tr><th>{esc(r)}</th>"
+            + "".join(f"<td>{counts.at[r, c]}</td>" for c in cols)
+            + f"<td><b>{counts.loc[r].sum()}</b></td></tr>"
+            for r in rows
+        )
+        body += (
+            "<tr><th>all</th>"
+            + "".join(f"<td><b>{counts[c].sum()}</b></td>" for c in cols)
+            + f"<td><b>{len(inc)}</b></td></tr>"
+        )
+        parts.append(
+            f'<table class="ik-counts"><thead><tr><th>severity</th>{cells}<th>all</th></tr>'
+            f"</thead><tbody>{body}</tbody></table>"
+        )
+    problems = iset.problems
+    if len(problems):
+        errors = int((problems["level"] == "error").sum())
+        shown = problems.head(REPR_PROBLEMS)
+        items = "".join(
+            "<li>"
+            + esc(f"{r.file}:{r.line}" if pd.notna(r.line) else str(r.file))
+            + ": "
+            + ("" if r.level == "error" else "warning: ")
+            + esc(str(r.message))
+            + "</li>"
+            for r in shown.itertuples(index=False)
+        )
+        more = len(problems) - len(shown)
+        parts.append(
+            f"<p>{len(problems)} problems ({errors} errors, {len(problems) - errors} warnings)"
+            + (f"; the first {len(shown)} (all in <code>.problems</code>)" if more else "")
+            + f":</p><ul>{items}</ul>"
+        )
+    else:
+        parts.append("<p>No problems.</p>")
+    return '<div class="ik-iset">' + "".join(parts) + "</div>"
 
 
 @dataclass

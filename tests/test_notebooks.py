@@ -115,3 +115,100 @@ def test_notebook_reads_the_data_setting(monkeypatch, tmp_path):
     monkeypatch.setenv(ik.DATA_ENV, str(tmp_path))
     nb = run_notebook(ROOT / "notebooks" / "postmortem.ipynb", ROOT / "notebooks")
     assert "INC-2026-0007 · " in json.dumps(outputs(nb), ensure_ascii=False)
+
+
+def test_incident_set_reprs(sample):
+    assert repr(sample) == "<IncidentSet 14 incidents, 98 events, 27 action items, 0 problems>"
+    page = sample._repr_html_()
+    assert "14 incidents, 98 events, 27 action items" in page
+    assert "events from 2026-05-12 to 2026-11-25 (UTC)" in page
+    # P2: 1 active, 1 resolved, 3 post-mortem, 5 in all; the last row counts every status
+    assert "<tr><th>P2</th><td>1</td><td>1</td><td>3</td><td><b>5</b></td></tr>" in page
+    assert "<tr><th>all</th><td><b>2</b></td><td><b>5</b></td><td><b>7</b></td>" in page
+    assert "No problems." in page
+
+
+def test_incident_set_repr_lists_the_first_problems_escaped(write_report):
+    for i in range(7):
+        write_report(f"BAD-{i}", severity="<script>x</script>", status="Active")
+    good = write_report("GOOD-1", status="Active")
+    iset = ik.load(good.parent)
+    assert len(iset) == 1 and len(iset.problems) == 7
+    page = iset._repr_html_()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "7 problems (7 errors, 0 warnings); the first 5" in page
+    assert page.count("<li>") == 5 and "BAD-0.md:" in page
+
+
+def notebook_sections(path) -> list[tuple[str | None, str]]:
+    """(heading, method) pairs as postmortem.ipynb shows them: ``## X`` cells, ``pm.m()`` cells."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    out, heading = [], None
+    for cell in nb.cells:
+        if "parameters" in cell.metadata.get("tags", []) or not cell.source.strip():
+            continue
+        last = cell.source.strip().splitlines()[-1]
+        if cell.cell_type == "markdown" and last.startswith("## "):
+            heading = last[3:].strip()
+        elif cell.cell_type == "code":
+            call = re.fullmatch(r"pm\.(\w+)\(\)", last.strip())
+            assert call, f"postmortem.ipynb: a code cell should end in pm.<section>(): {last}"
+            out.append((heading, call.group(1)))
+            heading = None
+    return out
+
+
+def test_show_has_the_notebooks_sections_in_order():
+    assert notebook_sections(paths.notebook_path("postmortem.ipynb")) == list(
+        ik.report.POSTMORTEM_SECTIONS
+    ), "postmortem.ipynb and report.params.POSTMORTEM_SECTIONS differ: change both"
+
+
+def test_show_reuses_the_report_views(sample):
+    from incident_kit.report.inline import sections
+
+    parts = sections(sample, "INC-2026-0012", as_of="2026-11-26T12:00Z", display_tz="Europe/Berlin")
+    pm = ik.report.Postmortem(
+        sample.select(["INC-2026-0012"]),
+        "INC-2026-0012",
+        ik.metrics.to_utc("2026-11-26T12:00Z"),
+        "Europe/Berlin",
+    )
+    headings = [str(p) for p in parts if str(p).startswith("<h2>")]
+    assert headings[:3] == [
+        "<h2>Incident Summary</h2>",
+        "<h2>Timeline</h2>",
+        "<h2>Impact Assessment</h2>",
+    ]
+    body = [p for p in parts if not str(p).startswith("<h2>")]
+    assert body[1] == pm.summary() and body[3] == pm.milestones() and body[4] == pm.impact()
+    assert "Keep extra replicas" in body[8]  # action items, from the report's own section
+    chart = body[2].figure
+    bars = {t.name: t for t in chart.data if t.type == "bar"}
+    assert bars["Resolution"].text[0].endswith("(ongoing)")
+    with pytest.raises(ik.UnknownNameError, match="unknown incident ID 'NOPE'"):
+        sections(sample, "NOPE")
+
+
+@pytest.mark.kernel
+def test_show_in_a_kernel(tmp_path):
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import incident_kit as ik\niset = ik.load(ik.default_data())\niset"
+            ),
+            nbformat.v4.new_code_cell('ik.report.show(iset, "INC-2026-0001")'),
+        ]
+    )
+    nbformat.write(nb, tmp_path / "show.ipynb")
+    nb = run_notebook(tmp_path / "show.ipynb", tmp_path)
+    first, shown = nb.cells[0].outputs, nb.cells[1].outputs
+    assert "<b>IncidentSet</b>: 14 incidents" in first[0]["data"]["text/html"]
+    assert not [o for o in shown if o["output_type"] == "error"]
+    html_parts = [o["data"].get("text/html", "") for o in shown]
+    assert html_parts[0].startswith('<h1 class="ik-title">INC-2026-0001 · Checkout API')
+    assert "<h2>Root Cause Analysis</h2>" in html_parts
+    assert any("application/vnd.plotly.v1+json" in o["data"] for o in shown)
+    assert len(shown) == sum(2 if h else 1 for h, _ in ik.report.POSTMORTEM_SECTIONS)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from ..files import safe_name
 from ..markup import Html
-from .params import PORTFOLIO_PARAMETERS, POSTMORTEM_PARAMETERS, check_template, notebook_path
+from .inline import show
+from .params import (
+    PORTFOLIO_PARAMETERS,
+    POSTMORTEM_PARAMETERS,
+    POSTMORTEM_SECTIONS,
+    check_template,
+    notebook_path,
+)
 from .views import Chart, Portfolio, Postmortem
 
 
@@ -22,6 +29,7 @@ def run(*args, **kwargs):
 __all__ = [
     "PORTFOLIO_PARAMETERS",
     "POSTMORTEM_PARAMETERS",
+    "POSTMORTEM_SECTIONS",
     "Chart",
     "Html",
     "Portfolio",
@@ -30,4 +38,5 @@ __all__ = [
     "notebook_path",
     "run",
     "safe_name",
+    "show",
 ]

@@ -12,7 +12,34 @@ POSTMORTEM_PARAMETERS = ("source", "incident_id", "as_of", "display_tz")
 #: Parameters of notebooks/portfolio.ipynb.
 PORTFOLIO_PARAMETERS = ("source", "as_of", "display_tz")
 
-__all__ = ["PORTFOLIO_PARAMETERS", "POSTMORTEM_PARAMETERS", "check_template", "notebook_path"]
+#: The post-mortem in order, as (heading, ``Postmortem`` method): postmortem.ipynb has a
+#: Markdown cell ``## heading`` (None: no heading) and then a cell ending in ``pm.method()``;
+#: ``report.show`` displays the same list inline. A test keeps the two in step.
+POSTMORTEM_SECTIONS: tuple[tuple[str | None, str], ...] = (
+    (None, "header"),
+    ("Incident Summary", "summary"),
+    ("Timeline", "timeline_chart"),
+    (None, "milestones"),
+    ("Impact Assessment", "impact"),
+    ("Root Cause Analysis", "root_cause"),
+    ("Actions Taken", "actions_taken"),
+    ("Lessons Learned", "lessons"),
+    ("Action Items", "action_items"),
+    ("Prevention Measures", "prevention"),
+    ("Communication", "communication"),
+    ("Team Members Involved", "team"),
+    ("References", "references"),
+    (None, "footer"),
+    ("How these figures are computed", "appendix"),
+)
+
+__all__ = [
+    "PORTFOLIO_PARAMETERS",
+    "POSTMORTEM_PARAMETERS",
+    "POSTMORTEM_SECTIONS",
+    "check_template",
+    "notebook_path",
+]
 
 
 def check_template(path: str | Path, required: tuple[str, ...] = POSTMORTEM_PARAMETERS) -> dict:
