@@ -1,7 +1,8 @@
 """The ``incident-kit`` command: argument parsing and printing only.
 
 Every verb calls one library function. Problems a user can fix print as one line each and
-exit 1; usage errors exit 2; no traceback for bad input.
+exit 1; usage errors (a bad option value included) print one line and exit 2; no traceback
+for bad input, and no exit 0 when there was nothing to work on.
 """
 
 from __future__ import annotations
@@ -21,12 +22,77 @@ from .errors import IncidentKitError
 from .version import __version__
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on one line (what was wrong, and where help is)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _as_of(text: str) -> pd.Timestamp:
+    from .metrics import resolve_as_of
+
+    try:
+        return resolve_as_of(text)
+    except IncidentKitError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time (expected ISO 8601 such as 2026-11-26T12:00Z, or 'now')"
+        ) from None
+
+
+def _zone(text: str) -> str:
+    from .fields import zone
+
+    try:
+        zone(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown time zone {text!r} (expected an IANA name such as Europe/Berlin, or UTC)"
+        ) from None
+    return text
+
+
+def _severity(text: str) -> str:
+    from .fields import parse_severity
+    from .model import SEVERITIES
+
+    try:
+        return parse_severity(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a severity (expected one of {', '.join(SEVERITIES)})"
+        ) from None
+
+
+def _link(text: str) -> tuple[str, str]:
+    source, sep, target = text.partition("=")
+    if not (sep and source.strip() and target.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not ID=ID (the incident to merge = the one it merges into, "
+            "e.g. PD-PT4KHLK=SP-p31zjtct2jer)"
+        )
+    return source.strip(), target.strip()
+
+
+def _where(args: argparse.Namespace) -> str:
+    return ", ".join(str(p) for p in args.paths)
+
+
 def _load(args: argparse.Namespace):
     from .sources import load
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the CLI prints problems itself
         return load(*args.paths, default_tz=args.default_tz)
+
+
+def _require_incidents(iset, args: argparse.Namespace, errors: int) -> None:
+    """Nothing to work on is a failure, not an empty success (e.g. a mistyped folder)."""
+    if len(iset):
+        return
+    if errors:
+        raise IncidentKitError(f"no valid incident in {_where(args)} ({errors} problem(s) above)")
+    raise IncidentKitError(f"no incident data found in {_where(args)}")
 
 
 def _print_problems(iset, *, stream=sys.stderr) -> int:
@@ -42,6 +108,8 @@ def _print_problems(iset, *, stream=sys.stderr) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     iset = _load(args)
     errors = _print_problems(iset, stream=sys.stdout)
+    if not len(iset) and not errors:
+        raise IncidentKitError(f"no incident data found in {_where(args)}")
     skipped = iset.problems.loc[iset.problems["level"] == "error", "incident_id"].dropna().nunique()
     print(
         f"{len(iset)} incidents valid, {errors} problem(s)"
@@ -54,56 +122,83 @@ def _seconds(value: object) -> float | None:
     return None if pd.isna(value) else float(pd.Timedelta(value).total_seconds())
 
 
+_STATS = ("mean", "median", "p90", "max")
+
+
+def _summary_rows(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """A summary with durations in seconds, named so (``median_seconds``)."""
+    from . import metrics
+
+    table = metrics.summarize(frame, by=by)
+    table[by] = table[by].astype(str)
+    for c in _STATS:
+        table[c] = table[c].map(_seconds)
+    return table.rename(columns={c: f"{c}_seconds" for c in _STATS})
+
+
+def _incident_rows(frame: pd.DataFrame, spans: list[str]) -> pd.DataFrame:
+    """Per incident: ``<span>_seconds`` and ``<span>_ongoing`` (measured up to as-of)."""
+    out = pd.DataFrame(index=frame.index)
+    for s in spans:
+        out[f"{s}_seconds"] = frame[s].map(_seconds)
+        out[f"{s}_ongoing"] = frame[f"{s}_ongoing"].astype(bool)
+    return out
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    """Rows for JSON: missing values become null (JSON has no NaN)."""
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _print_metrics_table(frame: pd.DataFrame, spans: list[str], by: str | None) -> None:
+    from . import metrics
+
+    if by:
+        table = metrics.summarize(frame, by=by)
+        for c in _STATS:
+            table[c] = table[c].map(lambda v: fmt.duration(v, missing="–"))
+        print(table.rename(columns={"count": "n"}).to_string(index=False))
+        print(
+            f"n: finished incidents each figure is computed from (open ones are left out); "
+            f"p90 needs n >= {metrics.P90_MIN_COUNT}"
+        )
+    else:
+        out = pd.DataFrame(index=frame.index)
+        for s in spans:
+            out[metrics.label(s)] = [
+                fmt.duration(v, missing="–", ongoing=o)
+                for v, o in zip(frame[s], frame[f"{s}_ongoing"], strict=True)
+            ]
+        print(out.to_string())
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from . import metrics
 
+    as_of = args.as_of if args.as_of is not None else metrics.resolve_as_of()
     iset = _load(args)
     errors = _print_problems(iset)
-    frame = metrics.durations(iset, as_of=args.as_of)
+    _require_incidents(iset, args, errors)
+    frame = metrics.durations(iset, as_of=as_of)
     spans = metrics.span_columns(frame)
-    if args.by:
-        table = metrics.summarize(frame, by=args.by)
-        if args.format == "json":
-            rows = []
-            for rec in table.to_dict("records"):
-                rows.append(
-                    {
-                        k: (
-                            _seconds(v)
-                            if k in ("mean", "median", "p90", "max")
-                            else (str(v) if k == args.by else v)
-                        )
-                        for k, v in rec.items()
-                    }
-                )
-            print(json.dumps(rows, indent=2))
-        elif args.format == "csv":
-            out = table.copy()
-            for c in ("mean", "median", "p90", "max"):
-                out[c] = out[c].map(_seconds)
-            print(out.to_csv(index=False), end="")
+    stamp = as_of.isoformat()
+    if args.format == "table":
+        _print_metrics_table(frame, spans, args.by)
+        print(f"as of {fmt.timestamp(as_of)}: open incidents are measured up to this time")
+    elif args.format == "json":
+        if args.by:
+            rows = _records(_summary_rows(frame, args.by))
+            doc = {"as_of": stamp, "unit": "seconds", "by": args.by}
+            doc |= {"p90_min_count": metrics.P90_MIN_COUNT, "groups": rows}
         else:
-            out = table.copy()
-            for c in ("mean", "median", "p90", "max"):
-                out[c] = out[c].map(lambda v: fmt.duration(v, missing="-"))
-            print(out.to_string(index=False))
+            table = _incident_rows(frame, spans).reset_index()
+            rows = _records(table)
+            doc = {"as_of": stamp, "unit": "seconds", "incidents": rows}
+        print(json.dumps(doc, indent=2))
     else:
-        if args.format == "json":
-            rows = [
-                {"incident_id": iid, **{s: _seconds(frame.at[iid, s]) for s in spans}}
-                for iid in frame.index
-            ]
-            print(json.dumps(rows, indent=2))
-        elif args.format == "csv":
-            out = frame[spans].apply(lambda c: c.map(_seconds))
-            print(out.to_csv(), end="")
-        else:
-            out = frame[spans].apply(lambda c: c.map(lambda v: fmt.duration(v, missing="-")))
-            for s in spans:
-                out[s] = out[s].where(~frame[f"{s}_ongoing"], out[s] + "+")
-            print(out.to_string())
-            if frame[[f"{s}_ongoing" for s in spans]].to_numpy().any():
-                print("(+ = still ongoing" + (f" at {args.as_of})" if args.as_of else ")"))
+        table = _summary_rows(frame, args.by) if args.by else _incident_rows(frame, spans)
+        table.insert(0, "as_of", stamp)
+        print(table.to_csv(index=not args.by), end="")
     return 1 if errors else 0
 
 
@@ -125,10 +220,8 @@ def new_id(folder: Path, today: pd.Timestamp) -> str:
 def cmd_new(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
-    from . import fields
-
     folder = Path(args.output)
-    severity = fields.parse_severity(args.severity) if args.severity else "[P1/P2/P3/P4]"
+    severity = args.severity or "[P1/P2/P3/P4]"
     folder.mkdir(parents=True, exist_ok=True)
     iid = new_id(folder, pd.Timestamp.now(tz="UTC"))
     text = files("incident_kit").joinpath("template.md").read_text(encoding="utf-8")
@@ -160,7 +253,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             default_tz=args.default_tz,
             format=args.format,
             mapping=args.mapping,
-            link=dict(pair.split("=", 1) for pair in args.link or []),
+            link=dict(args.link or []),
         )
     errors = _print_problems(iset)
     for path, state in write_folder(iset, args.output):
@@ -198,14 +291,28 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="incident-kit", description="Incident post-mortem analysis.")
+    from .metrics import P90_MIN_COUNT
+    from .model import SEVERITIES
+
+    p = _Parser(prog="incident-kit", description="Incident post-mortem analysis.")
     p.add_argument("--version", action="version", version=f"incident-kit {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def with_paths(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("paths", nargs="+", help="incident files or folders")
         sp.add_argument(
-            "--default-tz", default="UTC", help="zone for timestamps written without one"
+            "--default-tz",
+            default="UTC",
+            type=_zone,
+            help="IANA zone for timestamps written without one (default: UTC)",
+        )
+
+    def with_as_of(sp: argparse.ArgumentParser, what: str) -> None:
+        sp.add_argument(
+            "--as-of",
+            type=_as_of,
+            metavar="TIME",
+            help=f"ISO time such as 2026-11-26T12:00Z, or 'now' (the default): {what}",
         )
 
     sp = sub.add_parser("validate", help="check incident data; print every problem")
@@ -214,15 +321,33 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("metrics", help="durations per incident or summaries per group")
     with_paths(sp)
-    sp.add_argument("--by", choices=["severity", "service", "month", "status"])
-    sp.add_argument("--as-of", help="ISO time: open incidents run to it")
-    sp.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sp.add_argument(
+        "--by",
+        choices=["severity", "service", "month", "status"],
+        help="summarize per group (n, open, mean, median, p90, max of every span) instead of "
+        "one row per incident; service: an incident counts for each service it hit; month: "
+        f"of impact start (else detection); p90 needs n >= {P90_MIN_COUNT}",
+    )
+    with_as_of(sp, "open incidents are measured up to it")
+    sp.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="table: for people (default); csv, json: durations in seconds (columns named "
+        "<span>_seconds), with the as-of time",
+    )
     sp.set_defaults(func=cmd_metrics)
 
     sp = sub.add_parser("new", help="write a fresh incident report from the template")
-    sp.add_argument("--title")
-    sp.add_argument("--severity")
-    sp.add_argument("-o", "--output", default=".")
+    sp.add_argument("--title", help="the incident's title (default: left for you to fill in)")
+    sp.add_argument(
+        "--severity",
+        type=_severity,
+        metavar="P1..P4",
+        help=f"one of {', '.join(SEVERITIES)}, P1 the most severe (also p2, SEV2, 'Sev 2'); "
+        "default: left for you to fill in",
+    )
+    sp.add_argument("-o", "--output", default=".", help="folder to write it in (default: .)")
     sp.set_defaults(func=cmd_new)
 
     sp = sub.add_parser(
@@ -232,7 +357,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="folder of Markdown reports")
     sp.add_argument("--format", help="force a source format (default: detected)")
     sp.add_argument("--mapping", help="column mapping (YAML/TOML) for CSV / JSON Lines exports")
-    sp.add_argument("--link", nargs="+", metavar="ID=ID", help="merge an incident into another")
+    sp.add_argument(
+        "--link",
+        nargs="+",
+        type=_link,
+        metavar="ID=ID",
+        help="merge the first incident into the second (e.g. one tool's into another's)",
+    )
     sp.set_defaults(func=cmd_import)
 
     sp = sub.add_parser("report", help="render an HTML post-mortem per incident, plus an index")
@@ -240,8 +371,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="output folder")
     sp.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels (default: CPUs)")
     sp.add_argument("--only", nargs="+", metavar="ID", help="render just these incidents")
-    sp.add_argument("--as-of", help="ISO time the reports are as of (default: now)")
-    sp.add_argument("--display-tz", default="UTC", help="zone times are shown in")
+    with_as_of(sp, "open incidents and overdue action items are measured to it")
+    sp.add_argument(
+        "--display-tz",
+        default="UTC",
+        type=_zone,
+        help="IANA zone times are shown in (default: UTC)",
+    )
     sp.add_argument("--self-contained", action="store_true", help="embed plotly.js in every file")
     sp.add_argument("--force", action="store_true", help="re-render unchanged incidents")
     sp.add_argument("--template", help="your own post-mortem notebook")

@@ -347,6 +347,8 @@ def run(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         iset = load(*paths, default_tz=default_tz)
+    if not len(iset) and not len(iset.problems):  # e.g. a mistyped folder: not a success
+        raise ReportError(f"no incident data found in {', '.join(str(p) for p in paths)}")
     ids = list(iset.ids)
     if only:
         unknown = [i for i in only if i not in iset.incidents.index]
