@@ -33,7 +33,7 @@ from .metrics import (
 from .model import KINDS, SEVERITIES, STATUSES, IncidentSet
 from .paths import DATA_ENV, default_data
 from .sources import FORMATS, SourceFormat, load, register_format
-from .sources.markdown import render as to_markdown
+from .sources.markdown_write import render as to_markdown
 from .sources.tables import write as to_tables
 from .version import __version__
 

@@ -19,7 +19,8 @@ from plotly.subplots import make_subplots
 from . import fmt, metrics
 from .errors import UnknownNameError
 from .markup import SEVERITY_COLORS, UNKNOWN_COLOR
-from .model import MILESTONE_LABELS, SEVERITIES, IncidentSet
+from .model import SEVERITIES, IncidentSet
+from .vocab import MILESTONE_LABELS
 
 PHASE_COLORS = {
     "Impact": "#CC79A7",

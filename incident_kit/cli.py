@@ -244,7 +244,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .sources import load
-    from .sources.markdown import write_folder
+    from .sources.sync import write_folder
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -13,7 +13,6 @@ from . import fmt
 from .errors import Problem
 from .model import (
     KIND_RANK,
-    MILESTONE_LABELS,
     IncidentSet,
     Parts,
     action_items_frame,
@@ -21,6 +20,7 @@ from .model import (
     incidents_frame,
     problems_frame,
 )
+from .vocab import MILESTONE_LABELS
 
 
 def _frame(records) -> pd.DataFrame:

@@ -180,7 +180,7 @@ def test_linking_statuspage_and_pagerduty_gives_one_incident():
 
 def test_import_round_trip_keeps_the_events(tmp_path):
     iset = load(SP, *PD, OG)
-    written = ik.sources.markdown.write_folder(iset, tmp_path)
+    written = ik.sources.sync.write_folder(iset, tmp_path)
     assert all(state == "created" for _, state in written)
     again = load(tmp_path)
     assert sorted(again.ids) == sorted(iset.ids)

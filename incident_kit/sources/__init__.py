@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
 from ..model import IncidentSet, Parts
 from ..validate import validate
-from . import mapped, markdown, tables, tools
+from . import mapped, markdown, sync, tables, tools  # noqa: F401  (sync: ik.sources.sync)
 from .base import ReadOptions
 
 

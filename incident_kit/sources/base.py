@@ -1,38 +1,11 @@
-"""What every source format is given and the small vocabulary helpers they share."""
+"""What every source format is given (the vocabulary they share is in ``incident_kit.vocab``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import KINDS
-
-_KIND_ALIASES = {
-    "impact started": "impact_start",
-    "impact": "impact_start",
-    "start": "impact_start",
-    "ack": "acknowledged",
-    "acknowledge": "acknowledged",
-    "escalate": "escalated",
-    "escalation": "escalated",
-    "response": "response_started",
-    "response started": "response_started",
-    "mitigate": "mitigated",
-    "mitigation": "mitigated",
-    "resolve": "resolved",
-    "post-mortem": "postmortem",
-    "post mortem": "postmortem",
-    "note": "update",
-    "comment": "update",
-}
-
-
-def kind_name(text: str) -> str | None:
-    """The event kind for a label as people write it (``Response Started`` -> ``response_started``)."""
-    key = " ".join(str(text).strip().lower().replace("_", " ").split())
-    if key.replace(" ", "_") in KINDS:
-        return key.replace(" ", "_")
-    return _KIND_ALIASES.get(key)
+from ..vocab import kind_name  # noqa: F401  (moved to vocab; kept importable here)
 
 
 @dataclass(frozen=True)

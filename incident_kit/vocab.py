@@ -1,0 +1,932 @@
+"""The report template's vocabulary, defined once.
+
+Section titles and the other titles people give them, field labels, placeholders, action-item
+horizons, communication and team labels, severity and status synonyms, event-kind aliases and
+time-zone abbreviations. The Markdown reader looks words up here, the Markdown writer writes
+the canonical form from here, the report views label with it and the tests check against it.
+
+Everything is plain data plus a few lookups; nothing here reads files. Lookups compare
+:func:`norm` forms, so case, emoji, punctuation, numbering and a trailing colon never matter:
+
+>>> section_key("## 🔍 Root cause:")
+'root_cause'
+>>> field_key("Incident Commander")
+'incident_commander'
+>>> kind_name("Response Started")
+'response_started'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .model import HORIZONS, KINDS, SEVERITIES, STATUSES
+
+# --- normalising what people write ----------------------------------------------------------
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+")
+
+
+@lru_cache(maxsize=4096)
+def norm(text: str) -> str:
+    """Lower-case words only: emoji, punctuation, markup and leading numbering dropped.
+
+    >>> norm("  ## 2. What We'd Do *Differently*: ")
+    'what wed do differently'
+    """
+    out = []
+    for ch in str(text):
+        if ch.isalnum():
+            out.append(ch.lower())
+        elif ch in "'’`":
+            continue
+        elif ch == "&":
+            out.append(" and ")
+        else:
+            out.append(" ")
+    words = " ".join("".join(out).split())
+    return _NUMBERING.sub("", words)
+
+
+# --- sections ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Part:
+    """A sub-heading of a section: the column it fills and the titles people give it."""
+
+    column: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    placeholder: str = ""  # the template's placeholder item or paragraph
+    ordered: bool = False  # a numbered list in the template
+
+
+@dataclass(frozen=True)
+class Section:
+    """A ``##`` section of the template."""
+
+    key: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = field(default_factory=tuple)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "summary",
+        "Incident Summary",
+        (
+            "summary",
+            "incident summary",
+            "overview",
+            "incident overview",
+            "executive summary",
+            "incident details",
+            "tldr",
+            "tl dr",
+            "synopsis",
+        ),
+    ),
+    Section(
+        "timeline",
+        "Timeline",
+        (
+            "timeline",
+            "incident timeline",
+            "timeline of events",
+            "chronology",
+            "sequence of events",
+            "key times",
+            "key timestamps",
+            "timestamps",
+        ),
+        (
+            Part(
+                "detailed_timeline",
+                "Detailed Timeline",
+                (
+                    "detailed timeline",
+                    "full timeline",
+                    "event log",
+                    "events",
+                    "timeline details",
+                    "detailed events",
+                ),
+            ),
+        ),
+    ),
+    Section(
+        "impact",
+        "Impact Assessment",
+        (
+            "impact",
+            "impact assessment",
+            "impact analysis",
+            "impact summary",
+            "business impact",
+            "assessment of impact",
+        ),
+    ),
+    Section(
+        "root_cause",
+        "Root Cause Analysis",
+        (
+            "root cause analysis",
+            "root cause",
+            "root causes",
+            "rca",
+            "cause",
+            "causes",
+            "analysis",
+            "cause analysis",
+        ),
+        (
+            Part(
+                "what_happened",
+                "What Happened",
+                ("what happened", "description", "incident description", "details", "what went on"),
+                "Detailed description of the incident",
+            ),
+            Part(
+                "why_it_happened",
+                "Why It Happened",
+                (
+                    "why it happened",
+                    "why",
+                    "root cause",
+                    "root causes",
+                    "cause",
+                    "why did it happen",
+                ),
+                "Root cause analysis",
+            ),
+            Part(
+                "contributing_factors",
+                "Contributing Factors",
+                (
+                    "contributing factors",
+                    "contributing factor",
+                    "contributing causes",
+                    "factors",
+                    "contributors",
+                ),
+                "Factor",
+            ),
+        ),
+    ),
+    Section(
+        "actions_taken",
+        "Actions Taken",
+        (
+            "actions taken",
+            "actions",
+            "response",
+            "response actions",
+            "mitigation and resolution",
+            "what we did",
+        ),
+        (
+            Part(
+                "immediate_response",
+                "Immediate Response",
+                (
+                    "immediate response",
+                    "immediate actions",
+                    "immediate action",
+                    "response",
+                    "first response",
+                    "mitigation",
+                ),
+                "Action",
+                True,
+            ),
+            Part(
+                "investigation",
+                "Investigation",
+                ("investigation", "diagnosis", "investigation steps", "troubleshooting"),
+                "Investigation step",
+                True,
+            ),
+            Part(
+                "resolution",
+                "Resolution",
+                ("resolution", "resolution steps", "fix", "recovery", "remediation"),
+                "Resolution step",
+                True,
+            ),
+        ),
+    ),
+    Section(
+        "lessons",
+        "Lessons Learned",
+        ("lessons learned", "lessons", "learnings", "lessons learnt", "takeaways"),
+        (
+            Part(
+                "went_well",
+                "What Went Well",
+                (
+                    "what went well",
+                    "went well",
+                    "what worked",
+                    "what worked well",
+                    "the good",
+                    "good",
+                ),
+                "Positive aspect",
+            ),
+            Part(
+                "could_improve",
+                "What Could Be Improved",
+                (
+                    "what could be improved",
+                    "could be improved",
+                    "what could have gone better",
+                    "what could go better",
+                    "improvements",
+                    "areas for improvement",
+                    "to improve",
+                    "what to improve",
+                ),
+                "Improvement area",
+            ),
+            Part(
+                "went_wrong",
+                "What Went Wrong",
+                (
+                    "what went wrong",
+                    "went wrong",
+                    "what didnt go well",
+                    "what did not go well",
+                    "what went badly",
+                    "the bad",
+                    "bad",
+                    "problems",
+                ),
+                "Issue",
+            ),
+        ),
+    ),
+    Section(
+        "action_items",
+        "Action Items",
+        (
+            "action items",
+            "action item",
+            "follow ups",
+            "follow up",
+            "follow up items",
+            "follow up actions",
+            "followups",
+            "next steps",
+            "todo",
+            "to do",
+            "todos",
+            "tasks",
+            "corrective actions",
+            "remediation items",
+            "ais",
+        ),
+    ),
+    Section(
+        "prevention",
+        "Prevention Measures",
+        (
+            "prevention measures",
+            "prevention",
+            "preventive measures",
+            "preventative measures",
+            "preventive actions",
+            "prevention actions",
+        ),
+    ),
+    Section("communication", "Communication", ("communication", "communications", "comms")),
+    Section(
+        "team",
+        "Team Members Involved",
+        (
+            "team members involved",
+            "team members",
+            "team",
+            "people",
+            "people involved",
+            "participants",
+            "responders",
+            "roles",
+            "incident team",
+            "who was involved",
+        ),
+    ),
+    Section(
+        "references",
+        "References",
+        ("references", "links", "related", "resources", "related links", "see also", "reference"),
+    ),
+)
+SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
+_SECTION_ALIASES: dict[str, str] = {norm(a): s.key for s in SECTIONS for a in (s.title, *s.aliases)}
+_PART_ALIASES: dict[str, dict[str, str]] = {
+    s.key: {norm(a): p.column for p in s.parts for a in (p.title, *p.aliases)} for s in SECTIONS
+}
+#: The report's ``#`` title when the author left the template's own title.
+TEMPLATE_TITLE = "Incident Report Template"
+#: Narrative parts written as text (paragraphs) rather than as a list of items.
+TEXT_PARTS = ("what_happened", "why_it_happened")
+
+
+def section_key(title: str) -> str | None:
+    """The template section a heading names (``## Root cause:`` -> ``root_cause``), or None."""
+    return _SECTION_ALIASES.get(norm(title))
+
+
+def part_column(section: str, title: str) -> str | None:
+    """The column a sub-heading of ``section`` fills (``What happened`` -> ``what_happened``)."""
+    return _PART_ALIASES.get(section, {}).get(norm(title))
+
+
+def part_anywhere(title: str) -> tuple[str, str] | None:
+    """``(section, column)`` for a sub-heading written without its section (``## What Went
+    Well`` with no ``Lessons Learned`` above it); only titles that name one part."""
+    return _PART_ANYWHERE.get(norm(title))
+
+
+_PART_ANYWHERE: dict[str, tuple[str, str]] = {}
+for _s in SECTIONS:
+    for _p in _s.parts:
+        for _a in (_p.title, *_p.aliases):
+            if norm(_a) not in _SECTION_ALIASES and len(norm(_a).split()) > 1:
+                _PART_ANYWHERE.setdefault(norm(_a), (_s.key, _p.column))
+
+# --- action-item horizons -------------------------------------------------------------------
+HORIZON_TITLES: dict[str, str] = {
+    "immediate": "Immediate (Next 24 hours)",
+    "short_term": "Short Term (Next week)",
+    "long_term": "Long Term (Next month)",
+}
+assert tuple(HORIZON_TITLES) == HORIZONS
+_HORIZON_WORDS: tuple[tuple[str, str], ...] = (
+    ("immediate", "immediate"),
+    ("now", "immediate"),
+    ("next 24 hours", "immediate"),
+    ("today", "immediate"),
+    ("short term", "short_term"),
+    ("shortterm", "short_term"),
+    ("next week", "short_term"),
+    ("this week", "short_term"),
+    ("medium term", "short_term"),
+    ("long term", "long_term"),
+    ("longterm", "long_term"),
+    ("next month", "long_term"),
+    ("later", "long_term"),
+)
+
+
+def horizon_name(title: str) -> str | None:
+    """The horizon a heading under Action Items names (``### Short term:`` -> ``short_term``)."""
+    key = norm(title)
+    for words, horizon in _HORIZON_WORDS:
+        if key == words or key.startswith(words + " "):
+            return horizon
+    return None
+
+
+# --- field labels -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Label:
+    """A labelled line (``**Severity**: P2``): the column it fills, the template's label and
+    placeholder, and the other labels people write."""
+
+    column: str
+    title: str
+    placeholder: str
+    aliases: tuple[str, ...] = ()
+
+
+SUMMARY_LABELS: tuple[Label, ...] = (
+    Label(
+        "incident_id",
+        "Incident ID",
+        "[Auto-generated]",
+        (
+            "id",
+            "incident",
+            "incident number",
+            "incident no",
+            "incident ref",
+            "reference id",
+            "ticket",
+        ),
+    ),
+    Label("title", "Title", "[title]", ("incident title", "name")),
+    Label(
+        "severity",
+        "Severity",
+        "[P1/P2/P3/P4]",
+        ("sev", "priority", "severity level", "incident severity", "sev level"),
+    ),
+    Label(
+        "status",
+        "Status",
+        "[Active/Resolved/Post-Mortem]",
+        ("state", "incident status", "current status"),
+    ),
+)
+IMPACT_LABELS: tuple[Label, ...] = (
+    Label(
+        "users_affected",
+        "Users Affected",
+        "[number/percentage]",
+        (
+            "affected users",
+            "users impacted",
+            "impacted users",
+            "customers affected",
+            "affected customers",
+            "users",
+            "customers impacted",
+            "user impact",
+        ),
+    ),
+    Label(
+        "services",
+        "Services Affected",
+        "[list of services]",
+        (
+            "affected services",
+            "services impacted",
+            "impacted services",
+            "services",
+            "systems affected",
+            "affected systems",
+            "components affected",
+            "components",
+        ),
+    ),
+    Label(
+        "downtime_stated",
+        "Downtime Duration",
+        "[duration]",
+        (
+            "downtime",
+            "duration",
+            "outage duration",
+            "total downtime",
+            "duration of impact",
+            "impact duration",
+        ),
+    ),
+    Label("data_loss", "Data Loss", "[details if any]", ("data lost", "data impact")),
+    Label(
+        "financial_impact",
+        "Financial Impact",
+        "[if applicable]",
+        (
+            "financial",
+            "cost",
+            "revenue impact",
+            "financial cost",
+            "business cost",
+            "estimated cost",
+            "money",
+        ),
+    ),
+)
+TEAM_LABELS: tuple[Label, ...] = (
+    Label(
+        "incident_commander",
+        "Incident Commander",
+        "[name]",
+        ("ic", "commander", "incident lead", "incident manager", "incident owner"),
+    ),
+    Label(
+        "technical_lead",
+        "Technical Lead",
+        "[name]",
+        ("tech lead", "lead engineer", "technical owner", "engineering lead"),
+    ),
+    Label(
+        "communications",
+        "Communications",
+        "[name]",
+        ("comms", "communications lead", "comms lead", "communication", "communications manager"),
+    ),
+    Label("documentation", "Documentation", "[name]", ("scribe", "note taker", "notetaker")),
+)
+FOOTER_LABELS: tuple[Label, ...] = (
+    Label(
+        "prepared_by",
+        "Report Prepared By",
+        "[name]",
+        ("prepared by", "author", "written by", "report author", "report by", "authored by"),
+    ),
+    Label("report_date", "Date", "[date]", ("report date", "date of report", "written on")),
+    Label(
+        "next_review",
+        "Next Review",
+        "[date]",
+        ("next review date", "review date", "follow up review", "review on"),
+    ),
+)
+LABELS: tuple[Label, ...] = (*SUMMARY_LABELS, *IMPACT_LABELS, *TEAM_LABELS, *FOOTER_LABELS)
+LABEL_BY_COLUMN: dict[str, Label] = {lb.column: lb for lb in LABELS}
+_FIELD_ALIASES: dict[str, str] = {
+    norm(a): lb.column for lb in LABELS for a in (lb.title, *lb.aliases)
+}
+
+
+def field_key(label: str) -> str | None:
+    """The incident column a label fills (``Affected users`` -> ``users_affected``), or None."""
+    return _FIELD_ALIASES.get(norm(label))
+
+
+# --- milestones and event kinds ---------------------------------------------------------------
+#: How the template labels each milestone (``- **Response Started**: ...``), in time order.
+MILESTONE_LABELS: dict[str, str] = {
+    "impact_start": "Impact Started",
+    "detected": "Detected",
+    "acknowledged": "Acknowledged",
+    "escalated": "Escalated",
+    "response_started": "Response Started",
+    "mitigated": "Mitigated",
+    "resolved": "Resolved",
+    "postmortem": "Post-Mortem",
+}
+assert tuple(MILESTONE_LABELS) == tuple(k for k in KINDS if k != "update")
+#: Milestone lines the blank template has, with the placeholder tail it writes after the time.
+TEMPLATE_MILESTONES: dict[str, str] = {
+    "detected": " by [person/system]",
+    "escalated": " to [role]",
+    "response_started": "",
+    "resolved": "",
+    "postmortem": "",
+}
+_KIND_ALIASES: dict[str, str] = {
+    "impact started": "impact_start",
+    "impact start": "impact_start",
+    "impact began": "impact_start",
+    "impact begins": "impact_start",
+    "start of impact": "impact_start",
+    "impact": "impact_start",
+    "start": "impact_start",
+    "started": "impact_start",
+    "began": "impact_start",
+    "detection": "detected",
+    "detect": "detected",
+    "alerted": "detected",
+    "alert": "detected",
+    "first alert": "detected",
+    "ack": "acknowledged",
+    "acked": "acknowledged",
+    "acknowledge": "acknowledged",
+    "acknowledgement": "acknowledged",
+    "acknowledgment": "acknowledged",
+    "escalate": "escalated",
+    "escalation": "escalated",
+    "response": "response_started",
+    "response start": "response_started",
+    "responded": "response_started",
+    "responders engaged": "response_started",
+    "mitigate": "mitigated",
+    "mitigation": "mitigated",
+    "resolve": "resolved",
+    "resolution": "resolved",
+    "post mortem": "postmortem",
+    "postmortem": "postmortem",
+    "post mortem meeting": "postmortem",
+    "postmortem meeting": "postmortem",
+    "pir": "postmortem",
+    "retro": "postmortem",
+    "retrospective": "postmortem",
+}
+#: Detailed-timeline kinds that are notes of what happened: read as ``update`` events.
+UPDATE_WORDS: frozenset[str] = frozenset(
+    (
+        "update",
+        "note",
+        "comment",
+        "action",
+        "finding",
+        "comms",
+        "communication",
+        "message",
+        "deploy",
+        "deployment",
+        "change",
+        "investigation",
+        "info",
+        "status",
+        "observation",
+        "decision",
+        "fix",
+        "rollback",
+        "step",
+        "event",
+        "log",
+        "page",
+        "paged",
+        "call",
+        "escalation note",
+        "customer update",
+        "status page",
+        "statuspage",
+        "alert update",
+    )
+)
+
+
+def kind_name(text: str) -> str | None:
+    """The event kind for a label as people write it (``Response Started`` ->
+    ``response_started``, ``note`` -> ``update``), or None."""
+    key = norm(str(text).replace("_", " "))
+    if not key:
+        return None
+    flat = key.replace(" ", "_")
+    if flat in KINDS:
+        return flat
+    for kind, label in MILESTONE_LABELS.items():
+        if key == norm(label):
+            return kind
+    if key in _KIND_ALIASES:
+        return _KIND_ALIASES[key]
+    return "update" if key in UPDATE_WORDS else None
+
+
+#: Timeline line labels that are milestones: the template's plus the kind aliases, but not the
+#: single words that mean something else on a summary line (``Impact``, ``Start``).
+_MILESTONE_LINE: dict[str, str] = {
+    **{norm(label): kind for kind, label in MILESTONE_LABELS.items()},
+    **{
+        k: v
+        for k, v in _KIND_ALIASES.items()
+        if k not in ("impact", "start", "alert", "response", "resolution", "status")
+    },
+    "impact started at": "impact_start",
+    "detected at": "detected",
+    "resolved at": "resolved",
+    "mitigated at": "mitigated",
+    "post mortem review": "postmortem",
+    "post mortem meeting": "postmortem",
+    "review meeting": "postmortem",
+}
+
+
+def milestone_kind(label: str, in_timeline: bool = True) -> str | None:
+    """The milestone a labelled line names (``**Resolved**:``, ``Impact started:``)."""
+    key = norm(label)
+    kind = _MILESTONE_LINE.get(key)
+    if kind is None and in_timeline:
+        kind = _KIND_ALIASES.get(key)
+    return kind
+
+
+# --- placeholders and "not known" -----------------------------------------------------------
+#: Values that mean "not known": the field is left unknown, without a warning.
+UNKNOWN_WORDS: frozenset[str] = frozenset(
+    (
+        "n a",
+        "na",
+        "tbd",
+        "tbc",
+        "unknown",
+        "not known",
+        "unk",
+        "pending",
+        "todo",
+        "to be determined",
+        "to be confirmed",
+        "to do",
+        "not yet known",
+        "not applicable",
+        "not sure",
+        "unclear",
+        "",
+        "nil",
+    )
+)
+#: Characters a value may consist of and still mean "not known" (``?``, ``-``, ``—``).
+_UNKNOWN_MARKS = set("?-–—_.* ")
+
+
+def is_placeholder(text: object) -> bool:
+    """True for a value nobody filled in: empty, or a template placeholder such as
+    ``[timestamp]`` (a Markdown link ``[x](url)`` is a value).
+
+    >>> [is_placeholder(v) for v in ("[timestamp]", " ", "N/A", "[link](http://x)")]
+    [True, True, False, False]
+    """
+    if text is None:
+        return True
+    if isinstance(text, float):
+        return text != text  # NaN
+    s = str(text).strip()
+    if not s:
+        return True
+    return s[0] == "[" and s[-1] == "]" and "](" not in s and "] [" not in s and "][" not in s
+
+
+def is_unknown(text: object) -> bool:
+    """True for a placeholder or a value that says "not known" (``N/A``, ``TBD``, ``?``).
+
+    The text of such a value is still kept where a field keeps the author's words.
+
+    >>> [is_unknown(v) for v in ("[date]", "N/A", "TBD", "?", "none", "0")]
+    [True, True, True, True, False, False]
+    """
+    if is_placeholder(text):
+        return True
+    s = str(text).strip()
+    return len(s) <= 24 and (set(s) <= _UNKNOWN_MARKS or norm(s) in UNKNOWN_WORDS)
+
+
+# --- severity and status (the levels themselves: model.SEVERITIES, model.STATUSES) ----------
+#: Severity words and what they mean when no number is written (``severity_map`` overrides).
+SEVERITY_WORDS: dict[str, str] = {
+    "critical": "P1",
+    "crit": "P1",
+    "urgent": "P1",
+    "emergency": "P1",
+    "blocker": "P1",
+    "high": "P2",
+    "major": "P2",
+    "medium": "P3",
+    "moderate": "P3",
+    "minor": "P3",
+    "normal": "P3",
+    "low": "P4",
+    "trivial": "P4",
+    "cosmetic": "P4",
+}
+assert set(SEVERITY_WORDS.values()) <= set(SEVERITIES)
+#: Numbers outside P1..P4 that people use, read as the nearest level with a warning.
+SEVERITY_OUT_OF_RANGE: dict[int, str] = {0: "P1", 5: "P4"}
+#: Status words (any case) and the status they mean.
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "active",
+            "open",
+            "ongoing",
+            "investigating",
+            "identified",
+            "monitoring",
+            "mitigated",
+            "in progress",
+            "inprogress",
+            "started",
+            "detected",
+            "triage",
+            "triaging",
+            "degraded",
+            "mitigating",
+            "fixing",
+            "watching",
+        ),
+        "Active",
+    ),
+    **dict.fromkeys(
+        (
+            "resolved",
+            "closed",
+            "done",
+            "fixed",
+            "complete",
+            "completed",
+            "recovered",
+            "finished",
+            "resolved closed",
+            "closed resolved",
+        ),
+        "Resolved",
+    ),
+    **dict.fromkeys(
+        (
+            "post mortem",
+            "postmortem",
+            "pir",
+            "review",
+            "in review",
+            "post incident review",
+            "postmortem complete",
+            "post mortem complete",
+            "postmortem completed",
+            "post mortem completed",
+            "postmortem done",
+            "post mortem done",
+            "retro",
+            "retrospective",
+            "post mortem scheduled",
+            "postmortem scheduled",
+            "post incident",
+            "pm",
+            "rca",
+            "rca complete",
+            "rca done",
+            "reviewed",
+            "postmortem published",
+            "post mortem published",
+        ),
+        "Post-Mortem",
+    ),
+}
+
+assert set(STATUS_WORDS.values()) == set(STATUSES)
+
+# --- communication ----------------------------------------------------------------------------
+#: Communication checklist: column, the template's item text, and words that identify it.
+COMMUNICATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("comm_internal", "Internal team notified", ("internal", "team notified", "slack")),
+    ("comm_stakeholders", "Stakeholders updated", ("stakeholder", "leadership", "management")),
+    ("comm_customers", "Customer communication sent", ("customer", "client", "user comm")),
+    ("comm_status_page", "Status page updated", ("status page", "statuspage", "status site")),
+)
+
+# --- time zones -------------------------------------------------------------------------------
+#: Zone abbreviations read as fixed offsets from UTC (minutes). The ambiguous ones below use
+#: these defaults with a warning; ``tz_abbrev`` overrides any of them.
+ZONE_ABBREVIATIONS: dict[str, int] = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "UT": 0,
+    "WET": 0,
+    "WEST": 60,
+    "BST": 60,
+    "CET": 60,
+    "MET": 60,
+    "CEST": 120,
+    "MEST": 120,
+    "EET": 120,
+    "SAST": 120,
+    "CAT": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "EAT": 180,
+    "IST": 330,
+    "NPT": 345,
+    "PKT": 300,
+    "ICT": 420,
+    "WIB": 420,
+    "SGT": 480,
+    "HKT": 480,
+    "AWST": 480,
+    "PHT": 480,
+    "JST": 540,
+    "KST": 540,
+    "ACST": 570,
+    "ACDT": 630,
+    "AEST": 600,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+    "NST": -210,
+    "NDT": -150,
+    "AST": -240,
+    "ADT": -180,
+    "BRT": -180,
+    "ART": -180,
+    "EST": -300,
+    "EDT": -240,
+    "CST": -360,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+    "AKST": -540,
+    "AKDT": -480,
+    "HST": -600,
+    "HDT": -540,
+}
+#: Abbreviations that name more than one zone: the default reading and the others.
+AMBIGUOUS_ZONES: dict[str, str] = {
+    "IST": "India (+05:30); also Israel (+02:00) and Ireland (+01:00)",
+    "CST": "US Central (-06:00); also China (+08:00) and Cuba (-05:00)",
+    "BST": "British Summer Time (+01:00); also Bangladesh (+06:00)",
+    "AST": "Atlantic (-04:00); also Arabia (+03:00)",
+}
+#: Zone words in notes such as "(all times Eastern)": IANA zones (daylight saving applies).
+ZONE_WORDS: dict[str, str] = {
+    "pacific": "America/Los_Angeles",
+    "pt": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "mt": "America/Denver",
+    "central": "America/Chicago",
+    "ct": "America/Chicago",
+    "eastern": "America/New_York",
+    "et": "America/New_York",
+    "utc": "UTC",
+    "gmt": "UTC",
+    "zulu": "UTC",
+    "uk": "Europe/London",
+    "london": "Europe/London",
+    "berlin": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "india": "Asia/Kolkata",
+    "sydney": "Australia/Sydney",
+    "tokyo": "Asia/Tokyo",
+    "singapore": "Asia/Singapore",
+}
+
+
+def zone_offset(abbrev: str) -> int | None:
+    """Minutes east of UTC for a zone abbreviation (``PDT`` -> -420), or None."""
+    return ZONE_ABBREVIATIONS.get(abbrev.upper())
