@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from . import charts, fmt, metrics
+from . import charts, fmt, metrics, stats
 from .errors import (
     IncidentKitError,
     IncidentKitWarning,
@@ -35,6 +35,7 @@ from .paths import DATA_ENV, default_data
 from .sources import FORMATS, SourceFormat, load, register_format
 from .sources.markdown_write import render as to_markdown
 from .sources.tables import write as to_tables
+from .stats import compare, survival
 from .version import __version__
 
 
@@ -67,6 +68,7 @@ __all__ = [
     "__version__",
     "action_item_status",
     "charts",
+    "compare",
     "default_data",
     "durations",
     "fmt",
@@ -79,7 +81,9 @@ __all__ = [
     "register_format",
     "register_span",
     "slowest",
+    "stats",
     "summarize",
+    "survival",
     "to_markdown",
     "to_tables",
 ]

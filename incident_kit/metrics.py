@@ -365,6 +365,9 @@ DEFAULT_STATS = ("count", "open", "mean", "median", "p90", "max")
 #: handful of incidents is noise (of 3 values it is nearly the maximum), so it is left
 #: out (NaN/NaT) in summaries, and pages and charts show "n < 5" instead.
 P90_MIN_COUNT = 5
+#: Kaplan–Meier statistics (open incidents counted as censored), computed only when asked:
+#: ``summarize(d, stats=(*DEFAULT_STATS, *KM_STATS))``. See :mod:`incident_kit.stats`.
+KM_STATS = ("median_km", "median_low", "median_high")
 GROUPS = ("severity", "service", "month", "status")
 _CONTEXT = {"title", "severity", "status", "services", "started", "month"}
 
@@ -397,6 +400,10 @@ def summarize(
     every statistic of the row is computed from); ongoing (censored) values are counted in
     ``open`` and left out of mean/median/p90/max, because a lower bound is not a duration.
     ``p90`` is left out (NaN) where ``count`` is below :data:`P90_MIN_COUNT`.
+    ``median_km`` (with its 95 % interval ``median_low``, ``median_high``) counts them: the
+    Kaplan–Meier median, open incidents censored at as-of; NaT where more than half are
+    still open (not reached). It costs a scipy fit per group, so it is computed only when
+    asked (``stats=(*DEFAULT_STATS, *KM_STATS)``).
 
     >>> ik.summarize(ik.durations(iset), by="severity")  # doctest: +SKIP
     """
@@ -404,10 +411,10 @@ def summarize(
     for g in groups:
         if g not in GROUPS and g not in frame.columns:
             raise UnknownNameError(f"cannot group by {g!r}; known: {', '.join(GROUPS)}")
-    unknown = [s for s in stats if s not in DEFAULT_STATS]
+    unknown = [s for s in stats if s not in DEFAULT_STATS + KM_STATS]
     if unknown:
         raise UnknownNameError(
-            f"unknown statistic {unknown[0]!r}; known: {', '.join(DEFAULT_STATS)}"
+            f"unknown statistic {unknown[0]!r}; known: {', '.join(DEFAULT_STATS + KM_STATS)}"
         )
     values = list(columns) if columns is not None else _value_columns(frame)
     missing = [c for c in values if c not in frame.columns]
@@ -421,6 +428,7 @@ def summarize(
         data = frame.assign(service=frame["services"]).explode("service")
         data = data[data["service"].notna()]
     is_time = {c: pd.api.types.is_timedelta64_dtype(frame[c]) for c in values}
+    want_km = any(s in KM_STATS for s in stats)
     pieces = []
     for column in values:
         value = data[column]
@@ -431,6 +439,8 @@ def summarize(
         )
         finished = seconds.where(~ongoing)
         piece = pd.DataFrame({"value": finished.to_numpy(), "open": ongoing})
+        if want_km:
+            piece["raw"] = seconds.to_numpy()
         for k in keys:
             piece[k] = data[k].to_numpy()
         piece["metric"] = column
@@ -449,12 +459,14 @@ def summarize(
     result = grouped["value"].agg(["count", "mean", "median", "max"])
     result["open"] = grouped["open"].sum()
     result["p90"] = grouped["value"].quantile(0.9).where(result["count"] >= P90_MIN_COUNT)
+    if want_km:
+        result[list(KM_STATS)] = _km_columns(long, grouped, result.index)
     result = result.reset_index()
     result["metric"] = result["metric"].astype(str)
     for k in keys:
         if not (k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype)):
             result[k] = result[k].astype(long[k].cat.categories.dtype)
-    for stat in ("mean", "median", "p90", "max"):
+    for stat in ("mean", "median", "p90", "max", *(KM_STATS if want_km else ())):
         times = result["metric"].map(is_time).to_numpy(bool)
         if times.all() and len(result):
             result[stat] = pd.to_timedelta(result[stat], unit="s").dt.round("s")
@@ -468,6 +480,21 @@ def summarize(
     if "as_of" in frame.attrs:
         result.attrs["as_of"] = frame.attrs["as_of"]
     return result
+
+
+def _km_columns(long: pd.DataFrame, grouped, index: pd.Index) -> np.ndarray:
+    """Kaplan–Meier median and interval (seconds) for each group of ``summarize``."""
+    from .stats import km_median
+
+    raw = long["raw"].to_numpy()
+    observed = ~long["open"].to_numpy(bool)
+    positions = grouped.indices
+    out = np.full((len(index), len(KM_STATS)), np.nan)
+    for row, key in enumerate(index):
+        idx = positions[key]
+        idx = idx[~np.isnan(raw[idx])]
+        out[row] = km_median(raw[idx], observed[idx])
+    return out
 
 
 def mtbf(iset: IncidentSet) -> pd.DataFrame:
