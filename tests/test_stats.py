@@ -116,10 +116,11 @@ def test_survival_by_group_and_empty():
 
 
 def test_open_incident_without_as_of_warns_and_is_not_counted_finished():
-    d = ik.durations(SMALL)  # d is open and has no value without as_of
+    d = CENSORED.copy()
+    d.loc["I1", "time_to_resolve"] = pd.NaT  # open, measured to no as-of (a hand-made frame)
     with pytest.warns(ik.IncidentKitWarning, match="1 open incident"):
         s = ik.survival(d, "time_to_resolve")
-    assert s["at_risk"].iloc[0] == 3
+    assert s["at_risk"].iloc[0] == 4
 
 
 def test_summarize_km_columns_by_hand():
