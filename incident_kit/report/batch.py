@@ -183,19 +183,20 @@ def render_job(job: Job) -> JobResult:
     import nbformat
     import papermill
 
-    from .kernels import shared_pool
+    from .kernels import KernelStartError, shared_pool
 
     _register_engine()
     started = time.perf_counter()
     out = Path(job.output_dir)
     nb_path, html_path = out / f"{job.name}.ipynb", out / f"{job.name}.html"
     tmp_nb = out / f".{job.name}.{os.getpid()}.{threading.get_ident()}.ipynb"
-    kernel = shared_pool().acquire()
     killed = threading.Event()
+    current: list = []
 
     def watchdog():
         killed.set()
-        kernel.kill()
+        for k in current:
+            k.kill()
 
     timer = threading.Timer(job.timeout, watchdog)
     timer.daemon = True
@@ -203,27 +204,37 @@ def render_job(job: Job) -> JobResult:
     timer.start()
     nb = None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            logging.getLogger("papermill").setLevel(logging.ERROR)
-            nb = papermill.execute_notebook(
-                job.template,
-                str(tmp_nb),
-                parameters=job.parameters,
-                engine_name=_ENGINE,
-                km=kernel.manager(),
-                kernel_name="python3",
-                progress_bar=False,
-                execution_timeout=job.cell_timeout,
-                start_timeout=120,
-            )
+        for attempt in (1, 2):  # a kernel that fails to start is replaced once
+            kernel = shared_pool().acquire()
+            current[:] = [kernel]
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    logging.getLogger("papermill").setLevel(logging.ERROR)
+                    nb = papermill.execute_notebook(
+                        job.template,
+                        str(tmp_nb),
+                        parameters=job.parameters,
+                        engine_name=_ENGINE,
+                        km=kernel.manager(),
+                        kernel_name="python3",
+                        progress_bar=False,
+                        execution_timeout=job.cell_timeout,
+                        start_timeout=120,
+                    )
+                break
+            except KernelStartError as exc:
+                if attempt == 2 or killed.is_set():
+                    error = f"the kernel did not start, twice: {exc}"
+                    break
+            finally:
+                kernel.kill()
     except Exception as exc:  # any failure is this job's result, not the batch's
         error = (
             f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
         )
     finally:
         timer.cancel()
-        kernel.kill()
     if nb is None:  # papermill raised: it saved the notebook with the error, if it got that far
         nb = nbformat.read(tmp_nb if tmp_nb.exists() else job.template, as_version=4)
     found, cell = _failure(nb)

@@ -2,16 +2,25 @@
 
 A kernel costs about a second of start-up and imports; a small notebook runs in a fraction
 of that. The pool keeps spare kernels ready: forked from a warm "zygote" process that has
-imported ipykernel, pandas, plotly and incident_kit (or, without fork, spawned with those imports as ``exec_lines``), and hands each
-incident a kernel that never ran another incident's cells. Used kernels are shut down.
+imported ipykernel, pandas, plotly and incident_kit (or, without fork, spawned with those
+imports as ``exec_lines``), and hands each incident a kernel that never ran another
+incident's cells. Used kernels are killed with their process group.
+
+Each kernel binds its own ports (ipykernel picks free ones and binds them at once) and then
+writes its connection file, which the pool reads. Ports chosen by the parent and bound later
+by the child can be taken in between by any other process (a Dask worker's connections, a
+second pool): that race killed about one kernel in a hundred on a busy machine
+("Kernel died before replying to kernel_info").
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import functools
+import itertools
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,56 +28,16 @@ import tempfile
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .adopt import KernelStartError, adopt
 
 WARM_UP = (
     "import incident_kit, incident_kit.report.views",
     "import pandas, plotly.graph_objects, plotly.io",
 )
-
-
-@functools.lru_cache(maxsize=1)
-def _quick_client_class():
-    """An AsyncKernelClient whose readiness check does not sit out fixed 0.2 s timeouts.
-
-    jupyter_client's ``wait_for_ready`` waits 0.2 s for an IOPub message after each
-    kernel_info reply and then until IOPub has been quiet for 0.2 s; with a kernel that is
-    already up, that is most of the cost of a small notebook. This one probes IOPub for 20 ms
-    (asking again while the subscription is still joining) and flushes for 50 ms.
-    """
-    from queue import Empty
-
-    from jupyter_client.asynchronous import AsyncKernelClient
-
-    class QuickClient(AsyncKernelClient):
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (timeout if timeout is not None else 60.0)
-            while True:
-                self.kernel_info()
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    msg = None
-                if msg is not None and msg["msg_type"] == "kernel_info_reply":
-                    try:
-                        await self.iopub_channel.get_msg(timeout=0.02)
-                    except Empty:
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(msg)
-                        break
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-            while True:  # drain what the probes left on IOPub
-                try:
-                    await self.iopub_channel.get_msg(timeout=0.05)
-                except Empty:
-                    break
-
-    return QuickClient
+_PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
 
 
 class ForkedProcess:
@@ -123,8 +92,11 @@ class Zygote:
             raise OSError("the kernel zygote did not start")
 
     def fork(self, connection_file: str) -> ForkedProcess:
-        self.process.stdin.write(f"{connection_file}\n".encode())
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(f"{connection_file}\n".encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError) as exc:
+            raise OSError("the kernel zygote stopped") from exc
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
             raise OSError("the kernel zygote stopped")
@@ -139,33 +111,39 @@ class Zygote:
 
 @dataclass
 class SpareKernel:
-    """A spawned kernel process and its connection info."""
+    """A kernel process and the connection file it writes once its ports are bound."""
 
     process: subprocess.Popen | ForkedProcess
     connection_file: str
-    info: dict
+    _info: dict | None = field(default=None, repr=False)
 
-    def manager(self, kernel_name: str = "python3"):
+    def connection_info(self, timeout: float = 60.0) -> dict:
+        """The kernel's ports and key; KernelStartError if it exits or stays silent first."""
+        deadline = time.monotonic() + timeout
+        while self._info is None:
+            try:
+                info = json.loads(Path(self.connection_file).read_text(encoding="utf-8"))
+                if all(int(info.get(p) or 0) > 0 for p in _PORTS) and info.get("key"):
+                    self._info = info
+                    break
+            except (OSError, ValueError):
+                pass  # not written yet, or half written
+            if self.process.poll() is not None:
+                raise KernelStartError("the kernel exited before it was ready")
+            if time.monotonic() > deadline:
+                raise KernelStartError(f"the kernel wrote no connection file in {timeout:g}s")
+            time.sleep(0.005)
+        return self._info
+
+    def manager(self, kernel_name: str = "python3", timeout: float = 60.0):
         """An AsyncKernelManager that adopts this process (for nbclient/papermill)."""
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_client.provisioning import LocalProvisioner
-
-        km = AsyncKernelManager(kernel_name=kernel_name)
-        km.client_factory = _quick_client_class()
-        km.load_connection_info(self.info)
-        km.connection_file = self.connection_file
-        provisioner = LocalProvisioner(
-            kernel_id=km.kernel_id or "prewarmed", kernel_spec=km.kernel_spec, parent=km
-        )
-        provisioner.process = self.process
-        provisioner.pid = self.process.pid
-        provisioner.pgid = None
-        provisioner.connection_info = self.info
-        km.provisioner = provisioner
-        return km
+        return adopt(self.process, self.connection_info(timeout), self.connection_file, kernel_name)
 
     def kill(self) -> None:
+        """Kill the kernel and whatever it started (its process group), and forget its file."""
         if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # a session leader: pgid == pid
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):  # a zombie we cannot reap
             self.process.wait(timeout=10)
@@ -173,7 +151,7 @@ class SpareKernel:
 
 
 class KernelPool:
-    """Keeps ``spares`` kernels spawning or ready; :meth:`acquire` takes the oldest."""
+    """Keeps ``spares`` kernels starting or ready; :meth:`acquire` takes the oldest."""
 
     def __init__(self, spares: int = 2, warm_up: tuple[str, ...] = WARM_UP, cwd: str | None = None):
         self.spares = max(0, spares)
@@ -183,27 +161,35 @@ class KernelPool:
         self._lock = threading.Lock()
         self._closed = False
         self._zygote: Zygote | None = None
-        self._zygote_failed = not hasattr(os, "fork")
+        self._zygote_starts = 0 if hasattr(os, "fork") else 2  # restarted once if it dies
+        self._dir = tempfile.mkdtemp(prefix="ik-kernels-")
+        self._count = itertools.count()
 
-    def _spawn(self) -> SpareKernel:
-        from jupyter_client.connect import write_connection_file
-
-        fd, path = tempfile.mkstemp(prefix="ik-kernel-", suffix=".json")
-        os.close(fd)
-        path, info = write_connection_file(path)
-        if not self._zygote_failed:
+    def _fork(self, path: str) -> ForkedProcess | None:
+        while self._zygote_starts < 2 or self._zygote is not None:
             try:
                 if self._zygote is None:
+                    self._zygote_starts += 1
                     self._zygote = Zygote(self.cwd)
-                return SpareKernel(self._zygote.fork(path), path, dict(info))
-            except OSError:  # no fork here, or the zygote died: start kernels the usual way
-                self._zygote_failed = True
+                return self._zygote.fork(path)
+            except OSError:  # no fork here, or the zygote died
+                if self._zygote is not None:
+                    self._zygote.close()
+                    self._zygote = None
+        return None  # start kernels the usual way
+
+    def _spawn(self) -> SpareKernel:
+        path = os.path.join(self._dir, f"kernel-{next(self._count)}.json")  # the kernel writes it
+        forked = self._fork(path)
+        if forked is not None:
+            return SpareKernel(forked, path)
         argv = [
             sys.executable,
             "-m",
             "ipykernel_launcher",
             "-f",
             path,
+            "--HistoryManager.enabled=False",
             f"--IPKernelApp.parent_handle={os.getpid()}",
         ]
         argv += [f"--IPKernelApp.exec_lines={line}" for line in self.warm_up]
@@ -217,11 +203,13 @@ class KernelPool:
             env=env,
             start_new_session=True,
         )
-        return SpareKernel(process, path, dict(info))
+        return SpareKernel(process, path)
 
     def acquire(self) -> SpareKernel:
-        """A fresh kernel (spawned now if no spare is waiting); tops the spares up."""
+        """A fresh kernel (started now if no spare is waiting); tops the spares up."""
         with self._lock:
+            if self._closed:
+                raise KernelStartError("the kernel pool is closed")
             kernel = None
             while self._ready and kernel is None:
                 candidate = self._ready.popleft()
@@ -231,7 +219,7 @@ class KernelPool:
                     candidate.kill()
             if kernel is None:
                 kernel = self._spawn()
-            while not self._closed and len(self._ready) < self.spares:
+            while len(self._ready) < self.spares:
                 self._ready.append(self._spawn())
             return kernel
 
@@ -243,6 +231,7 @@ class KernelPool:
             if self._zygote is not None:
                 self._zygote.close()
                 self._zygote = None
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 _POOL: KernelPool | None = None
@@ -266,3 +255,13 @@ def close_shared_pool() -> None:
         if _POOL is not None:
             _POOL.close()
             _POOL = None
+
+
+__all__ = [
+    "ForkedProcess",
+    "KernelPool",
+    "KernelStartError",
+    "SpareKernel",
+    "Zygote",
+    "shared_pool",
+]
