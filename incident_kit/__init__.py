@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from . import charts, fmt, metrics, stats
+from . import charts, fmt, metrics, similar, stats
 from .errors import (
     IncidentKitError,
     IncidentKitWarning,
@@ -32,6 +32,7 @@ from .metrics import (
 )
 from .model import KINDS, SEVERITIES, STATUSES, IncidentSet
 from .paths import DATA_ENV, default_data
+from .similar import related
 from .sources import FORMATS, SourceFormat, load, register_format
 from .sources.markdown_write import render as to_markdown
 from .sources.tables import write as to_tables
@@ -80,6 +81,8 @@ __all__ = [
     "mtbf",
     "register_format",
     "register_span",
+    "related",
+    "similar",
     "slowest",
     "stats",
     "summarize",

@@ -243,3 +243,15 @@ def test_period_changes_month_by_month():
     changes = stats.period_changes(frame, "time_to_resolve")
     assert list(changes["period"]) == ["2026-02"]
     assert changes.iloc[0]["changed"] and changes.iloc[0]["n_before"] == 10
+
+
+def test_import_incident_kit_does_not_load_scipy_or_sklearn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, incident_kit as ik; ik.durations(ik.IncidentSet.empty()); "
+        "print(sorted(m for m in ('scipy', 'sklearn', 'snowballstemmer') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
