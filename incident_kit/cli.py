@@ -290,6 +290,30 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from .report import ReviewOptions, review
+
+    options = ReviewOptions(
+        display_tz=args.display_tz,
+        default_tz=args.default_tz,
+        postmortem_days=args.postmortem_days,
+        pages=args.pages,
+        pdf=args.pdf,
+        paper=args.paper,
+        timeout=args.timeout,
+    )
+    result = review(
+        args.paths,
+        args.output,
+        since=args.since,
+        until=args.until,
+        as_of=args.as_of,
+        options=options,
+    )
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     from .metrics import P90_MIN_COUNT
     from .model import SEVERITIES
@@ -391,6 +415,27 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("folder", help="where to write explore, postmortem and portfolio.ipynb")
     sp.add_argument("--force", action="store_true", help="replace copies already there")
     sp.set_defaults(func=cmd_notebooks)
+
+    sp = sub.add_parser("review", help="the review packet for a period: one HTML file (and PDF)")
+    with_paths(sp)
+    sp.add_argument(
+        "--since", required=True, help="start: ISO date or time, or a length before --until (7d)"
+    )
+    sp.add_argument("--until", help="end: ISO date (that day included) or time (default: as-of)")
+    sp.add_argument("--as-of", help="ISO time figures are measured to (default: now)")
+    sp.add_argument("-o", "--output", required=True, help="the packet's file, e.g. review.html")
+    sp.add_argument("--display-tz", default="UTC", help="zone times are shown in")
+    sp.add_argument(
+        "--postmortem-days",
+        type=int,
+        default=7,
+        help="a post-mortem is due this many days after resolution (default: 7)",
+    )
+    sp.add_argument("--pages", default="", help="where the incident pages are, relative to FILE")
+    sp.add_argument("--pdf", action="store_true", help="also print FILE.pdf with Chromium")
+    sp.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size")
+    sp.add_argument("--timeout", type=float, default=600.0, help="seconds for the notebook")
+    sp.set_defaults(func=cmd_review)
     return p
 
 

@@ -1,7 +1,9 @@
-"""Reports: the post-mortem and portfolio notebooks, run with papermill, exported by nbconvert.
+"""Reports: the post-mortem, portfolio and review notebooks, run with papermill, exported by
+nbconvert (and printed to PDF by Chromium).
 
-The views (``Postmortem``, ``Portfolio``) are what the notebooks call; ``run`` is the batch.
-papermill and nbconvert are imported only when a batch runs.
+The views (``Postmortem``, ``Portfolio``, ``Review``) are what the notebooks call; ``run`` is
+the batch and ``review`` the review packet. papermill and nbconvert are imported only when a
+notebook runs.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 from ..files import safe_name
 from ..markup import Html
 from .inline import show
+from .packet import ReviewOptions, ReviewResult, review
 from .params import (
     PORTFOLIO_PARAMETERS,
     POSTMORTEM_PARAMETERS,
     POSTMORTEM_SECTIONS,
+    REVIEW_PARAMETERS,
     check_template,
     notebook_path,
 )
+from .pdf import print_pdf, print_pdfs
+from .review import Review, Window, resolve_window
 from .views import Chart, Portfolio, Postmortem
 
 
@@ -30,12 +36,21 @@ __all__ = [
     "PORTFOLIO_PARAMETERS",
     "POSTMORTEM_PARAMETERS",
     "POSTMORTEM_SECTIONS",
+    "REVIEW_PARAMETERS",
     "Chart",
     "Html",
     "Portfolio",
     "Postmortem",
+    "Review",
+    "ReviewOptions",
+    "ReviewResult",
+    "Window",
     "check_template",
     "notebook_path",
+    "print_pdf",
+    "print_pdfs",
+    "resolve_window",
+    "review",
     "run",
     "safe_name",
     "show",

@@ -11,6 +11,16 @@ from ..paths import notebook_path
 POSTMORTEM_PARAMETERS = ("source", "incident_id", "as_of", "display_tz")
 #: Parameters of notebooks/portfolio.ipynb.
 PORTFOLIO_PARAMETERS = ("source", "as_of", "display_tz")
+#: Parameters of notebooks/review.ipynb (the review packet); times are UTC ISO strings.
+REVIEW_PARAMETERS = (
+    "source",
+    "since",
+    "until",
+    "as_of",
+    "display_tz",
+    "postmortem_days",
+    "pages",
+)
 
 #: The post-mortem in order, as (heading, ``Postmortem`` method): postmortem.ipynb has a
 #: Markdown cell ``## heading`` (None: no heading) and then a cell ending in ``pm.method()``;
