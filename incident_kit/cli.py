@@ -412,7 +412,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser(
         "notebooks", help="copy the notebooks into a folder, to edit (and use with --template)"
     )
-    sp.add_argument("folder", help="where to write explore, postmortem and portfolio.ipynb")
+    sp.add_argument("folder", help="where to write explore, postmortem, portfolio and review.ipynb")
     sp.add_argument("--force", action="store_true", help="replace copies already there")
     sp.set_defaults(func=cmd_notebooks)
 

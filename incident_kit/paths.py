@@ -17,7 +17,7 @@ from .errors import IncidentKitError, ReportError, SourceError
 #: Environment variable naming the data folder (or file) notebooks read by default.
 DATA_ENV = "INCIDENT_KIT_DATA"
 #: The notebooks shipped with the package, in the order ``incident-kit notebooks`` lists them.
-NOTEBOOKS = ("explore.ipynb", "postmortem.ipynb", "portfolio.ipynb")
+NOTEBOOKS = ("explore.ipynb", "postmortem.ipynb", "portfolio.ipynb", "review.ipynb")
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -105,6 +105,10 @@ def test_shipped_notebook_runs_in_its_own_folder(name, monkeypatch):
         assert "application/vnd.plotly.v1+json" in text
     elif name == "portfolio.ipynb":
         assert "Incident portfolio · 14 incidents" in text
+    elif name == "review.ipynb":  # the last 7 days to now, and the sections that do not wait
+        assert "Incident review" in text and "(7 days)" in text
+        assert "Post-mortems not yet written" not in text  # headings are markdown, not outputs
+        assert "INC-2026-0003" in text  # resolved in June, its post-mortem still not written
     else:
         assert "application/vnd.jupyter.widget-view+json" in text
 

@@ -66,6 +66,7 @@ def test_wheel_ships_notebooks_templates_and_sample_data(wheel, site, tmp_path):
         "incident_kit/notebooks/postmortem.ipynb",
         "incident_kit/notebooks/portfolio.ipynb",
         "incident_kit/notebooks/explore.ipynb",
+        "incident_kit/notebooks/review.ipynb",
         "incident_kit/template.md",
         "incident_kit/report/templates/incident_kit/index.html.j2",
         "incident_kit/report/templates/incident_kit/conf.json",

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 import incident_kit as ik
@@ -153,19 +152,3 @@ def test_empty_period_is_a_packet_not_an_error(hostile_source, tmp_path, capsys)
     text = text_of(out.read_text())
     assert "No incidents in this period" in text and "0 incident(s) detected" in text
     assert "EVIL-1" in text  # still open: listed under open incidents
-
-
-def test_review_notebook_runs_as_is_in_a_kernel(tmp_path):
-    """Opened in Jupyter with its defaults: source "data", the last 7 days."""
-    shutil.copytree(DATA, tmp_path / "data", ignore=shutil.ignore_patterns("tables", "examples"))
-    out = tmp_path / "run.ipynb"
-    papermill.execute_notebook(
-        str(params.notebook_path("review.ipynb")),
-        str(out),
-        cwd=str(tmp_path),
-        progress_bar=False,
-        kernel_name="python3",
-    )
-    nb = nbformat.read(out, as_version=4)
-    first = nb.cells[2].outputs[0]["data"]["text/html"]
-    assert "Incident review" in first and "(7 days)" in first

@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ from ..errors import IncidentKitError
 from ..files import safe_name
 from ..markup import NR, Html, esc, inline_markdown, severity_badge, table
 from ..model import SEVERITIES, IncidentSet
-from .views import Chart, provenance
+from .views import Chart, provenance, source_paths
 
 #: The packet's sections, in order: the notebook's headings and the PDF's pages.
 SECTIONS = (
@@ -171,7 +172,7 @@ class Review:
     @classmethod
     def open(
         cls,
-        source: str | list[str],
+        source: str | Path | list[str | Path] | None = None,
         *,
         since: object = None,
         until: object = None,
@@ -180,7 +181,8 @@ class Review:
         postmortem_days: int = 7,
         pages: str = "",
     ) -> Review:
-        """Load ``source`` and review ``since``..``until`` (default: the 7 days to as_of).
+        """Load ``source`` (None: :func:`incident_kit.paths.default_data`) and review
+        ``since``..``until`` (default: the 7 days to as_of).
 
         ``pages`` is where the incident pages are, relative to the packet (default: beside it).
         """
@@ -189,8 +191,7 @@ class Review:
 
         zone(display_tz)
         window = resolve_window(since, until, as_of)
-        paths = [source] if isinstance(source, str) else list(source)
-        return cls(load(*paths), window, display_tz, int(postmortem_days), pages)
+        return cls(load(*source_paths(source)), window, display_tz, int(postmortem_days), pages)
 
     # -- frames (public: a notebook user can take them further) ----------------------------
     @cached_property
