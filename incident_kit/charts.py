@@ -29,7 +29,16 @@ PHASE_COLORS = {
     "Mitigation": "#009E73",
     "Resolution": "#0072B2",
 }
-KIND_LABELS = {**{k: v.capitalize() for k, v in MILESTONE_LABELS.items()}, "update": "Update"}
+KIND_LABELS = {
+    **{k: v.capitalize() for k, v in MILESTONE_LABELS.items()},
+    "communication": "Customer update",
+    "update": "Update",
+}
+#: Timeline markers of the updates: customer-facing ones stand out from internal notes.
+_UPDATE_MARKERS = {
+    "communication": {"symbol": "square", "color": "#D55E00"},
+    "update": {"symbol": "circle", "color": "#999"},
+}
 STATE_COLORS = {"done": "#009E73", "open": "#56B4E9", "overdue": "#D55E00"}
 TEMPLATE = "incident_kit"
 
@@ -193,8 +202,7 @@ def timeline(
                 mode="markers",
                 marker={
                     "size": 12,
-                    "symbol": "diamond" if kind != "update" else "circle",
-                    "color": "#333" if kind != "update" else "#999",
+                    **_UPDATE_MARKERS.get(kind, {"symbol": "diamond", "color": "#333"}),
                     "line": {"width": 1, "color": "white"},
                 },
                 hovertext=hover,

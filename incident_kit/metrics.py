@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import fields
 from .errors import IncidentKitError, UnknownNameError
-from .model import KINDS, MILESTONES, IncidentSet
+from .model import KINDS, SPAN_KINDS, IncidentSet
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,17 @@ class Span:
     """A duration from the first ``start`` milestone to the first ``end`` milestone.
 
     ``start`` and ``end`` are kinds tried in order: the first one recorded counts
-    (``impact_duration`` ends at ``mitigated``, else ``resolved``).
+    (``impact_duration`` ends at ``mitigated``, else ``resolved``). ``ended_if`` names
+    incident columns that, when true, say the end happened though its time was not
+    recorded (the Communication checklist for ``time_to_communicate``): then the span is
+    unknown, not ongoing.
     """
 
     name: str
     start: tuple[str, ...]
     end: tuple[str, ...]
     description: str = ""
+    ended_if: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -69,22 +73,27 @@ def label(name: str) -> str:
 def _kinds(value: str | Iterable[str], what: str) -> tuple[str, ...]:
     kinds = (value,) if isinstance(value, str) else tuple(value)
     for kind in kinds:
-        if kind not in MILESTONES:
+        if kind not in SPAN_KINDS:
             raise UnknownNameError(
-                f"{what} {kind!r} is not a milestone; known: {', '.join(MILESTONES)}"
+                f"{what} {kind!r} is not a milestone; known: {', '.join(SPAN_KINDS)}"
             )
     return kinds
 
 
 def register_span(
-    name: str, start: str | Sequence[str], end: str | Sequence[str], *, description: str = ""
+    name: str,
+    start: str | Sequence[str],
+    end: str | Sequence[str],
+    *,
+    description: str = "",
+    ended_if: Sequence[str] = (),
 ) -> Span:
     """Add a span to the registry (or replace one of the same name).
 
     >>> register_span("time_to_fix", "response_started", "mitigated")  # doctest: +ELLIPSIS
     Span(name='time_to_fix', ...)
     """
-    span = Span(name, _kinds(start, "start"), _kinds(end, "end"), description)
+    span = Span(name, _kinds(start, "start"), _kinds(end, "end"), description, tuple(ended_if))
     SPANS[name] = span
     return span
 
@@ -106,6 +115,13 @@ for _name, _start, _end, _text in (
     ("time_to_postmortem", "resolved", "postmortem", "From resolution until the post-mortem."),
 ):
     register_span(_name, _start, _end, description=_text)
+register_span(
+    "time_to_communicate",
+    "detected",
+    "communication",
+    description="From detection until the first update to customers or the status page.",
+    ended_if=("comm_customers", "comm_status_page"),
+)
 
 
 def get_spans(names: Iterable[str] | None = None) -> list[Span]:
@@ -171,7 +187,7 @@ def milestones(iset: IncidentSet) -> pd.DataFrame:
     """
     ids = iset.incidents.index
     ev = iset.events
-    kinds = list(MILESTONES)
+    kinds = list(SPAN_KINDS)  # a prefix of KINDS: codes past it are plain updates
     out = np.full((len(ids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     if len(ev):
         inc_code = ids.get_indexer(ev["incident_id"])
@@ -263,6 +279,8 @@ def durations(
         start, start_assumed = first_of(first, span.start)
         end, _ = first_of(first, span.end)
         ongoing = open_ & start.notna().to_numpy() & end.isna().to_numpy()
+        for column in span.ended_if:
+            ongoing &= ~iset.incidents[column].fillna(False).to_numpy(bool)
         end = end.where(~ongoing, as_of)
         out[span.name] = end - start
         flags[f"{span.name}_ongoing"] = ongoing

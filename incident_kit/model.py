@@ -26,6 +26,7 @@ KINDS: tuple[str, ...] = (
     "mitigated",
     "resolved",
     "postmortem",
+    "communication",
     "update",
 )
 #: Milestone order used by validation: a milestone may not come before one of lower rank.
@@ -39,7 +40,13 @@ KIND_RANK: dict[str, int] = {
     "resolved": 4,
     "postmortem": 5,
 }
-MILESTONES: tuple[str, ...] = tuple(k for k in KINDS if k != "update")
+#: Updates, not milestones: ``communication`` is one that reached customers or the status
+#: page (a Statuspage update, a ``communication`` row of the Detailed Timeline); ``update``
+#: is any other note.
+UPDATE_KINDS: tuple[str, ...] = ("communication", "update")
+MILESTONES: tuple[str, ...] = tuple(k for k in KINDS if k not in UPDATE_KINDS)
+#: Kinds a span may start or end at: the milestones and the first customer communication.
+SPAN_KINDS: tuple[str, ...] = (*MILESTONES, "communication")
 HORIZONS: tuple[str, ...] = ("immediate", "short_term", "long_term")
 COMMUNICATION: tuple[str, ...] = (
     "comm_internal",

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model import HORIZONS, KINDS, SEVERITIES, STATUSES
+from .model import HORIZONS, KINDS, MILESTONES, SEVERITIES, STATUSES
 
 # --- normalising what people write ----------------------------------------------------------
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+")
@@ -550,7 +550,7 @@ MILESTONE_LABELS: dict[str, str] = {
     "resolved": "Resolved",
     "postmortem": "Post-Mortem",
 }
-assert tuple(MILESTONE_LABELS) == tuple(k for k in KINDS if k != "update")
+assert tuple(MILESTONE_LABELS) == MILESTONES
 #: Milestone lines the blank template has, with the placeholder tail it writes after the time.
 TEMPLATE_MILESTONES: dict[str, str] = {
     "detected": " by [person/system]",
@@ -596,6 +596,19 @@ _KIND_ALIASES: dict[str, str] = {
     "pir": "postmortem",
     "retro": "postmortem",
     "retrospective": "postmortem",
+    # an update that reached customers or the status page (time_to_communicate ends here)
+    "comms": "communication",
+    "customer update": "communication",
+    "customer communication": "communication",
+    "customer comms": "communication",
+    "customer notification": "communication",
+    "customer email": "communication",
+    "external update": "communication",
+    "external communication": "communication",
+    "public update": "communication",
+    "status page": "communication",
+    "statuspage": "communication",
+    "status page update": "communication",
 }
 #: Detailed-timeline kinds that are notes of what happened: read as ``update`` events.
 UPDATE_WORDS: frozenset[str] = frozenset(
@@ -605,8 +618,6 @@ UPDATE_WORDS: frozenset[str] = frozenset(
         "comment",
         "action",
         "finding",
-        "comms",
-        "communication",
         "message",
         "deploy",
         "deployment",
@@ -625,9 +636,6 @@ UPDATE_WORDS: frozenset[str] = frozenset(
         "paged",
         "call",
         "escalation note",
-        "customer update",
-        "status page",
-        "statuspage",
         "alert update",
     )
 )

@@ -37,9 +37,10 @@ def test_timeline_bars_match_milestones(sample):
 def test_timeline_markers_carry_actor_and_description(sample):
     fig = charts.timeline(sample, "INC-2026-0001")
     markers = {t.name: t for t in fig.data if t.type == "scatter"}
-    assert len(markers["Update"].x) == 2
-    assert "Status page set to Major outage" in markers["Update"].hovertext[0]
-    assert "by Dana Whitfield" in markers["Update"].hovertext[0]
+    assert len(markers["Update"].x) == 1 and len(markers["Customer update"].x) == 1
+    assert "Rollback of config v482 started" in markers["Update"].hovertext[0]
+    assert "Status page set to Major outage" in markers["Customer update"].hovertext[0]
+    assert "by Dana Whitfield" in markers["Customer update"].hovertext[0]
     assert "to Incident Commander" in markers["Escalated"].hovertext[0]
     assert "by Datadog monitor checkout-5xx" in markers["Detected"].hovertext[0]
 

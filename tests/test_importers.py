@@ -52,7 +52,8 @@ def test_statuspage_milestones_across_a_dst_change():
     )
     assert inc["references"] == ["https://stspg.io/5gk2b7"]
     updates = iset.events[
-        (iset.events["incident_id"] == "SP-p31zjtct2jer") & (iset.events["kind"] == "update")
+        (iset.events["incident_id"] == "SP-p31zjtct2jer")
+        & (iset.events["kind"] == "communication")  # posted on the status page
     ]
     assert len(updates) == 4 and updates["source"].str.contains("#update:k1l5z9x3c7v6").any()
 

@@ -67,11 +67,12 @@ def test_sample_timeline_events(sample):
     assert first.at["detected", "timestamp"] == ts("2026-05-12 14:09Z")
     assert first.at["detected", "actor"] == "Datadog monitor checkout-5xx"
     assert first.at["escalated", "role"] == "Incident Commander"
-    updates = ev[ev["kind"] == "update"]
+    updates = ev[ev["kind"].isin(["communication", "update"])]
     assert list(updates["description"]) == [
         "Status page set to Major outage",
         "Rollback of config v482 started",
     ]
+    assert list(updates["kind"]) == ["communication", "update"]  # the kind column says which
     assert updates["source"].iloc[0].endswith("INC-2026-0001.md:24")
 
 

@@ -329,5 +329,5 @@ def test_ordered_events_give_non_negative_durations_in_any_row_order(gaps, rnd):
     )
     b = ik.durations(b_set)
     spans = ik.metrics.span_columns(a)
-    assert (a[spans] >= M(0)).all().all()
+    assert not (a[spans] < M(0)).any().any()
     pd.testing.assert_frame_equal(a, b)

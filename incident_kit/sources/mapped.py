@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError, UnknownNameError
-from ..model import INCIDENT_COLUMNS, MILESTONES, Parts
+from ..model import INCIDENT_COLUMNS, SPAN_KINDS, Parts
 from .base import ReadOptions
 from .tables import Table, parse_events, parse_incidents, read_frame
 
@@ -56,12 +56,12 @@ def read_mapping(spec: dict | str | Path) -> dict:
         k: v for k, v in spec.items() if k not in ("severity_values", "status_values", "columns")
     }
     columns.update(spec.get("columns", {}) or {})
-    targets = set(INCIDENT_COLUMNS) | set(MILESTONES) | {"incident_id"}
+    targets = set(INCIDENT_COLUMNS) | set(SPAN_KINDS) | {"incident_id"}
     for column, target in columns.items():
         if target not in targets:
             raise UnknownNameError(
                 f"mapping: column {column!r} -> {target!r} is not an incident field or event kind "
-                f"(event kinds: {', '.join(MILESTONES)})"
+                f"(event kinds: {', '.join(SPAN_KINDS)})"
             )
     if "incident_id" not in columns.values():
         raise UnknownNameError("mapping: no column maps to incident_id")
@@ -85,8 +85,8 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
             raise SourceError(
                 f"{path}: the mapping names column {missing[0]!r}, which the file lacks"
             )
-        fields = {c: t for c, t in cols.items() if t not in MILESTONES}
-        kinds = {c: t for c, t in cols.items() if t in MILESTONES}
+        fields = {c: t for c, t in cols.items() if t not in SPAN_KINDS}
+        kinds = {c: t for c, t in cols.items() if t in SPAN_KINDS}
         inc_frame = frame[list(fields)].rename(columns=fields)
         for column, values in (
             ("severity", spec["severity_values"]),

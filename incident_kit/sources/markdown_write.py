@@ -151,7 +151,7 @@ def _timeline(iid, inc, events, items) -> list[str]:
     table: list[dict] = []
     for row in events.to_dict("records"):
         kind = str(row["kind"])
-        if kind != "update" and kind not in first and not _text(row.get("description")):
+        if kind in V.MILESTONE_LABELS and kind not in first and not _text(row.get("description")):
             first[kind] = row
         else:
             table.append(row)

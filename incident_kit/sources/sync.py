@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..model import IncidentSet
+from ..model import UPDATE_KINDS, IncidentSet
 from ..validate import validate
 from .base import ReadOptions
 from .markdown import read
@@ -42,8 +42,11 @@ def _merge_existing(imported: IncidentSet, iid: str, existing: IncidentSet) -> I
         [(t, str(k)) not in key for t, k in zip(mine["timestamp"], mine["kind"], strict=True)]
     ]
     # the tool's milestones replace the report's for kinds the tool knows
-    tool_kinds = set(tool_events["kind"].astype(str)) - {"update"}
-    kept = kept[~kept["kind"].astype(str).isin(tool_kinds) | (kept["kind"].astype(str) == "update")]
+    # (updates and communications add up: a tool's never replace what a person wrote)
+    tool_kinds = set(tool_events["kind"].astype(str)) - set(UPDATE_KINDS)
+    kept = kept[
+        ~kept["kind"].astype(str).isin(tool_kinds) | kept["kind"].astype(str).isin(UPDATE_KINDS)
+    ]
     return IncidentSet(
         incidents_frame([row]),
         events_frame(pd.concat([tool_events, kept])),

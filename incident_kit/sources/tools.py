@@ -161,7 +161,8 @@ def read_statuspage(paths: list[Path], options: ReadOptions) -> Parts:
                 ):
                     seen.add(kind)
                     c.event(iid, when, kind, uid)
-                c.event(iid, when, "update", uid, description=u.get("body"))
+                # posted on the status page: customer-facing (time_to_communicate ends here)
+                c.event(iid, when, "communication", uid, description=u.get("body"))
             if inc.get("monitoring_at"):
                 c.event(iid, inc["monitoring_at"], "mitigated", f"incident:{rid}:monitoring_at")
             if inc.get("resolved_at"):
