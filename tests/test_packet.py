@@ -87,6 +87,8 @@ def test_packet_figures(packet, sample):
         "INC-2026-0012 Checkout latency spikes during flash sale P2 Active 2026-11-25 18:02 UTC 7m 17h 58m ongoing",
         "2026-05-20 190 days Dana Whitfield Update checkout runbook dashboards INC-2026-0001",
         "INC-2026-0003 Search results stale for 3 hours P3 Resolved 2026-06-08 14:35 UTC 170d 21h",
+        "time to resolve 2 · 17h 49m 5 · 2h 00m",  # previous period vs this one (test_review)
+        "INC-2026-0012 like INC-2026-0009 Search latency regression after index mapping change",
     ):
         assert figure in text, figure
     page = (packet / "review.html").read_text()

@@ -34,6 +34,11 @@ SECTIONS = (
     "Related and repeat incidents",
 )
 NO_INCIDENTS = "No incidents in this period"
+#: The spans the packet compares with the previous period.
+CHANGE_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration")
+#: Earlier incidents listed per incident of the period (those scoring at least SimilarOptions'
+#: ``min_score``).
+RELATED_K = 3
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RELATIVE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
 _EXAMPLES = "e.g. 2026-11-19 or 2026-11-19T09:00+01:00"
@@ -135,6 +140,24 @@ def resolve_window(
             f"{fmt.timestamp(until_utc)} (an until date includes its whole day)"
         )
     return Window(since_utc, until_utc, as_of_utc)
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _signed(value: object) -> str:
+    """``+12m`` / ``-1h 05m``; an unbounded end of an interval reads "unbounded"."""
+    if pd.isna(value):
+        return "unbounded"
+    td = pd.Timedelta(value)
+    return ("-" if td < pd.Timedelta(0) else "+") + fmt.duration(abs(td))
+
+
+def _median(value: object, n: int) -> str:
+    if not n:
+        return "–"
+    return fmt.duration(value, missing="not reached")
 
 
 def one_line(what: object, why: object, limit: int = 160) -> str:
@@ -454,6 +477,128 @@ class Review:
         head += ["resolved for", "incident commander"]
         return Html(intro + table(rows, [html.escape(h) for h in head]))
 
+    @cached_property
+    def changes_frame(self) -> pd.DataFrame:
+        """``ik.compare`` of each of :data:`CHANGE_SPANS`, previous period against this one.
+
+        Incidents belong to the period they were detected in, as in the period's table
+        (``compare`` reads ``started``: detection is passed as it)."""
+        from ..stats import compare
+
+        w, prev = self.window, self.window.previous()
+        d = self.frame.assign(started=self.frame["detected"])
+        parts = [
+            compare(d, span, before=(prev.since, prev.until), after=(w.since, w.until))
+            for span in CHANGE_SPANS
+        ]
+        return pd.concat(parts, ignore_index=True).assign(span=list(CHANGE_SPANS))
+
+    def _count_change(self) -> str:
+        """Incidents in each period; a difference is called only past an exact test."""
+        from scipy.stats import binomtest
+
+        prev = self.window.previous()
+        before = int(prev.contains(self.frame["detected"]).sum())
+        after = len(self.period)
+        text = f"<b>{after}</b> incident(s) in this period, <b>{before}</b> in the previous one"
+        if before + after == 0:
+            return f"<p>{text}.</p>"
+        # equal lengths: with no change in rate, each incident falls in either half alike
+        p = binomtest(after, before + after, 0.5).pvalue
+        if p < 0.05:
+            word = "more" if after > before else "fewer"
+            return f'<p class="changed">{text}: <b>{word}</b>, beyond noise ({_p(p)}).</p>'
+        return f"<p>{text}: no evidence of a change in how often ({_p(p)}).</p>"
+
+    def changes(self) -> Html:
+        """This period against the previous one of the same length: counts, and each key
+        span's median with the change's interval; only changes beyond noise are marked."""
+        rows, classes = [], []
+        for r in self.changes_frame.itertuples():
+            tested = pd.notna(r.p_value)
+            change = ""
+            if tested:
+                change = f"{_signed(r.difference)} ({_signed(r.difference_low)} to "
+                change += f"{_signed(r.difference_high)})"
+            mark = ("▲ " if r.difference > pd.Timedelta(0) else "▼ ") if r.changed else ""
+            rows.append(
+                [
+                    html.escape(r.span.replace("_", " ")),
+                    f"{r.n_before} · {_median(r.median_before, r.n_before)}",
+                    f"{r.n_after} · {_median(r.median_after, r.n_after)}",
+                    html.escape(change) or "–",
+                    _p(r.p_value) if tested else "–",
+                    f"<b>{mark}{html.escape(r.verdict)}</b>"
+                    if r.changed
+                    else html.escape(r.verdict),
+                ]
+            )
+            classes.append("changed" if r.changed else "")
+        head = ["", "previous period<br><small>incidents · median</small>"]
+        head += ["this period<br><small>incidents · median</small>"]
+        head += ["change (95% interval)", "p", "verdict"]
+        note = (
+            '<p class="note">Medians are Kaplan–Meier: an open incident counts for as long as '
+            "it has lasted. A change is marked only when a permutation test gives p &lt; 0.05; "
+            "the interval is a bootstrap one.</p>"
+        )
+        return Html(self._count_change() + table(rows, head, row_classes=classes) + note)
+
+    @cached_property
+    def related_frame(self) -> pd.DataFrame:
+        """For each incident of the period, the earlier incidents most like it
+        (``ik.related``'s columns plus ``source``, the period's incident), in the period's
+        order, best first."""
+        from ..similar import RELATED_COLUMNS, Similarity
+
+        columns = ["source", *RELATED_COLUMNS]
+        if self.period.empty:
+            return pd.DataFrame(columns=columns)
+        model = Similarity.fit(self.iset)  # one fit for all, as ik.related does for one
+        parts = [model.related(iid, RELATED_K).assign(source=iid) for iid in self.period.index]
+        return pd.concat(parts, ignore_index=True)[columns]
+
+    def related(self) -> Html:
+        """The period's incidents that repeat or resemble earlier ones."""
+        if self.period.empty:
+            return Html(f'<p class="ik-empty">{NO_INCIDENTS}.</p>')
+        rel = self.related_frame
+        alone = [i for i in self.period.index if i not in set(rel["source"])]
+        rows, classes = [], []
+        for n, r in enumerate(rel.itertuples()):
+            first = n == 0 or rel["source"].iat[n - 1] != r.source
+            rows.append(
+                [
+                    self._link(r.source) if first else "",
+                    ('<b class="warn">repeat</b> of ' if r.repeat else "like ")
+                    + f"{self._link(r.incident_id)} {esc(r.title)}",
+                    severity_badge(r.severity),
+                    self._t(r.started),
+                    ", ".join(html.escape(s) for s in r.shared_services) or "–",
+                    f"{r.score:.2f}",
+                ]
+            )
+            classes.append("overdue" if r.repeat else "")
+        head = ["this period", "earlier incident", "severity", "started", "shared services"]
+        head += ["score"]
+        repeats = int(rel["repeat"].sum())
+        intro = (
+            f"<p><b>{rel['source'].nunique()}</b> of {len(self.period)} incident(s) resemble "
+            f"earlier ones; <b>{repeats}</b> repeat(s).</p>"
+        )
+        body = table(rows, head, row_classes=classes) if rows else ""
+        none = (
+            "<p>Nothing earlier resembles " + ", ".join(self._link(i) for i in alone) + ".</p>"
+            if alone
+            else ""
+        )
+        note = (
+            '<p class="note">Score: how alike the two are, 0 to 1 (what was written about them, '
+            "and the services they hit). A repeat shares a service, reads alike in its cause "
+            "and started within 90 days of the earlier one.</p>"
+        )
+        return Html(intro + body + none + note)
+
     def how(self) -> Html:
         """How the packet's figures are computed."""
         w = self.window
@@ -462,8 +607,8 @@ class Review:
             f"<li>The period is {html.escape(w.describe(self.display_tz))}; an incident belongs "
             "to it when it was detected in it (impact start where detection is not recorded)."
             "</li>"
-            f"<li>The previous period is {html.escape(w.previous().describe(self.display_tz))}."
-            "</li>"
+            f"<li>The previous period is {html.escape(w.previous().describe(self.display_tz))}; "
+            "changes compare the incidents detected in each.</li>"
             f"<li>Open incidents, ongoing spans and overdue items are measured to "
             f"{fmt.timestamp(w.as_of, self.display_tz)}. Ongoing spans are lower bounds, left "
             "out of medians.</li>"
