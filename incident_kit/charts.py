@@ -19,25 +19,27 @@ from plotly.subplots import make_subplots
 from . import fmt, metrics
 from .errors import UnknownNameError
 from .markup import SEVERITY_COLORS, UNKNOWN_COLOR
-from .model import SEVERITIES, IncidentSet
+from .model import KIND_RANK, SEVERITIES, UPDATE_KINDS, IncidentSet
 from .vocab import MILESTONE_LABELS
 
-PHASE_COLORS = {
-    "Impact": "#CC79A7",
-    "Detection": "#E69F00",
-    "Response": "#56B4E9",
-    "Mitigation": "#009E73",
-    "Resolution": "#0072B2",
+#: One colour per registered span on the timeline (others: grey). Impact is vermillion.
+SPAN_COLORS = {
+    "impact_duration": "#D55E00",
+    "time_to_detect": "#E69F00",
+    "time_to_acknowledge": "#F0E442",
+    "time_to_escalate": "#CC79A7",
+    "time_to_respond": "#56B4E9",
+    "time_to_mitigate": "#009E73",
+    "time_to_resolve": "#0072B2",
+    "time_to_postmortem": "#999999",
+    "time_to_communicate": "#882255",
 }
+OTHER_SPAN_COLOR = "#7F7F7F"
+AS_OF_COLOR = "#D55E00"
 KIND_LABELS = {
     **{k: v.capitalize() for k, v in MILESTONE_LABELS.items()},
     "communication": "Customer update",
     "update": "Update",
-}
-#: Timeline markers of the updates: customer-facing ones stand out from internal notes.
-_UPDATE_MARKERS = {
-    "communication": {"symbol": "square", "color": "#D55E00"},
-    "update": {"symbol": "circle", "color": "#999"},
 }
 STATE_COLORS = {"done": "#009E73", "open": "#56B4E9", "overdue": "#D55E00"}
 TEMPLATE = "incident_kit"
@@ -99,13 +101,34 @@ def empty_figure(message: str = "No incidents match") -> go.Figure:
     return fig
 
 
-PHASES = (
-    ("Impact", ("impact_start",), ("mitigated", "resolved")),
-    ("Detection", ("impact_start",), ("detected",)),
-    ("Response", ("detected",), ("response_started",)),
-    ("Mitigation", ("response_started",), ("mitigated",)),
-    ("Resolution", ("mitigated",), ("resolved",)),
-)
+def _legend_entry(name: str, **style) -> go.Scatter:
+    """A legend-only trace: explains a marker or line without drawing anything."""
+    return go.Scatter(name=name, x=[None], y=[None], showlegend=True, hoverinfo="skip", **style)
+
+
+def _span_lanes(d: pd.Series, first: pd.Series, spans: list[metrics.Span]) -> tuple[list, list]:
+    """Each span as it is measured in ``d`` (the metrics' own values): bars to draw, and
+    spans that end at the post-mortem (days later, off the plotted range) as notes."""
+    bars, notes = [], []
+    for span in spans:
+        recorded = [k for k in span.start if pd.notna(first[k])]
+        item = {
+            "span": span,
+            "value": d[span.name],
+            "ongoing": bool(d[f"{span.name}_ongoing"]),
+            "start": first[recorded[0]] if recorded else pd.NaT,
+            "assumed": bool(recorded) and recorded[0] != span.start[0],
+        }
+        if "postmortem" in span.end:
+            notes.append(item)
+        elif pd.notna(item["value"]) and pd.notna(item["start"]):
+            bars.append(item)
+    return bars, notes
+
+
+def _kind_label(kinds: tuple[str, ...], first: pd.Series) -> str:
+    kind = next((k for k in kinds if pd.notna(first[k])), kinds[0])
+    return KIND_LABELS[kind]
 
 
 def timeline(
@@ -113,105 +136,268 @@ def timeline(
     incident_id: str,
     as_of: object = None,
     display_tz: str = "UTC",
+    *,
+    spans: list[str] | None = None,
 ) -> go.Figure:
-    """One incident on a time axis: phase bars labelled with their durations and every event
-    as a marker on its kind's lane (hover: time, kind, actor, role, description).
+    """One incident on a time axis: a bar per registered span and every event as a marker on
+    its kind's lane (hover: time, kind, actor, role, description).
 
-    An open incident's bars run to ``as_of`` (else to its latest event) with a hatched end and
-    an "ongoing" label; phases whose milestones are unknown are left out and named.
+    The bars are the spans of :func:`incident_kit.metrics.durations`, named and measured as
+    everywhere else (``Time to mitigate · 46m``), so the chart never shows a figure the page
+    contradicts. An open incident's spans run to ``as_of`` (default now, see
+    :func:`incident_kit.metrics.resolve_as_of`), hatched and labelled "(ongoing)"; spans whose
+    milestones are unknown are left out and named; a post-mortem off the plotted range is a
+    note on its lane. The legend explains every marker.
     """
     one = iset.select([incident_id])
     inc = one.incidents.iloc[0]
+    as_of_utc = metrics.resolve_as_of(as_of)
+    d = metrics.durations(one, as_of_utc).iloc[0]
     first = metrics.milestones(one).iloc[0]
     open_ = bool(metrics.is_open(one).iloc[0])
-    as_of_utc = metrics.to_utc(as_of)
-    last_event = one.events["timestamp"].max() if len(one.events) else None
-    horizon = as_of_utc if as_of_utc is not None else last_event
+    chosen = metrics.get_spans(spans)
+    bars, notes = _span_lanes(d, first, chosen)
 
     fig = go.Figure(layout={"template": TEMPLATE})
     lanes: list[str] = []
-    unknown: list[str] = []
-    for name, starts, ends in PHASES:
-        start = next((first[k] for k in starts if pd.notna(first[k])), None)
-        end = next((first[k] for k in ends if pd.notna(first[k])), None)
-        if start is None and name == "Impact" and pd.notna(first["detected"]):
-            start = first["detected"]  # impact start unknown: assume detection, and say so
-        ongoing = end is None and open_ and start is not None and horizon is not None
-        if ongoing:
-            end = max(horizon, start)
-        if start is None or end is None:
-            missing = [KIND_LABELS[k] for k in (*starts[:1], *ends[:1]) if pd.isna(first[k])]
-            unknown.extend(m for m in missing if m not in unknown)
-            continue
-        length = end - start
-        label = fmt.duration(length) + (" (ongoing)" if ongoing else "")
-        lanes.append(name)
+    texts: dict[str, str] = {}
+    for item in bars:
+        span, value, ongoing = item["span"], item["value"], item["ongoing"]
+        start = item["start"]
+        end = start + value
+        label = fmt.duration(value, ongoing=ongoing)
+        texts[span.label] = label
+        lanes.append(span.label)
+        color = SPAN_COLORS.get(span.name, OTHER_SPAN_COLOR)
+        frm = _kind_label(span.start, first)
+        to = "as of" if ongoing else _kind_label(span.end, first)
+        note = (
+            f"<br>{frm}: {span.start[0].replace('_', ' ')} not recorded" if item["assumed"] else ""
+        )
         fig.add_trace(
             go.Bar(
-                name=name,
-                y=[name],
+                name=span.label,
+                y=[span.label],
                 base=[_local(start, display_tz)],
-                x=[length.total_seconds() * 1000.0],
+                x=[value.total_seconds() * 1000.0],
                 orientation="h",
                 text=[label],
                 textposition="auto",
                 insidetextanchor="middle",
                 marker={
-                    "color": PHASE_COLORS[name],
+                    "color": color,
                     "pattern": {
                         "shape": "/" if ongoing else "",
                         "fillmode": "overlay",
                         "fgcolor": "rgba(255,255,255,0.7)",
                     },
-                    "line": {"color": "#333" if ongoing else PHASE_COLORS[name], "width": 1},
+                    "line": {"color": "#333" if ongoing else color, "width": 1},
                 },
                 customdata=[[fmt.timestamp(start, display_tz), fmt.timestamp(end, display_tz)]],
                 hovertemplate=(
-                    f"<b>{name}</b>: {label}<br>from %{{customdata[0]}}<br>"
-                    f"to %{{customdata[1]}}{' (ongoing)' if ongoing else ''}<extra></extra>"
+                    f"<b>{span.label}</b>: {label}<br>{frm} %{{customdata[0]}}"
+                    f"<br>{to} %{{customdata[1]}}{note}<extra></extra>"
                 ),
                 showlegend=False,
-                meta={"ongoing": ongoing, "start": start.isoformat(), "end": end.isoformat()},
+                meta={
+                    "span": span.name,
+                    "ongoing": ongoing,
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                },
             )
         )
     ev = one.events
+    kinds_seen = []
     for kind, label in KIND_LABELS.items():
         rows = ev[ev["kind"] == kind]
         if rows.empty:
             continue
+        kinds_seen.append(kind)
         lanes.append(label)
-        hover = [
-            "<br>".join(
-                filter(
-                    None,
-                    [
-                        f"<b>{label}</b> {fmt.timestamp(r.timestamp, display_tz)}",
-                        f"by {_esc(r.actor)}" if pd.notna(r.actor) else "",
-                        f"to {_esc(r.role)}" if pd.notna(r.role) else "",
-                        _esc(r.description) if pd.notna(r.description) else "",
-                    ],
-                )
-            )
-            for r in rows.itertuples()
-        ]
         fig.add_trace(
             go.Scatter(
                 name=label,
                 x=[_local(t, display_tz) for t in rows["timestamp"]],
                 y=[label] * len(rows),
                 mode="markers",
-                marker={
-                    "size": 12,
-                    **_UPDATE_MARKERS.get(kind, {"symbol": "diamond", "color": "#333"}),
-                    "line": {"width": 1, "color": "white"},
-                },
-                hovertext=hover,
+                marker=_MARKERS.get(kind, _MARKERS["milestone"]),
+                hovertext=[_event_hover(label, r, display_tz) for r in rows.itertuples()],
                 hoverinfo="text",
                 showlegend=False,
             )
         )
-    if open_ and horizon is not None:
-        x = _local(horizon, display_tz)
+    if not lanes:
+        return empty_figure(f"{incident_id}: no timeline recorded")
+    window = [t for t in first.drop("postmortem").dropna()]
+    window += list(ev.loc[ev["kind"] != "postmortem", "timestamp"].dropna())
+    if open_:
+        window.append(as_of_utc)
+    lo, hi = min(window), max(window)
+    pad = max((hi - lo) * 0.06, pd.Timedelta(minutes=2))
+    right = hi + pad * 2.5
+    for item in notes:
+        if "postmortem" in kinds_seen and first["postmortem"] > right:
+            text = _postmortem_note(fig, item, first["postmortem"], display_tz)
+            if pd.notna(item["value"]):
+                texts[item["span"].label] = text
+    _legend(fig, bars, kinds_seen, open_, as_of_utc, display_tz)
+    unknown = _not_recorded(d, first, chosen, open_)
+    sev = str(inc["severity"]) if pd.notna(inc["severity"]) else None
+    color = SEVERITY_COLORS.get(sev, UNKNOWN_COLOR)
+    badge = f"<span style='color:{color}'>■ {sev or 'severity not recorded'}</span>"
+    title = {
+        "text": f"{badge} {_esc(incident_id)} · {_esc(inc['title'])}",
+        "font": {"color": color},
+    }
+    if unknown:
+        title["subtitle"] = {
+            "text": "Not recorded: " + ", ".join(unknown),
+            "font": {"color": "#666"},
+        }
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        height=200 + 32 * len(lanes),
+        xaxis={
+            "type": "date",
+            "title": f"time ({display_tz})",
+            "range": [_local(lo - pad, display_tz), _local(right, display_tz)],
+        },
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
+        meta={
+            "incident_id": incident_id,
+            "unknown": unknown,
+            "display_tz": display_tz,
+            "as_of": as_of_utc.isoformat(),
+            "labels": texts,
+        },
+    )
+    return fig
+
+
+_MARKERS = {
+    "milestone": {
+        "size": 12,
+        "symbol": "diamond",
+        "color": "#333",
+        "line": {"width": 1, "color": "white"},
+    },
+    # customer-facing updates stand out from internal notes
+    "communication": {
+        "size": 11,
+        "symbol": "square",
+        "color": "#D55E00",
+        "line": {"width": 1, "color": "white"},
+    },
+    "update": {
+        "size": 10,
+        "symbol": "circle",
+        "color": "#999",
+        "line": {"width": 1, "color": "white"},
+    },
+}
+
+
+def _event_hover(label: str, r, display_tz: str) -> str:
+    return "<br>".join(
+        filter(
+            None,
+            [
+                f"<b>{label}</b> {fmt.timestamp(r.timestamp, display_tz)}",
+                f"by {_esc(r.actor)}" if pd.notna(r.actor) else "",
+                f"to {_esc(r.role)}" if pd.notna(r.role) else "",
+                _esc(r.description) if pd.notna(r.description) else "",
+            ],
+        )
+    )
+
+
+def _postmortem_note(fig: go.Figure, item: dict, when: pd.Timestamp, display_tz: str) -> str:
+    """A post-mortem later than the plotted range: say how much later, on its lane, at the
+    right edge (the chart frames the incident; zoom out to see the marker)."""
+    span, value = item["span"], item["value"]
+    duration = fmt.duration(value)
+    text = (
+        f"{span.label} {duration} →"
+        if pd.notna(value)
+        else f"{KIND_LABELS['postmortem']} on {fmt.timestamp(when, display_tz)} →"
+    )
+    fig.add_annotation(
+        text=text,
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=KIND_LABELS["postmortem"],
+        yref="y",
+        showarrow=False,
+        font={"size": 12, "color": "#333"},
+        hovertext=f"{KIND_LABELS['postmortem']} {fmt.timestamp(when, display_tz)}",
+    )
+    return duration
+
+
+def _not_recorded(
+    d: pd.Series, first: pd.Series, spans: list[metrics.Span], open_: bool
+) -> list[str]:
+    """The milestones whose absence leaves a span unmeasured, in milestone order. In an open
+    incident a milestone later than every recorded one has not happened yet: not listed."""
+    latest = max((KIND_RANK.get(k, -1) for k in first.index if pd.notna(first[k])), default=-1)
+    missing = set()
+    for span in spans:
+        if pd.notna(d[span.name]):
+            continue
+        for kinds in (span.start, span.end):
+            if all(pd.isna(first[k]) for k in kinds):
+                missing.add(kinds[0])
+    if open_:
+        missing = {k for k in missing if KIND_RANK.get(k, latest) < latest}
+    return [KIND_LABELS[k] for k in KIND_LABELS if k in missing]
+
+
+def _legend(
+    fig: go.Figure,
+    bars: list[dict],
+    kinds: list[str],
+    open_: bool,
+    as_of: pd.Timestamp,
+    display_tz: str,
+) -> None:
+    """Legend entries for every kind of mark the chart uses (and only those)."""
+    if bars:
+        fig.add_trace(
+            _legend_entry(
+                "span (bar: from its first milestone to its last)",
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": "#0072B2"},
+            )
+        )
+    if any(b["ongoing"] for b in bars):
+        fig.add_trace(
+            _legend_entry(
+                "ongoing span (hatched: runs to the as-of time)",
+                mode="markers",
+                marker={"symbol": "square-open", "size": 12, "color": "#333", "line": {"width": 2}},
+            )
+        )
+    if any(k not in UPDATE_KINDS for k in kinds):
+        fig.add_trace(
+            _legend_entry(
+                "milestone (hover: when, who)", mode="markers", marker=_MARKERS["milestone"]
+            )
+        )
+    if "communication" in kinds:
+        fig.add_trace(
+            _legend_entry(
+                "customer update (status page, customers)",
+                mode="markers",
+                marker=_MARKERS["communication"],
+            )
+        )
+    if "update" in kinds:
+        fig.add_trace(_legend_entry("internal update", mode="markers", marker=_MARKERS["update"]))
+    if open_:
+        x = _local(as_of, display_tz)
         fig.add_shape(
             type="line",
             x0=x,
@@ -219,62 +405,32 @@ def timeline(
             y0=0,
             y1=1,
             yref="paper",
-            line={"dash": "dash", "color": "#D55E00", "width": 1.5},
+            line={"dash": "dash", "color": AS_OF_COLOR, "width": 1.5},
         )
+        when = fmt.timestamp(as_of, display_tz)
         fig.add_annotation(
             x=x,
             y=1,
             yref="paper",
             yanchor="bottom",
-            showarrow=False,
-            text="ongoing"
-            + (
-                f" as of {fmt.timestamp(as_of_utc, display_tz)}"
-                if as_of_utc is not None
-                else " (as of last event)"
-            ),
-            font={"color": "#D55E00", "size": 12},
-        )
-    if not lanes:
-        return empty_figure(f"{incident_id}: no timeline recorded")
-    sev = str(inc["severity"]) if pd.notna(inc["severity"]) else None
-    color = SEVERITY_COLORS.get(sev, UNKNOWN_COLOR)
-    badge = f"<span style='color:{color}'>■ {sev or 'severity not recorded'}</span>"
-    title = f"{badge} {_esc(incident_id)} · {_esc(inc['title'])}"
-    if unknown:
-        fig.add_annotation(
-            text="Unknown: " + ", ".join(unknown),
-            showarrow=False,
-            x=1,
-            y=-0.12,
-            xref="paper",
-            yref="paper",
             xanchor="right",
-            yanchor="top",
-            font={"size": 11, "color": "#666"},
+            showarrow=False,
+            text=f"ongoing as of {when}",
+            font={"color": AS_OF_COLOR, "size": 12},
         )
-    # Frame the incident itself; a post-mortem days later stays reachable by zooming out.
-    window = [
-        t for t in (*first.drop("postmortem").dropna(), horizon if open_ else None) if t is not None
-    ]
-    if len(ev):
-        window += list(ev.loc[ev["kind"] != "postmortem", "timestamp"])
-    lo, hi = min(window), max(window)
-    pad = max((hi - lo) * 0.06, pd.Timedelta(minutes=2))
+        fig.add_trace(
+            _legend_entry(
+                f"as of {when} (open incident)",
+                mode="lines",
+                line={"dash": "dash", "color": AS_OF_COLOR, "width": 1.5},
+            )
+        )
+    # below the axis, so it never collides with the title however narrow the page
     fig.update_layout(
-        title={"text": title, "font": {"color": color}},
-        barmode="overlay",
-        height=160 + 38 * len(lanes),
-        margin={"b": 60},
-        xaxis={
-            "type": "date",
-            "title": f"time ({display_tz})",
-            "range": [_local(lo - pad, display_tz), _local(hi + pad * 2.5, display_tz)],
-        },
-        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
-        meta={"incident_id": incident_id, "unknown": unknown, "display_tz": display_tz},
+        showlegend=True,
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        margin={"b": 110},
     )
-    return fig
 
 
 def _span_bounds(iset: IncidentSet, as_of: object) -> pd.DataFrame:
@@ -282,12 +438,12 @@ def _span_bounds(iset: IncidentSet, as_of: object) -> pd.DataFrame:
     start, _ = metrics.first_of(first, ("impact_start", "detected"))
     end, _ = metrics.first_of(first, ("resolved", "mitigated"))
     open_ = metrics.is_open(iset, first)
-    as_of = metrics.to_utc(as_of)
-    last = iset.events.groupby("incident_id")["timestamp"].max().reindex(first.index)
-    fill = as_of if as_of is not None else last
     ongoing = open_ & end.isna()
-    end = end.where(~ongoing, fill)
+    end = end.where(~ongoing, as_of)
     return pd.DataFrame({"start": start, "end": end, "ongoing": ongoing})
+
+
+_KEY = ("time_to_detect", "time_to_resolve", "impact_duration")
 
 
 def portfolio_timeline(
@@ -297,13 +453,14 @@ def portfolio_timeline(
     coloured by severity; hover shows ID, title and the key durations."""
     if y not in ("service", "severity"):
         raise UnknownNameError(f"cannot lay incidents out by {y!r}; known: service, severity")
+    as_of = metrics.resolve_as_of(as_of)
     bounds = _span_bounds(iset, as_of).dropna(subset=["start"])
     if bounds.empty:
         return empty_figure()
     dur = metrics.durations(iset, as_of)
     inc = iset.incidents
     rows = bounds.join(inc[["title", "severity", "services"]]).join(
-        dur[["time_to_detect", "time_to_resolve", "impact_duration"]]
+        dur[[f"{k}{x}" for k in _KEY for x in ("", "_ongoing")]]
     )
     rows["end"] = rows["end"].fillna(rows["start"])
     if y == "service":
@@ -326,10 +483,13 @@ def portfolio_timeline(
             [
                 part.index.to_numpy(),
                 [_esc(t) for t in part["title"]],
-                [fmt.duration(v) for v in part["time_to_detect"]],
-                [fmt.duration(v) for v in part["time_to_resolve"]],
-                [fmt.duration(v) for v in part["impact_duration"]],
-                ["ongoing" if o else "" for o in part["ongoing"]],
+                *(
+                    [
+                        fmt.duration(v, ongoing=o)
+                        for v, o in zip(part[k], part[f"{k}_ongoing"], strict=True)
+                    ]
+                    for k in _KEY
+                ),
             ],
             axis=1,
         )
@@ -346,8 +506,8 @@ def portfolio_timeline(
                 customdata=custom,
                 hovertemplate=(
                     "<b>%{customdata[0]}</b> %{customdata[1]}<br>time to detect %{customdata[2]}"
-                    "<br>time to resolve %{customdata[3]}<br>impact %{customdata[4]} "
-                    "%{customdata[5]}<extra></extra>"
+                    "<br>time to resolve %{customdata[3]}<br>impact duration %{customdata[4]}"
+                    "<extra></extra>"
                 ),
             )
         )
@@ -363,13 +523,40 @@ def portfolio_timeline(
     return fig
 
 
-def _unit(seconds: pd.Series) -> tuple[float, str]:
-    top = float(seconds.max()) if len(seconds.dropna()) else 0.0
-    if top >= 3 * 86400:
-        return 86400.0, "days"
-    if top >= 3 * 3600:
-        return 3600.0, "hours"
-    return 60.0, "minutes"
+#: Tick steps for duration axes (seconds): 15m, 30m, 1h, 2h, ... never 5.24 hours.
+TICK_STEPS = (
+    1, 5, 10, 15, 30,
+    60, 2 * 60, 5 * 60, 10 * 60, 15 * 60, 30 * 60,
+    3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600,
+    86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 90 * 86400, 365 * 86400,
+)  # fmt: skip
+
+
+def duration_axis(top_seconds: float, *, ticks: int = 6) -> dict:
+    """A linear duration axis in hours with readable ticks (``15m``, ``30m``, ``1h``, ...).
+
+    The step is the smallest of :data:`TICK_STEPS` that covers ``top_seconds`` in at most
+    ``ticks`` steps; the range starts at zero and ends on a tick.
+
+    >>> duration_axis(5.5 * 3600)["ticktext"]
+    ['0', '1h', '2h', '3h', '4h', '5h', '6h']
+    """
+    top = max(float(top_seconds) if top_seconds == top_seconds else 0.0, 1.0)
+    step = next((s for s in TICK_STEPS if top / s <= ticks), None)
+    if step is None:  # beyond the ladder: whole multiples of a year
+        step = TICK_STEPS[-1] * int(np.ceil(top / TICK_STEPS[-1] / ticks))
+    n = int(np.ceil(top / step - 1e-9))
+    values = [k * step for k in range(n + 1)]
+    return {
+        "tickvals": [v / 3600.0 for v in values],
+        "ticktext": ["0"] + [_tick_text(v) for v in values[1:]],
+        "range": [0, values[-1] / 3600.0 * 1.04],
+    }
+
+
+def _tick_text(seconds: float) -> str:
+    """``1h`` rather than ``1h 00m`` on an axis (ticks are whole steps: nothing is rounded)."""
+    return fmt.duration(seconds).replace(" 00m", "").replace(" 0h", "")
 
 
 def _groups(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
@@ -382,33 +569,56 @@ def _groups(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
     return frame.assign(group=frame[by].astype("object").fillna("not recorded"))
 
 
+def _group_stats(frame: pd.DataFrame, span: str, by: str | None) -> pd.DataFrame:
+    """n, median and p90 per group from :func:`metrics.summarize` (the pages' own figures,
+    with its rule that a p90 needs ``P90_MIN_COUNT`` finished values)."""
+    if by is None:
+        s = metrics.summarize(frame, columns=[span]).assign(group="all")
+    else:
+        data = frame
+        if by != "service":
+            data = frame.assign(**{by: frame[by].astype("object").fillna("not recorded")})
+        s = metrics.summarize(data, by=by, columns=[span])
+        s = s.assign(group=s[by].astype("object"))
+    return s.set_index("group")[["count", "median", "p90"]]
+
+
+def _stat_label(group: object, row: pd.Series) -> str:
+    p90 = (
+        fmt.duration(row["p90"])
+        if pd.notna(row["p90"])
+        else f"– (needs n ≥ {metrics.P90_MIN_COUNT})"
+    )
+    return (
+        f"<b>{html.escape(str(group))}</b> (n={int(row['count'])})"
+        f"<br>median {fmt.duration(row['median'], missing='–')}<br>p90 {p90}"
+    )
+
+
+_MEDIAN_MARK = {"symbol": "line-ew-open", "size": 28, "color": "#000", "line": {"width": 2}}
+_P90_MARK = {"symbol": "triangle-up-open", "size": 12, "color": "#000", "line": {"width": 2}}
+
+
 def durations(
     frame: pd.DataFrame, span: str = "time_to_resolve", *, by: str | None = "severity"
 ) -> go.Figure:
     """Distribution of one span per group: every incident as a point, with a box, and the
-    median and p90 marked. Ongoing (censored) values are left out, as in summaries."""
+    median and p90 marked; each group's label gives its n. Ongoing (censored) values are
+    left out, as in summaries, and a p90 is only drawn from ``P90_MIN_COUNT`` values up."""
     if span not in frame.columns:
         raise UnknownNameError(f"no span {span!r}; known: {', '.join(metrics.span_columns(frame))}")
     ongoing = frame.get(f"{span}_ongoing", pd.Series(False, index=frame.index)).astype(bool)
     data = _groups(frame[~ongoing & frame[span].notna()], by)
     if data.empty:
         return empty_figure()
-    seconds = data[span].dt.total_seconds()
-    scale, unit = _unit(seconds)
     order = (
         [g for g in SEVERITIES if g in set(data["group"])]
         if by == "severity"
         else sorted(data["group"].unique())
     )
     order += [g for g in data["group"].unique() if g not in order]
-    stats = data.groupby("group")[span].agg(["median", lambda v: v.quantile(0.9)])
-    stats.columns = ["median", "p90"]
-    stats = stats.reindex(order)
-    labels = {
-        g: f"<b>{html.escape(str(g))}</b><br>median {fmt.duration(stats.at[g, 'median'])}"
-        f"<br>p90 {fmt.duration(stats.at[g, 'p90'])}"
-        for g in order
-    }
+    stats = _group_stats(frame, span, by).reindex(order)
+    labels = {g: _stat_label(g, stats.loc[g]) for g in order}
     fig = go.Figure(layout={"template": TEMPLATE})
     # Severity gets a box (and colour) per group; other groupings, possibly dozens of groups,
     # share one box trace and one marker trace so the figure stays quick to build and draw.
@@ -419,10 +629,11 @@ def durations(
             go.Box(
                 name=labels[group] if group is not None else span,
                 x=None if group is not None else part["group"].map(labels).to_numpy(),
-                y=part[span].dt.total_seconds() / scale,
+                y=part[span].dt.total_seconds() / 3600.0,
                 boxpoints="all",
                 jitter=0.4,
                 pointpos=0,
+                hoveron="points",
                 marker={"color": color, "size": 8, "opacity": 0.8},
                 line={"color": color},
                 fillcolor="rgba(0,0,0,0)",
@@ -435,51 +646,65 @@ def durations(
     marks = [(g, stats.loc[[g]]) for g in order] if by == "severity" else [(None, stats)]
     for group, st in marks:
         xs = [labels[g] for g in st.index]
+        has_p90 = st["p90"].notna().to_numpy()
+        p90_x = [x for x, ok in zip(xs, has_p90, strict=True) if ok]
         fig.add_trace(
             go.Scatter(
                 name=f"{group} median / p90" if group is not None else "median / p90",
-                x=xs + xs,
-                y=list(st["median"].dt.total_seconds() / scale)
-                + list(st["p90"].dt.total_seconds() / scale),
+                x=xs + p90_x,
+                y=list(st["median"].dt.total_seconds() / 3600.0)
+                + list(st["p90"].dropna().dt.total_seconds() / 3600.0),
                 mode="markers",
-                hovertext=[f"median {fmt.duration(v)}" for v in st["median"]]
-                + [f"p90 {fmt.duration(v)}" for v in st["p90"]],
+                hovertext=[
+                    f"median {fmt.duration(v)} (n={int(n)})"
+                    for v, n in zip(st["median"], st["count"], strict=True)
+                ]
+                + [f"p90 {fmt.duration(v)}" for v in st["p90"].dropna()],
                 marker={
-                    "symbol": ["line-ew-open"] * len(xs) + ["triangle-up-open"] * len(xs),
-                    "size": [28] * len(xs) + [12] * len(xs),
-                    "color": "#000",
-                    "line": {"width": 2},
-                },
+                    k: [_MEDIAN_MARK[k]] * len(xs) + [_P90_MARK[k]] * len(p90_x)
+                    for k in ("symbol", "size")
+                }
+                | {"color": "#000", "line": {"width": 2}},
                 hoverinfo="text",
                 showlegend=False,
                 meta={
+                    "n": [int(n) for n in st["count"]],
                     "median": [v.isoformat() for v in st["median"]],
-                    "p90": [v.isoformat() for v in st["p90"]],
-                }
-                if group is None
-                else {
-                    "median": st["median"].iloc[0].isoformat(),
-                    "p90": st["p90"].iloc[0].isoformat(),
+                    "p90": [None if pd.isna(v) else v.isoformat() for v in st["p90"]],
                 },
             )
         )
-    name = span.replace("_", " ")
+    fig.add_trace(
+        _legend_entry("one incident", mode="markers", marker={"color": "#0072B2", "size": 8})
+    )
+    fig.add_trace(
+        _legend_entry("box: middle half of the incidents", mode="lines", line={"color": "#0072B2"})
+    )
+    fig.add_trace(_legend_entry("median", mode="markers", marker=_MEDIAN_MARK))
+    fig.add_trace(
+        _legend_entry(f"p90 (from n = {metrics.P90_MIN_COUNT})", mode="markers", marker=_P90_MARK)
+    )
+    name = metrics.label(span)
+    top = data[span].dt.total_seconds().max()
     fig.update_layout(
-        title=f"{name.capitalize()} by {by or 'portfolio'}",
-        yaxis={"title": f"{name} ({unit})", "rangemode": "tozero"},
+        title=f"{name} by {by or 'portfolio'}",
+        yaxis={"title": name, **duration_axis(top)},
         xaxis={
             "title": by or "",
             "categoryorder": "array",
             "categoryarray": [labels[g] for g in order],
         },
-        height=420,
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        margin={"b": 90},
+        height=460,
     )
     return fig
 
 
 def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS") -> go.Figure:
     """Incidents per period as bars, with the median and p90 of ``span`` as lines on a
-    second axis (periods start at ``freq``: ``MS`` months, ``W-MON`` weeks)."""
+    second axis (periods start at ``freq``: ``MS`` months, ``W-MON`` weeks). Hover gives each
+    period's n; a period's p90 is only drawn from ``P90_MIN_COUNT`` finished values up."""
     if span not in frame.columns:
         raise UnknownNameError(f"no span {span!r}; known: {', '.join(metrics.span_columns(frame))}")
     data = frame[frame["started"].notna()]
@@ -498,9 +723,9 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
     counts = counts.reindex(full.union(counts.index), fill_value=0)
     finished = data[span].where(~ongoing)
     by_period = finished.groupby(period)
+    n = by_period.count().reindex(counts.index, fill_value=0)
     med = by_period.median().reindex(counts.index)
-    p90 = by_period.quantile(0.9).reindex(counts.index)
-    scale, unit = _unit(pd.concat([med, p90]).dt.total_seconds())
+    p90 = by_period.quantile(0.9).reindex(counts.index).where(n >= metrics.P90_MIN_COUNT)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(template=TEMPLATE)
     fig.add_trace(
@@ -513,45 +738,57 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
         ),
         secondary_y=False,
     )
+    label = metrics.label(span).lower()
     for name, series, dash in (("median", med, "solid"), ("p90", p90, "dash")):
+        missing = (
+            "no finished incidents" if name == "median" else f"needs n ≥ {metrics.P90_MIN_COUNT}"
+        )
         fig.add_trace(
             go.Scatter(
-                name=f"{name} {span.replace('_', ' ')}",
+                name=f"{name} {label}"
+                + (f" (from n = {metrics.P90_MIN_COUNT})" if name == "p90" else ""),
                 x=series.index,
-                y=series.dt.total_seconds() / scale,
+                y=series.dt.total_seconds() / 3600.0,
                 mode="lines+markers",
                 line={"dash": dash, "color": "#0072B2" if name == "median" else "#D55E00"},
-                text=[fmt.duration(v, missing="no finished incidents") for v in series],
+                text=[
+                    f"{fmt.duration(v, missing=missing)} (n={int(k)})"
+                    for v, k in zip(series, n, strict=True)
+                ],
                 hoverinfo="x+text+name",
                 connectgaps=False,
             ),
             secondary_y=True,
         )
+    top = pd.concat([med, p90]).dt.total_seconds().max()
     fig.update_layout(
-        title=f"Incidents per period and {span.replace('_', ' ')}",
+        title=f"Incidents per period and {label}",
         height=420,
         xaxis={"title": None, "dtick": "M1", "tickformat": "%b %Y"} if freq == "MS" else {},
     )
-    fig.update_yaxes(title_text="incidents", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(
-        title_text=f"{span.replace('_', ' ')} ({unit})",
-        secondary_y=True,
+        title_text="incidents",
+        secondary_y=False,
         rangemode="tozero",
-        showgrid=False,
+        dtick=max(1, int(np.ceil(counts.max() / 6))),  # whole incidents
     )
+    fig.update_yaxes(title_text=label, secondary_y=True, showgrid=False, **duration_axis(top))
     return fig
 
 
 def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
-    """User-minutes lost and incident count per service, sorted by user-minutes."""
-    frame = metrics.impact(iset, as_of)
-    data = frame.assign(service=frame["services"]).explode("service").dropna(subset=["service"])
-    if data.empty:
+    """User-minutes lost and incidents per service (:func:`metrics.impact_by_service`).
+
+    An incident on several services has its user-minutes split evenly among them, so the
+    bars add up to the portfolio's total; the chart says so, and how many incidents have no
+    user count (percentage only, or none) and so no user-minutes.
+    """
+    per = metrics.impact_by_service(iset, as_of)
+    if per.empty:
         return empty_figure()
-    per = data.groupby("service").agg(
-        user_minutes=("user_minutes", "sum"), incidents=("service", "size")
-    )
-    per["user_minutes"] = per["user_minutes"].astype("float64")
+    imp = metrics.impact(iset, per.attrs["as_of"])
+    no_users = imp["users_affected"].isna()
+    pct_only = int((no_users & imp["users_affected_pct"].notna()).sum())
     per = per.sort_values(["user_minutes", "incidents"], ascending=True)
     fig = make_subplots(
         rows=1,
@@ -563,6 +800,7 @@ def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
     fig.update_layout(template=TEMPLATE)
     fig.add_trace(
         go.Bar(
+            name="user-minutes",
             y=per.index,
             x=per["user_minutes"],
             orientation="h",
@@ -577,19 +815,44 @@ def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
     )
     fig.add_trace(
         go.Bar(
+            name="incidents",
             y=per.index,
             x=per["incidents"],
             orientation="h",
             marker={"color": "#0072B2"},
             text=per["incidents"],
             textposition="auto",
-            hovertemplate="%{y}: %{x} incidents<extra></extra>",
+            customdata=per[["no_user_count", "pct_only"]].to_numpy(),
+            hovertemplate=(
+                "%{y}: %{x} incidents<br>%{customdata[0]} without a user count "
+                "(%{customdata[1]} with a percentage only)<extra></extra>"
+            ),
             showlegend=False,
         ),
         row=1,
         col=2,
     )
-    fig.update_layout(title="Impact by service", height=160 + 34 * len(per))
+    total = float(imp["user_minutes"].sum())
+    note = (
+        f"User-minutes = users × impact duration: {fmt.number(total)} in all.<br>"
+        "An incident on several services is split evenly among them."
+    )
+    if no_users.any():
+        note += (
+            f"<br>Not counted: {int(no_users.sum())} incident(s) without a user count"
+            + (f" ({pct_only} with % only)" if pct_only else "")
+            + "."
+        )
+    fig.update_layout(
+        title={"text": "Impact by service", "subtitle": {"text": note, "font": {"color": "#666"}}},
+        margin={"t": 150},
+        height=240 + 34 * len(per),
+        meta={
+            "total_user_minutes": total,
+            "pct_only": pct_only,
+            "no_user_count": int(no_users.sum()),
+        },
+    )
     return fig
 
 

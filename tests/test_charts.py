@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -20,18 +22,46 @@ def end_of(bar: go.Bar) -> pd.Timestamp:
     return pd.Timestamp(bar.base[0]) + pd.Timedelta(milliseconds=bar.x[0])
 
 
-def test_timeline_bars_match_milestones(sample):
+def test_timeline_bars_are_the_registered_spans(sample):
     fig = charts.timeline(sample, "INC-2026-0001")
     b = bars(fig)
-    assert list(b) == ["Impact", "Detection", "Response", "Mitigation", "Resolution"]
-    assert pd.Timestamp(b["Impact"].base[0]) == pd.Timestamp("2026-05-12 14:02")
-    assert end_of(b["Impact"]) == pd.Timestamp("2026-05-12 14:48")  # mitigated
-    assert end_of(b["Detection"]) == pd.Timestamp("2026-05-12 14:09")
-    assert pd.Timestamp(b["Resolution"].base[0]) == pd.Timestamp("2026-05-12 14:48")
-    assert end_of(b["Resolution"]) == pd.Timestamp("2026-05-12 15:31")
-    assert [b[n].text[0] for n in b] == ["46m", "7m", "13m", "26m", "43m"]
+    assert list(b) == [
+        "Time to detect",
+        "Time to acknowledge",
+        "Time to escalate",
+        "Time to respond",
+        "Time to mitigate",
+        "Time to resolve",
+        "Impact duration",
+        "Time to communicate",
+    ]
+    mitigate, resolve = b["Time to mitigate"], b["Time to resolve"]
+    assert pd.Timestamp(mitigate.base[0]) == pd.Timestamp("2026-05-12 14:02")  # impact start
+    assert end_of(mitigate) == pd.Timestamp("2026-05-12 14:48")  # mitigated
+    assert pd.Timestamp(resolve.base[0]) == pd.Timestamp("2026-05-12 14:09")  # detected
+    assert end_of(resolve) == pd.Timestamp("2026-05-12 15:31")  # resolved
+    # the figures the page quotes under the same names (46m and 1h 22m), not phase lengths
+    assert [b[n].text[0] for n in b] == ["7m", "2m", "11m", "13m", "46m", "1h 22m", "46m", "21m"]
     assert "P1" in fig.layout.title.text and "INC-2026-0001" in fig.layout.title.text
     assert fig.layout.title.font.color == charts.SEVERITY_COLORS["P1"]
+
+
+def test_timeline_bar_lengths_are_the_metrics_for_every_sample_incident(sample):
+    d = ik.durations(sample, as_of=AS_OF)
+    for iid in sample.ids:
+        for name, bar in bars(charts.timeline(sample, iid, as_of=AS_OF)).items():
+            span = bar.meta["span"]
+            assert name == ik.SPANS[span].label
+            assert pd.Timedelta(milliseconds=bar.x[0]) == d.at[iid, span], (iid, span)
+            ongoing = d.at[iid, f"{span}_ongoing"]
+            assert bar.text[0] == ik.fmt.duration(d.at[iid, span], ongoing=ongoing)
+
+
+def test_post_mortem_off_the_range_is_a_note_on_its_lane(sample):
+    fig = charts.timeline(sample, "INC-2026-0001")
+    notes = [a for a in fig.layout.annotations if a.y == "Post-mortem"]
+    assert [a.text for a in notes] == ["Time to post-mortem 2d 18h →"]  # 2d 18h 29m
+    assert fig.layout.meta["labels"]["Time to post-mortem"] == "2d 18h"
 
 
 def test_timeline_markers_carry_actor_and_description(sample):
@@ -45,32 +75,54 @@ def test_timeline_markers_carry_actor_and_description(sample):
     assert "by Datadog monitor checkout-5xx" in markers["Detected"].hovertext[0]
 
 
+def test_every_marker_is_in_the_legend(sample):
+    for iid, as_of in (("INC-2026-0001", None), ("INC-2026-0012", AS_OF)):
+        fig = charts.timeline(sample, iid, as_of=as_of)
+        legend = [t for t in fig.data if t.showlegend]
+        drawn = {t.marker.symbol for t in fig.data if t.type == "scatter" and not t.showlegend}
+        assert drawn <= {t.marker.symbol for t in legend}, iid
+        names = " | ".join(t.name for t in legend)
+        assert "milestone" in names and "update" in names and "span" in names
+    assert "ongoing span" in names and "as of 2026-11-26 12:00 UTC" in names
+    assert fig.layout.shapes[0].line.dash == "dash"  # the as-of line the legend explains
+
+
 def test_display_tz_shifts_axis_not_durations(sample):
     utc = charts.timeline(sample, "INC-2026-0001")
     berlin = charts.timeline(sample, "INC-2026-0001", display_tz="Europe/Berlin")
-    a, b = bars(utc)["Impact"], bars(berlin)["Impact"]
+    a, b = bars(utc)["Impact duration"], bars(berlin)["Impact duration"]
     assert pd.Timestamp(b.base[0]) - pd.Timestamp(a.base[0]) == pd.Timedelta(hours=2)  # CEST
     assert a.x == b.x and a.text == b.text
-    assert "CEST" in bars(berlin)["Impact"].customdata[0][0]
+    assert "CEST" in b.customdata[0][0]
 
 
 def test_open_incident_runs_to_as_of(sample):
     fig = charts.timeline(sample, "INC-2026-0012", as_of=AS_OF)
-    res = bars(fig)["Resolution"]
+    res = bars(fig)["Time to resolve"]
     assert end_of(res) == pd.Timestamp("2026-11-26 12:00")
-    assert res.text[0] == "16h 55m (ongoing)" and res.marker.pattern.shape == "/"
+    assert res.text[0] == "17h 58m (ongoing)" and res.marker.pattern.shape == "/"
     assert any("ongoing as of 2026-11-26 12:00 UTC" in a.text for a in fig.layout.annotations)
+    assert fig.layout.title.subtitle.text is None  # resolved is pending, not "not recorded"
+
+
+def test_open_incident_default_clock_is_now(sample):
+    fig = charts.timeline(sample, "INC-2026-0012")
+    as_of = pd.Timestamp(fig.layout.meta["as_of"])
+    assert abs(pd.Timestamp.now(tz="UTC") - as_of) < pd.Timedelta(minutes=5)
+    assert bars(fig)["Time to resolve"].text[0].endswith("(ongoing)")
 
 
 def test_missing_milestones_are_left_out_and_named(sample):
     fig = charts.timeline(sample, "INC-2026-0005")  # detected, response, resolved only
     b = bars(fig)
-    assert "Detection" not in b and "Mitigation" not in b
-    assert pd.Timestamp(b["Impact"].base[0]) == pd.Timestamp(
-        "2026-07-03 09:15"
-    )  # starts at detection
-    note = next(a.text for a in fig.layout.annotations if a.text.startswith("Unknown"))
-    assert "Impact started" in note and "Mitigated" in note
+    assert "Time to detect" not in b and "Time to mitigate" not in b
+    # impact start not recorded: impact duration runs from detection, as in the metrics
+    assert pd.Timestamp(b["Impact duration"].base[0]) == pd.Timestamp("2026-07-03 09:15")
+    note = fig.layout.title.subtitle.text
+    assert note == (
+        "Not recorded: Impact started, Acknowledged, Escalated, Mitigated, Post-mortem, "
+        "Customer update"
+    )
 
 
 def test_title_is_escaped():
@@ -103,36 +155,104 @@ def test_portfolio_timeline_by_service(sample):
     assert p1.y[row] == "checkout-api" and "1h 22m" in p1.customdata[row][3]
 
 
-def test_durations_chart_marks_median_and_p90(sample):
-    d = ik.durations(sample)
+READABLE_TICK = re.compile(r"^(0|\d+(s|m|h|d)( \d+(s|m|h))?)$")
+
+
+def test_durations_chart_marks_median_gives_n_and_hides_small_p90(sample):
+    d = ik.durations(sample, as_of=AS_OF)
     fig = charts.durations(d, "time_to_resolve", by="severity")
-    marks = [t for t in fig.data if t.type == "scatter"]
+    marks = [t for t in fig.data if t.type == "scatter" and not t.showlegend]
     p1 = next(t for t in marks if t.name.startswith("P1"))
     expected = d[d["severity"] == "P1"]["time_to_resolve"]
-    assert pd.Timedelta(p1.meta["median"]) == expected.median()
+    assert pd.Timedelta(p1.meta["median"][0]) == expected.median() and p1.meta["n"] == [3]
+    assert p1.meta["p90"] == [None] and len(p1.x) == 1  # 3 incidents: median only, no p90
     box = next(t for t in fig.data if t.type == "box" and "P1" in t.name)
-    assert len(box.y) == 3 and "median 1h 22m" in box.name
+    assert len(box.y) == 3 and "(n=3)" in box.name and "median 1h 22m" in box.name
+    assert "needs n ≥ 5" in box.name
+    everyone = charts.durations(d, "time_to_resolve", by=None)
+    mark = next(t for t in everyone.data if t.type == "scatter" and not t.showlegend)
+    summary = ik.summarize(d, columns=["time_to_resolve"]).iloc[0]
+    assert mark.meta["n"] == [summary["count"]] == [12]
+    assert pd.Timedelta(mark.meta["p90"][0]) == summary["p90"] and len(mark.x) == 2
 
 
-def test_trend_counts_per_month(sample):
-    d = ik.durations(sample)
+def test_duration_axes_have_readable_ticks(sample):
+    d = ik.durations(sample, as_of=AS_OF)
+    for fig, axis in (
+        (charts.durations(d, "time_to_resolve"), "yaxis"),
+        (charts.durations(d, "time_to_detect", by="service"), "yaxis"),
+        (charts.trend(d, "time_to_resolve"), "yaxis2"),
+    ):
+        ticks = fig.layout[axis].ticktext
+        assert len(ticks) >= 3 and all(READABLE_TICK.match(t) for t in ticks), ticks
+        values = fig.layout[axis].tickvals
+        assert [ik.fmt.duration(v * 3600).replace(" 00m", "") for v in values[1:]] == list(
+            ticks[1:]
+        )
+    assert charts.duration_axis(50 * 60)["ticktext"] == ["0", "10m", "20m", "30m", "40m", "50m"]
+    assert charts.duration_axis(100 * 60)["ticktext"] == ["0", "30m", "1h", "1h 30m", "2h"]
+
+
+def test_trend_counts_per_month_with_n_and_no_small_p90(sample):
+    d = ik.durations(sample, as_of=AS_OF)
     fig = charts.trend(d, "time_to_resolve")
     counts = fig.data[0]
     months = [pd.Timestamp(x).strftime("%Y-%m") for x in counts.x]
     assert dict(zip(months, counts.y, strict=True))["2026-05"] == 2
     assert sum(counts.y) == len(sample)
+    median, p90 = fig.data[1], fig.data[2]
+    assert median.text[0] == "1h 35m (n=2)"  # May: 1h 22m and 1h 48m
+    assert all(v is None or v != v for v in p90.y)  # no month has 5 finished incidents
 
 
-def test_impact_and_action_items(sample):
-    fig = charts.impact(sample)
+def test_impact_by_service_adds_up_and_says_how_it_is_split(sample):
+    fig = charts.impact(sample, as_of=AS_OF)
     minutes = dict(zip(fig.data[0].y, fig.data[0].x, strict=True))
-    imp = ik.impact(sample)
+    imp = ik.impact(sample, as_of=AS_OF)
+    total = imp["user_minutes"].sum()
+    assert sum(minutes.values()) == pytest.approx(total)  # not about twice the total
     expected = sum(
-        imp.at[i, "user_minutes"]
+        imp.at[i, "user_minutes"] / len(imp.at[i, "services"])
         for i in imp.index
         if "checkout-api" in imp.at[i, "services"] and pd.notna(imp.at[i, "user_minutes"])
     )
     assert minutes["checkout-api"] == pytest.approx(expected)
+    pct_only = int((imp["users_affected"].isna() & imp["users_affected_pct"].notna()).sum())
+    note = fig.layout.title.subtitle.text
+    assert "split evenly" in note and f"({pct_only} with % only)" in note and pct_only == 5
+    incidents = dict(zip(fig.data[1].y, fig.data[1].x, strict=True))
+    assert incidents["payments-db"] == 4  # counted once per service it hit
+
+
+def test_impact_by_service_counts_incidents_without_services():
+    from incident_kit.model import IncidentSet, action_items_frame, events_frame, incidents_frame
+
+    iset = IncidentSet(
+        incidents_frame(
+            [
+                {
+                    "incident_id": "A",
+                    "status": "Resolved",
+                    "services": ["x", "y"],
+                    "users_affected": 10,
+                },
+                {"incident_id": "B", "status": "Resolved", "services": [], "users_affected": 5},
+            ]
+        ),
+        events_frame(
+            [
+                {"incident_id": i, "timestamp": pd.Timestamp(t), "kind": k}
+                for i in ("A", "B")
+                for t, k in (("2026-01-01T00:00Z", "detected"), ("2026-01-01T01:00Z", "resolved"))
+            ]
+        ),
+        action_items_frame([]),
+    )
+    per = ik.metrics.impact_by_service(iset)
+    assert per["user_minutes"].to_dict() == {"service not recorded": 300.0, "x": 300.0, "y": 300.0}
+
+
+def test_action_items(sample):
     ai = charts.action_items(sample, as_of=AS_OF)
     total = sum(sum(t.y) for t in ai.data)
     assert total == len(sample.action_items)

@@ -191,7 +191,7 @@ def test_show_reuses_the_report_views(sample):
     assert "Keep extra replicas" in body[8]  # action items, from the report's own section
     chart = body[2].figure
     bars = {t.name: t for t in chart.data if t.type == "bar"}
-    assert bars["Resolution"].text[0].endswith("(ongoing)")
+    assert bars["Time to resolve"].text[0] == "17h 58m (ongoing)"
     with pytest.raises(ik.UnknownNameError, match="unknown incident ID 'NOPE'"):
         sections(sample, "NOPE")
 

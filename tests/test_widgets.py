@@ -72,7 +72,7 @@ def test_incident_picker_drills_down(ex):
     assert "Checkout latency spikes" in ex.detail.value
     assert "ongoing" in ex.detail.value and "Keep extra replicas" in ex.detail.value
     bars = {t.name: t for t in ex.timeline_figure.data if t.type == "bar"}
-    assert bars["Resolution"].text[0].endswith("(ongoing)")
+    assert bars["Time to resolve"].text[0].endswith("(ongoing)")
 
 
 def test_click_on_a_point_selects_the_incident(ex):

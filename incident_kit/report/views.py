@@ -102,6 +102,14 @@ def provenance(
     return Html('<p class="provenance">' + " · ".join(parts) + "</p>")
 
 
+def duration_html(value: object, ongoing: bool = False) -> str:
+    """A duration cell: the one rounding rule, "(ongoing)" marked, "not recorded" if unknown."""
+    if value is None or pd.isna(value):
+        return NR
+    text = html.escape(fmt.duration(value))
+    return text + (f' <span class="ongoing">{fmt.ONGOING}</span>' if ongoing else "")
+
+
 def spans_appendix() -> Html:
     """Every span's definition from the metrics registry."""
     rows = [
@@ -113,9 +121,12 @@ def spans_appendix() -> Html:
         for s in metrics.get_spans()
     ]
     intro = (
-        "<p>Durations use the first recorded event of each kind, computed in UTC. An open "
-        "incident's unfinished span is <em>ongoing</em>: it runs to the report's as-of time "
-        "and is left out of medians and percentiles.</p>"
+        "<p>Durations use the first recorded event of each kind, computed in UTC, and are "
+        "rounded half up to the smallest unit shown (hours from a day up, minutes from an "
+        "hour up). An open incident's unfinished span is <em>ongoing</em>: it runs to the "
+        "report's as-of time and is left out of medians and percentiles. <em>n</em> is the "
+        "number of finished incidents a figure is computed from; a p90 needs n &ge; "
+        f"{metrics.P90_MIN_COUNT}, below that it would be noise and is not shown.</p>"
     )
     return Html(intro + table(rows, ["span", "from -> to", "meaning"]))
 
@@ -180,10 +191,7 @@ class Postmortem:
 
     def _d(self, name: str, row: pd.Series | None = None) -> str:
         row = self._dur() if row is None else row
-        text = fmt.duration(row[name], missing=NR)
-        return text + (
-            ' <span class="ongoing">ongoing</span>' if row.get(f"{name}_ongoing") else ""
-        )
+        return duration_html(row[name], bool(row.get(f"{name}_ongoing", False)))
 
     # -- sections in the template's order ----------------------------------------------
     def header(self) -> Html:
@@ -203,10 +211,9 @@ class Postmortem:
             ["Status", esc(inc["status"])],
             ["Services", ", ".join(html.escape(s) for s in inc["services"]) or NR],
             ["Detected", self._t(first["detected"])],
-            ["Time to detect", self._d("time_to_detect", d)],
-            ["Time to resolve", self._d("time_to_resolve", d)],
-            ["Impact duration", self._d("impact_duration", d)],
         ]
+        # every registered span, named and rounded as on the chart and the index
+        rows += [[html.escape(s.label), self._d(s.name, d)] for s in metrics.get_spans()]
         return Html(table(rows, cls="ik-table ik-facts"))
 
     def timeline_chart(self) -> Chart:
@@ -441,28 +448,30 @@ class Portfolio:
         )
 
     def summary(self, by: str | None) -> Html:
-        """Median and p90 of the key spans per group, with counts."""
+        """Median and p90 of the key spans per group, each with its n (finished incidents);
+        p90 only from :data:`~incident_kit.metrics.P90_MIN_COUNT` incidents up."""
         frame = self.frame
         s = metrics.summarize(frame, by=by, columns=list(KEY_SPANS))
         key = by or "scope"
         if by is None:
             s = s.assign(scope="all incidents")
+        sizes = _group_sizes(frame, by)
         groups = list(dict.fromkeys(s[key].astype(str)))
         header = [html.escape(by or ""), "incidents", "open"] + [
-            f"{html.escape(m.replace('_', ' '))}<br><small>median · p90</small>" for m in KEY_SPANS
+            f"{html.escape(metrics.label(m))}<br><small>median · p90 (n)</small>" for m in KEY_SPANS
         ]
         rows = []
         for g in groups:
             part = s[s[key].astype(str) == g].set_index("metric")
-            count = part.loc["time_to_resolve", "count"] + part.loc["time_to_resolve", "open"]
-            cells = [html.escape(g), str(int(count)), str(int(part.loc["time_to_resolve", "open"]))]
-            for m in KEY_SPANS:
-                cells.append(
-                    f"{fmt.duration(part.at[m, 'median'], missing='–')} · "
-                    f"{fmt.duration(part.at[m, 'p90'], missing='–')}"
-                )
+            opened = int(part["open"].max())
+            cells = [html.escape(g), str(int(sizes.get(g, 0))), str(opened)]
+            cells += [_median_p90(part.loc[m]) for m in KEY_SPANS]
             rows.append(cells)
-        return Html(table(rows, header))
+        note = (
+            f'<p class="note">n: finished incidents a figure is computed from (open ones are '
+            f"left out); p90 is shown from n = {metrics.P90_MIN_COUNT} up.</p>"
+        )
+        return Html(table(rows, header) + note)
 
     def chart(self, name: str, **kwargs) -> Chart:
         """One of the portfolio charts by name: timeline, durations, trend, impact, action_items."""
@@ -517,10 +526,31 @@ class Portfolio:
             ]
             for iid, r in top.iterrows()
         ]
-        return Html(table(rows, ["incident", "title", "severity", span.replace("_", " ")]))
+        return Html(
+            table(rows, ["incident", "title", "severity", html.escape(metrics.label(span))])
+        )
 
     def appendix(self) -> Html:
         return spans_appendix()
+
+
+def _group_sizes(frame: pd.DataFrame, by: str | None) -> dict[str, int]:
+    """Incidents per group (an incident counts once for each of its services)."""
+    if by is None:
+        return {"all incidents": len(frame)}
+    keys = frame["services"].explode().dropna() if by == "service" else frame[by].dropna()
+    return {str(k): int(v) for k, v in keys.astype(str).value_counts().items()}
+
+
+def _median_p90(row: pd.Series) -> str:
+    """``1h 22m · – (n=3)``: the p90 is only given from P90_MIN_COUNT finished values."""
+    n = int(row["count"])
+    median = fmt.duration(row["median"], missing="–")
+    if pd.notna(row["p90"]):
+        p90 = fmt.duration(row["p90"])
+    else:
+        p90 = f'<span title="a p90 needs n &ge; {metrics.P90_MIN_COUNT}">–</span>'
+    return f'{median} · {p90} <small class="n">(n={n})</small>'
 
 
 def link_name(incident_id: str) -> str:
