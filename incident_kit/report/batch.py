@@ -252,7 +252,10 @@ def render_job(job: Job) -> JobResult:
             + "</div>"
         )
     try:
-        page = export.to_html(nb, title=job.title, self_contained=job.self_contained, banner=banner)
+        nav = export.INDEX_LINK if job.kind in ("incident", "portfolio") else None
+        page = export.to_html(
+            nb, title=job.title, self_contained=job.self_contained, banner=banner, nav=nav
+        )
         atomic_write(html_path, page)
         if tmp_nb.exists():  # papermill's final save: rename it into place (atomic)
             os.chmod(tmp_nb, 0o644)

@@ -53,9 +53,24 @@ def head_script(self_contained: bool, asset: str = ASSET) -> str:
     return f'<script type="text/javascript" src="{html.escape(asset)}"></script>'
 
 
-def to_html(nb, *, title: str, self_contained: bool = False, banner: str | None = None) -> str:
-    """An executed notebook as one offline HTML page."""
+#: The way back from a report of a run (incident or portfolio page) to the run's index.
+INDEX_LINK = '<nav class="ik-nav"><a href="index.html">← All incidents</a></nav>'
+
+
+def to_html(
+    nb,
+    *,
+    title: str,
+    self_contained: bool = False,
+    banner: str | None = None,
+    nav: str | None = None,
+) -> str:
+    """An executed notebook as one offline HTML page (``nav``: links above the content)."""
     nb.metadata["title"] = title
-    resources = {"ik_head": head_script(self_contained), "ik_banner": banner or ""}
+    resources = {
+        "ik_head": head_script(self_contained),
+        "ik_banner": banner or "",
+        "ik_nav": nav or "",
+    }
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body

@@ -32,15 +32,23 @@ document.querySelectorAll('table.sortable th').forEach(function (th, col) {
 
 _STYLE = """
 body { font-family: Inter, 'Segoe UI', Helvetica, Arial, sans-serif; max-width: 1200px; margin: 2rem auto; padding: 0 1rem; color: #222; }
+h1 { font-size: 1.7rem; }
+.scroll { overflow-x: auto; max-width: 100%; }  /* wide tables scroll in their own box */
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { border-bottom: 1px solid #e3e3e3; padding: 6px 8px; text-align: left; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 6px 8px; text-align: left; vertical-align: top; }
 th { background: #f4f6f8; cursor: pointer; user-select: none; white-space: nowrap; }
 th[aria-sort=ascending]::after { content: ' \\25B2'; } th[aria-sort=descending]::after { content: ' \\25BC'; }
+td.id, td.when, td.dur { white-space: nowrap; } td:nth-child(2) { min-width: 12em; }
 tr.failed td { background: #fde8e1; } tr.failed a { color: #8a2500; font-weight: 700; }
+tr.active td:first-child { box-shadow: inset 4px 0 0 #D55E00; }
+.active-badge { color: #fff; background: #D55E00; border-radius: 4px; padding: 1px 6px; font-weight: 700; white-space: nowrap; }
 .sev { color: #fff; border-radius: 4px; padding: 1px 8px; font-weight: 700; }
 .nr { color: #888; font-style: italic; } .meta { color: #666; font-size: 13px; }
-.problems li { color: #8a2500; font-family: monospace; }
+.problems li { color: #8a2500; font-family: monospace; overflow-wrap: anywhere; }
+@media (max-width: 600px) { body { margin: 1rem auto; padding: 0 0.6rem; } h1 { font-size: 1.35rem; } }
 """
+#: Columns of the index: (header, td class). Durations are the pages' own figures.
+_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration")
 
 
 def _sort_key(value: object) -> str:
@@ -53,6 +61,50 @@ def _sort_key(value: object) -> str:
     return html.escape(str(value))
 
 
+def _order(iset: IncidentSet, results: list, first: pd.DataFrame) -> list:
+    """Newest first: by detection (else impact start), incidents with neither last."""
+    started, _ = metrics.first_of(first, ("detected", "impact_start"))
+    key = {r.key: started.get(r.key, pd.NaT) for r in results}
+    dated = sorted((r for r in results if pd.notna(key[r.key])), key=lambda r: key[r.key])
+    return dated[::-1] + [r for r in results if pd.isna(key[r.key])]
+
+
+def _is_open(iset: IncidentSet, d: pd.Series, iid: str) -> bool:
+    return iset.incidents.at[iid, "status"] == "Active" or bool(d["time_to_resolve_ongoing"])
+
+
+def _row(res, iset: IncidentSet, d: pd.Series, detected: object, display_tz: str) -> str:
+    iid = res.key
+    inc = iset.incidents.loc[iid]
+    active = _is_open(iset, d, iid)
+    classes = " ".join(c for c in ("" if res.ok else "failed", "active" if active else "") if c)
+    link = f'<a href="{html.escape(res.name)}.html">{html.escape(iid)}</a>'
+    if not res.ok:
+        link += f' <span title="{html.escape(res.error or "")}">(failed)</span>'
+    status = html.escape(fmt.text(inc["status"], missing="")) or NR
+    if active:
+        word = status if inc["status"] == "Active" else "open"
+        status = f'<span class="active-badge">● {word}</span>'
+    cells = [
+        (link, iid, "id"),
+        (html.escape(fmt.text(inc["title"], missing="")) or NR, inc["title"], ""),
+        (severity_badge(inc["severity"]), inc["severity"], ""),
+        (status, inc["status"], ""),
+        (fmt.timestamp(detected, display_tz, missing=NR), detected, "when"),
+    ]
+    for span in _SPANS:
+        text = html.escape(fmt.duration(d[span], missing="", ongoing=bool(d[f"{span}_ongoing"])))
+        cells.append((text or NR, d[span], "dur"))
+    cells.append((fmt.number(inc["users_affected"], missing=NR), inc["users_affected"], ""))
+    tds = "".join(
+        f'<td class="{c}" data-sort="{_sort_key(key)}">{text}</td>'
+        if c
+        else f'<td data-sort="{_sort_key(key)}">{text}</td>'
+        for text, key, c in cells
+    )
+    return f'<tr class="{classes}">{tds}</tr>'
+
+
 def render_index(
     iset: IncidentSet,
     results: list,
@@ -61,51 +113,32 @@ def render_index(
     display_tz: str = "UTC",
     portfolio: bool = True,
 ) -> str:
-    """The index page as a string (``results``: a JobResult per incident, in order)."""
-    dur = metrics.durations(iset, as_of) if len(iset) else None
+    """The index page as a string (``results``: a JobResult per incident).
+
+    Newest first (by detection), open incidents marked, figures as on each report; it
+    fits a phone: the table scrolls inside its own box, not the page.
+    """
+    as_of = metrics.resolve_as_of(as_of)
+    dur = metrics.durations(iset, as_of)
     first = metrics.milestones(iset)
-    rows = []
-    for res in results:
-        iid = res.key
-        inc = iset.incidents.loc[iid]
-        d = dur.loc[iid]
-        state = "" if res.ok else "failed"
-        link = f'<a href="{html.escape(res.name)}.html">{html.escape(iid)}</a>'
-        if not res.ok:
-            link += f' <span title="{html.escape(res.error or "")}">(failed)</span>'
-        cells = [
-            (link, iid),
-            (html.escape(fmt.text(inc["title"], missing="")) or NR, inc["title"]),
-            (severity_badge(inc["severity"]), inc["severity"]),
-            (html.escape(fmt.text(inc["status"], missing="")) or NR, inc["status"]),
-            (
-                fmt.timestamp(first.at[iid, "detected"], display_tz, missing=NR),
-                first.at[iid, "detected"],
-            ),
-        ]
-        for span in ("time_to_detect", "time_to_resolve", "impact_duration"):
-            text = fmt.duration(d[span], missing=NR) + (
-                " (ongoing)" if d[f"{span}_ongoing"] else ""
-            )
-            cells.append((text, d[span]))
-        cells.append((fmt.number(inc["users_affected"], missing=NR), inc["users_affected"]))
-        rows.append(
-            f'<tr class="{state}">'
-            + "".join(f'<td data-sort="{_sort_key(key)}">{text}</td>' for text, key in cells)
-            + "</tr>"
-        )
+    ordered = _order(iset, results, first)
+    rows = [_row(r, iset, dur.loc[r.key], first.at[r.key, "detected"], display_tz) for r in ordered]
     header = [
         "ID",
         "Title",
         "Severity",
         "Status",
         f"Detected ({html.escape(display_tz)})",
-        "Time to detect",
-        "Time to resolve",
-        "Impact duration",
+        *(html.escape(metrics.label(s)) for s in _SPANS),
         "Users affected",
     ]
+    # the Detected column says the order the rows are in
+    head = "".join(
+        f'<th aria-sort="descending">{h}</th>' if n == 4 else f"<th>{h}</th>"
+        for n, h in enumerate(header)
+    )
     failed = sum(1 for r in results if not r.ok)
+    active = sum(_is_open(iset, dur.loc[r.key], r.key) for r in results)
     problems = iset.problems[iset.problems["level"] == "error"]
     problem_html = ""
     if len(problems):
@@ -116,16 +149,18 @@ def render_index(
         )
         problem_html = f'<h2>Input problems ({len(problems)})</h2><ul class="problems">{items}</ul>'
     portfolio_link = '<p><a href="portfolio.html">Portfolio overview →</a></p>' if portfolio else ""
+    counts = f"{len(results)} incidents" + (f", <b>{active} open</b>" if active else "")
+    counts += f", <b>{failed} failed</b>" if failed else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Incident reports</title><style>{_STYLE}</style></head>
 <body>
 <h1>Incident reports</h1>
-<p class="meta">{len(results)} incidents{f", <b>{failed} failed</b>" if failed else ""} ·
-as of {fmt.timestamp(as_of, display_tz)} · incident_kit {html.escape(__version__)} · click a column to sort</p>
+<p class="meta">{counts} ·
+as of {fmt.timestamp(as_of, display_tz)} · incident_kit {html.escape(__version__)} · newest first; click a column to sort</p>
 {portfolio_link}
-<table class="sortable"><thead><tr>{"".join(f"<th>{h}</th>" for h in header)}</tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
+<div class="scroll"><table class="sortable"><thead><tr>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
 {problem_html}
 <script>{_SCRIPT}</script>
 </body></html>
