@@ -91,12 +91,14 @@ def parse_times(
     body = body.where(~is_utc_word, body + "+00:00")
 
     def naive(part: pd.Series) -> pd.Series:
-        return pd.to_datetime(part, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        parsed = pd.to_datetime(part, format="ISO8601", errors="coerce")
+        return _in_range(parsed).astype("datetime64[ns]")
 
     # 1. explicit offsets
     idx = body.index[has_offset]
     if len(idx):
-        out.loc[idx] = pd.to_datetime(body[idx], format="ISO8601", errors="coerce", utc=True)
+        parsed = pd.to_datetime(body[idx], format="ISO8601", errors="coerce", utc=True)
+        out.loc[idx] = _in_range(parsed).astype(TIME_DTYPE)
     # 2. IANA zone names and 3. naive times (default zone): localise per zone
     groups = [(tail[is_zone_name], body[is_zone_name])]
     no_zone = ~has_offset & ~is_zone_name
@@ -121,6 +123,12 @@ def parse_times(
     error.loc[bad] = "is not a timestamp (expected ISO 8601 with an offset, or a zone name)"
     assumed &= ~error.notna() & present
     return out, error, assumed
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """NaT for years a nanosecond timestamp cannot hold (``-5`` reads as year -5, ``0001``)."""
+    years = parsed.dt.year
+    return parsed.where((years > 1677) & (years < 2262))
 
 
 def parse_time(text: str, default_tz: str = "UTC") -> tuple[pd.Timestamp | None, bool]:
