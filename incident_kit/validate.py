@@ -157,8 +157,9 @@ def status_consistency(incidents: pd.DataFrame, events: pd.DataFrame) -> list[Pr
     return problems
 
 
-def counts(incidents: pd.DataFrame) -> list[Problem]:
-    """Users affected is not negative; the percentage lies in 0..100."""
+def counts(incidents: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Users affected is not negative; the percentage lies in 0..100. A value outside costs
+    that field (left empty, with a warning), not the incident."""
     problems = []
     for column, bad, reason in (
         ("users_affected", incidents["users_affected"] < 0, "is negative"),
@@ -168,13 +169,24 @@ def counts(incidents: pd.DataFrame) -> list[Problem]:
             "is outside 0..100 %",
         ),
     ):
-        for iid in incidents.index[bad.fillna(False).to_numpy()]:
+        bad = bad.fillna(False).to_numpy(dtype=bool)
+        for iid in incidents.index[bad]:
             file, line = _where(incidents.at[iid, "source_file"], incidents.at[iid, "source_line"])
             value = incidents.at[iid, column]
             problems.append(
-                Problem(file, line, column, str(value), f"{column} {value} {reason}", iid)
+                Problem(
+                    file,
+                    line,
+                    column,
+                    str(value),
+                    f"{column} {value} {reason}; left empty",
+                    iid,
+                    "warning",
+                )
             )
-    return problems
+        if bad.any():
+            incidents = incidents.assign(**{column: incidents[column].mask(bad)})
+    return incidents, problems
 
 
 def validate(parts: Parts) -> IncidentSet:
@@ -193,7 +205,8 @@ def validate(parts: Parts) -> IncidentSet:
     problems += orphans + orphan_items
     problems += milestone_order(events)
     problems += status_consistency(incidents, events)
-    problems += counts(incidents)
+    incidents, bad_counts = counts(incidents)
+    problems += bad_counts
 
     bad = {p.incident_id for p in problems if p.level == "error" and p.incident_id is not None}
     keep = ~incidents.index.isin(list(bad))

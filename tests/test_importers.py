@@ -260,3 +260,125 @@ def test_toml_mapping_file(tmp_path):
     )
     iset = load(export, mapping=tmp_path / "sn.toml")
     assert ik.durations(iset).at["INC0010001", "time_to_resolve"] == M(hours=1, minutes=10)
+
+
+# -- nothing lost: one bad record costs that record, with a problem naming it -------------
+def _export(tmp_path, source: Path, change) -> Path:
+    data = json.loads(source.read_text())
+    change(data)
+    path = tmp_path / source.name
+    path.write_text(json.dumps(data, indent=1))
+    return path
+
+
+def test_statuspage_one_unreadable_time_costs_that_incident_only(tmp_path):
+    def change(data):
+        updates = data["incidents"][0]["incident_updates"]
+        updates[2]["display_at"] = "the next morning"  # "identified": response started
+        updates[1]["display_at"] = "later"  # "monitoring", but monitoring_at gives that time
+        data["incidents"][1]["incident_updates"][2]["body"] = 42  # not text: kept as written
+
+    path = _export(tmp_path, SP, change)
+    iset = load(path)
+    assert iset.ids == ["SP-b7x9k2m4n5q1"]
+    assert first(iset, "SP-b7x9k2m4n5q1")["response_started"] == T("2026-04-02T10:12Z")
+    got = iset.problems[iset.problems["incident_id"] == "SP-p31zjtct2jer"]
+    assert list(got["level"]) == ["warning", "error"]
+    assert got.iloc[0]["message"].startswith(
+        "statuspage record p31zjtct2jer: update t7c2m9v4b1n8 display_at 'later' is not a timestamp"
+    )
+    bad = got.iloc[1]
+    assert bad["message"].startswith(
+        "statuspage record p31zjtct2jer: update r4d8s6f2g0h3 display_at 'the next morning' "
+        "is not a timestamp"
+    )
+    assert bad["line"] == 11  # the line of the record's id
+
+
+def test_pagerduty_one_bad_log_entry_costs_its_incident_only(tmp_path):
+    def change(data):
+        data["log_entries"][2]["created_at"] = "2026-02-30T00:00:00Z"
+
+    def odd_incident(data):
+        data["incidents"][1]["assignments"] = {"assignee": {"summary": "Bo"}}  # not a list
+        data["incidents"].append("not an incident")
+
+    entries = _export(tmp_path, PD[1], change)
+    iset = load(_export(tmp_path, PD[0], odd_incident), entries)
+    before = load(*PD)
+    bad_entry = json.loads(PD[1].read_text())["log_entries"][2]
+    lost = f"PD-{bad_entry['incident']['id']}"
+    assert set(before.ids) - set(iset.ids) == {lost}
+    p = iset.problems[iset.problems["incident_id"] == lost].iloc[0]
+    assert p["message"].startswith(f"pagerduty record {bad_entry['id']}: created_at '2026-02-30")
+    assert "pagerduty record #3: record 'not an incident' is not a JSON object" in set(
+        iset.problems["message"]
+    )
+    odd = iset.problems[iset.problems["field"] == "assignments"].iloc[0]
+    assert odd["level"] == "warning" and odd["message"].endswith("is not a list; ignored")
+
+
+def test_opsgenie_one_bad_alert_costs_that_alert_only(tmp_path):
+    def change(data):
+        second = json.loads(json.dumps(data["data"][0]))
+        second.update(id="second-alert", tinyId="1800", report={"ackTime": "soon"})
+        data["data"].append(second)
+
+    iset = load(_export(tmp_path, OG, change))
+    assert iset.ids == ["OG-1791"]
+    p = iset.problems[iset.problems["incident_id"] == "OG-1800"].iloc[0]
+    assert p["message"] == (
+        "opsgenie record second-alert: report.ackTime 'soon' is not a number of milliseconds"
+    )
+
+
+def test_tool_times_without_a_zone_take_default_tz_with_a_located_warning(tmp_path):
+    def change(data):
+        data["incidents"][1]["incident_updates"][0]["display_at"] = "2026-04-20 14:00"
+
+    path = _export(tmp_path, SP, change)
+    with pytest.warns(ik.IncidentKitWarning, match="has no time zone; assumed Europe/Berlin"):
+        iset = ik.load(path, default_tz="Europe/Berlin")
+    f = first(iset, "SP-b7x9k2m4n5q1")
+    assert f["postmortem"] == T("2026-04-20T12:00Z")
+    w = iset.problems[iset.problems["level"] == "warning"].iloc[0]
+    assert (w["incident_id"], w["field"]) == ("SP-b7x9k2m4n5q1", "update q9w8e7r6t5y4 display_at")
+
+
+def test_a_duplicate_id_is_an_error_also_when_the_load_merges_linked_incidents(tmp_path):
+    (tmp_path / "incidents.csv").write_text(
+        "incident_id,title,status\nSP-p31zjtct2jer,My copy,Resolved\n"
+    )
+    (tmp_path / "events.csv").write_text(
+        "incident_id,timestamp,kind\nSP-p31zjtct2jer,2026-03-29T00:00:00Z,detected\n"
+        "SP-p31zjtct2jer,2026-03-29T01:00:00Z,resolved\n"
+    )
+    iset = load(SP, *PD, tmp_path, link={"PD-PT4KHLK": "SP-p31zjtct2jer"})
+    dup = iset.problems[iset.problems["field"] == "incident_id"]
+    assert (
+        len(dup) == 1 and "Incident ID 'SP-p31zjtct2jer' is already used" in dup.iloc[0]["message"]
+    )
+    assert "SP-p31zjtct2jer" not in iset.ids
+    assert "PD-PT4KHLK" in iset.ids  # not merged into an ambiguous target: kept on its own
+
+
+def test_a_programming_error_inside_a_reader_propagates(tmp_path, monkeypatch):
+    from incident_kit.sources import FORMATS, SourceFormat
+
+    def broken(paths, options):
+        raise TypeError("a bug, not bad data")
+
+    monkeypatch.setitem(
+        FORMATS, "statuspage", SourceFormat("statuspage", "test", lambda p, h: True, broken)
+    )
+    with pytest.raises(TypeError, match="a bug, not bad data"):
+        load(SP)
+
+
+def test_bad_json_is_a_located_problem_for_that_file(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"incidents": [{"id": "x", "incident_updates": [}\n')
+    iset = load(path, SP)
+    p = iset.problems.iloc[0]
+    assert p["file"] == str(path) and "is not valid JSON" in p["message"]
+    assert len(iset) == 2  # the other export loads

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+import warnings
 
 import pandas as pd
 import pytest
 
 import incident_kit as ik
+from incident_kit.model import INCIDENT_COLUMNS
 
 
 def write(folder, name, text):
@@ -178,3 +181,212 @@ def test_every_sample_file_loads_cleanly(sample):
     assert len(services) >= 6
     months = ik.metrics.context(sample)["month"].nunique()
     assert months >= 6
+
+
+# -- blank, odd and bad cells: a bad value costs its field, a row at most, never the file --
+ALL_COLUMNS = [
+    "incident_id",
+    *[c for c in INCIDENT_COLUMNS if c not in ("source_file", "source_line")],
+]
+
+
+def test_blank_and_whitespace_cells_in_every_column_load(tmp_path, capsys):
+    rows = [
+        ",".join(["B-1", *[""] * (len(ALL_COLUMNS) - 1)]),
+        ",".join(["B-2", *["  "] * (len(ALL_COLUMNS) - 1)]),
+        ",".join(["B-3", "Partial", "P2", "Resolved", *[""] * (len(ALL_COLUMNS) - 4)]),
+    ]
+    write(tmp_path, "incidents.csv", ",".join(ALL_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    write(
+        tmp_path,
+        "events.csv",
+        "incident_id,timestamp,kind,actor,role,description\n"
+        "B-1,2026-01-01T00:00:00Z,detected,,,\n"
+        "B-2,2026-01-01T00:00:00Z,detected,  ,  ,  \n"
+        "B-3,2026-01-01T00:00:00Z,detected,,,\n"
+        "B-3,2026-01-01T01:00:00Z,resolved,,,\n",
+    )
+    write(tmp_path, "action_items.csv", "incident_id,horizon,text,owner,due,done\nB-3,,Fix,,,\n")
+    iset = ik.load(tmp_path, strict=True)
+    assert iset.ids == ["B-1", "B-2", "B-3"]
+    b2 = iset.incident("B-2")
+    assert pd.isna(b2["financial_amount"]) and pd.isna(b2["has_data_loss"]) and b2["services"] == []
+    assert ik.durations(iset).at["B-3", "time_to_resolve"] == pd.Timedelta(hours=1)
+    item = iset.action_items.iloc[0]
+    assert (item["horizon"], item["owner"], item["done"]) == ("short_term", None, False)
+    # the crash of issue 10: blank financial_impact / data_loss beside filled ones
+    from incident_kit.cli import main
+
+    assert main(["metrics", str(tmp_path), "--format", "json"]) == 0
+    assert '"B-3"' in capsys.readouterr().out
+
+
+def test_blank_money_and_data_loss_beside_filled_ones(tmp_path):
+    write(
+        tmp_path,
+        "incidents.csv",
+        "incident_id,status,financial_impact,data_loss\n"
+        "M-1,Active,,\n"
+        'M-2,Active,"$1,200 in credits",none\n'
+        "M-3,Active,,Two orders lost\n",
+    )
+    write(
+        tmp_path,
+        "events.csv",
+        "incident_id,timestamp,kind\nM-1,2026-01-01T00:00Z,detected\n"
+        "M-2,2026-01-01T00:00Z,detected\nM-3,2026-01-01T00:00Z,detected\n",
+    )
+    inc = ik.load(tmp_path, strict=True).incidents
+    assert (
+        inc.at["M-2", "financial_amount"] == 1200.0 and inc.at["M-2", "financial_currency"] == "USD"
+    )
+    assert (
+        pd.isna(inc.at["M-1", "financial_amount"]) and inc.at["M-1", "financial_currency"] is None
+    )
+    assert [inc.at[i, "has_data_loss"] for i in ("M-2", "M-3")] == [False, True]
+    assert pd.isna(inc.at["M-1", "has_data_loss"])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("users_affected", "lots", "is not a number or percentage of users"),
+        ("users_affected_pct", "most", "is not a number or percentage of users"),
+        ("downtime_stated", "a while", "is not a duration"),
+        ("downtime_stated", "87", "is a number without a unit"),
+        ("report_date", "someday", "is not a date (expected YYYY-MM-DD)"),
+        ("comm_customers", "maybe", "is not true or false"),
+        ("has_data_loss", "perhaps", "is not true or false"),
+        ("financial_amount", "a lot", "is not an amount of money"),
+    ],
+)
+def test_a_bad_value_costs_its_field_with_a_located_warning(tmp_path, column, value, reason):
+    write(
+        tmp_path, "incidents.csv", f"incident_id,status,title,{column}\nF-1,Active,Kept,{value}\n"
+    )
+    write(tmp_path, "events.csv", "incident_id,timestamp,kind\nF-1,2026-01-01T00:00Z,detected\n")
+    with pytest.warns(ik.IncidentKitWarning):
+        iset = ik.load(tmp_path)
+    assert iset.ids == ["F-1"] and iset.incident("F-1")["title"] == "Kept"
+    assert pd.isna(iset.incident("F-1")[column])
+    (p,) = iset.problems.itertuples()
+    assert (p.line, p.field, p.value, p.level) == (2, column, value, "warning")
+    assert p.message.startswith(f"{column} {value!r} {reason}") and p.message.endswith("left empty")
+
+
+def test_json_lines_with_numbers_for_text_and_text_for_numbers(tmp_path):
+    write(
+        tmp_path,
+        "incidents.jsonl",
+        '{"incident_id": 42, "title": 3.5, "status": "resolved", "users_affected": "1,200",'
+        ' "users_affected_pct": 2, "services": "api; db", "went_well": "fast page",'
+        ' "comm_customers": 1, "downtime_stated": 300, "references": {"a": 1}}\n'
+        '{"incident_id": null, "title": "no id"}\n'
+        "[1, 2]\n"
+        "{not json\n",
+    )
+    write(
+        tmp_path,
+        "events.jsonl",
+        '{"incident_id": 42, "timestamp": "2026-01-01T00:00:00Z", "kind": "detected"}\n'
+        '{"incident_id": "42", "timestamp": "2026-01-01T01:00:00Z", "kind": "Resolved"}\n'
+        '{"incident_id": "42", "timestamp": 1767229200, "kind": "update"}\n',
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iset = ik.load(tmp_path)
+    inc = iset.incident("42")
+    assert (inc["title"], inc["users_affected"], inc["users_affected_pct"]) == ("3.5", 1200, 2.0)
+    assert inc["services"] == ["api", "db"] and inc["went_well"] == ["fast page"]
+    assert inc["comm_customers"] is True or inc["comm_customers"] == True  # noqa: E712
+    assert pd.isna(inc["downtime_stated"]) and inc["references"] == []
+    assert ik.durations(iset).at["42", "time_to_resolve"] == pd.Timedelta(hours=1)
+    got = {(p.line, p.field, p.level) for p in iset.problems.itertuples() if "jsonl" in p.file}
+    assert got == {
+        (1, "downtime_stated", "warning"),
+        (1, "references", "warning"),
+        (2, "incident_id", "error"),
+        (3, "line", "error"),
+        (4, "line", "error"),
+        (3, "timestamp", "warning"),
+    }
+
+
+def test_a_bad_row_costs_the_row_and_lines_stay_true_after_multiline_cells(tmp_path):
+    write(
+        tmp_path,
+        "incidents.csv",
+        'incident_id,status,went_well\nR-1,Active,"quick page\nclear roles"\nR-2,Active,ok,extra,cells\n'
+        ",Active,no id\nR-3,Bogus,\n",
+    )
+    write(
+        tmp_path,
+        "events.csv",
+        "incident_id,timestamp,kind\nR-1,2026-01-01T00:00Z,detected\nR-3,2026-01-01T00:00Z,detected\n",
+    )
+    iset = ik.load(tmp_path)
+    assert iset.ids == ["R-1"] and iset.incident("R-1")["went_well"] == [
+        "quick page",
+        "clear roles",
+    ]
+    assert messages(iset) == [
+        "incidents.csv:4: row has 5 cells but the header has 3; row left out",
+        "incidents.csv:5: incident_id '' is missing; the incident row is left out",
+        "incidents.csv:6: status 'Bogus' is not a status (expected one of Active, Resolved, Post-Mortem)",
+    ]
+
+
+def test_an_unreadable_update_time_costs_the_update_a_milestone_the_incident(tmp_path):
+    iset = problems(
+        tmp_path,
+        events=EVENTS + "A-2,yesterday,update,,,note\nA-1,,resolved,,,\n",
+    )
+    assert messages(iset) == [
+        "events.csv:8: timestamp 'yesterday' is not a timestamp (expected ISO 8601 with an offset, or a zone name); the update is left out",
+        "events.csv:9: timestamp '' is missing",
+    ]
+    assert iset.ids == ["A-2"]
+
+
+def test_unknown_columns_are_named_not_dropped_silently(tmp_path):
+    iset = problems(
+        tmp_path,
+        incidents=INCIDENTS.replace("downtime_stated", "downtime_stated,ticket")
+        .replace("27m\n", "27m,T-1\n")
+        .replace(",,,\n", ",,,,\n"),
+    )
+    (p,) = iset.problems.itertuples()
+    assert (p.line, p.level, p.message) == (
+        1,
+        "warning",
+        "column 'ticket' is not an incidents column; it is not loaded",
+    )
+
+
+def test_lists_with_separators_round_trip_through_csv(tmp_path):
+    write(
+        tmp_path,
+        "incidents.jsonl",
+        json.dumps(
+            {
+                "incident_id": "L-1",
+                "status": "Active",
+                "services": ["a;b", "c"],
+                "went_well": ["line one\nline two", "[bracketed] start"],
+                "prevention": [{"text": "multi\nline", "done": True}],
+            }
+        )
+        + "\n",
+    )
+    write(
+        tmp_path,
+        "events.jsonl",
+        '{"incident_id": "L-1", "timestamp": "2026-01-01T00:00:00Z", "kind": "detected"}\n',
+    )
+    iset = ik.load(tmp_path, strict=True)
+    for fmt in ("csv", "jsonl"):
+        ik.to_tables(iset, tmp_path / fmt, fmt)
+        again = ik.load(tmp_path / fmt, strict=True).incident("L-1")
+        assert again["services"] == ["a;b", "c"]
+        assert again["went_well"] == ["line one\nline two", "[bracketed] start"]
+        assert again["prevention"] == [{"text": "multi\nline", "done": True}]

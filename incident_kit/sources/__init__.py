@@ -18,8 +18,8 @@ import pandas as pd
 from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
 from ..model import IncidentSet, Parts
 from ..validate import validate
-from . import mapped, markdown, sync, tables, tools  # noqa: F401  (sync: ik.sources.sync)
-from .base import ReadOptions
+from . import mapped, markdown, opsgenie, pagerduty, statuspage, sync, tables  # noqa: F401  (sync: ik.sources.sync)
+from .base import DATA_ERRORS, ReadOptions
 
 
 @dataclass(frozen=True)
@@ -63,27 +63,8 @@ register_format(
         "tables", "incidents/events/action_items as .csv or .jsonl", tables.sniff, tables.read
     )
 )
-for _name, _text, _sniff, _read in (
-    (
-        "statuspage",
-        "Atlassian Statuspage API v2 incidents (.json)",
-        tools.sniff_statuspage,
-        tools.read_statuspage,
-    ),
-    (
-        "pagerduty",
-        "PagerDuty REST API v2 incidents + log entries (.json)",
-        tools.sniff_pagerduty,
-        tools.read_pagerduty,
-    ),
-    (
-        "opsgenie",
-        "Opsgenie alerts or incidents with logs (.json)",
-        tools.sniff_opsgenie,
-        tools.read_opsgenie,
-    ),
-):
-    register_format(SourceFormat(_name, _text, _sniff, _read))
+for _tool in (statuspage, pagerduty, opsgenie):
+    register_format(SourceFormat(_tool.NAME, _tool.DESCRIPTION, _tool.sniff, _tool.read))
 
 
 def _files(paths: tuple[str | Path, ...]) -> list[tuple[Path, bool]]:
@@ -132,6 +113,10 @@ def _head(path: Path) -> str:
         if exc.start < len(data) - 4:  # not just a character cut at the 64 KiB boundary
             raise SourceError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
         return data[: exc.start].decode("utf-8")
+
+
+def _empty_table(path: Path, format: str | None) -> bool:
+    return format in (None, "tables") and tables.sniff(path, "") and path.stat().st_size == 0
 
 
 def detect(path: Path, head: str | None = None) -> SourceFormat | None:
@@ -185,10 +170,12 @@ def load(
         try:
             head = _head(path)
         except (SourceError, OSError) as exc:
-            problems.append(
-                Problem(str(path), None, "file", path.name, str(exc).split(": ", 1)[-1])
-            )
-            continue
+            if not (isinstance(exc, SourceError) and _empty_table(path, format)):
+                problems.append(
+                    Problem(str(path), None, "file", path.name, str(exc).split(": ", 1)[-1])
+                )
+                continue
+            head = ""  # an empty incidents/events/action_items table: no rows, no problem
         if format:
             fmt = FORMATS[format]
         elif mapping is not None and path.suffix.lower() in mapped.SUFFIXES:
@@ -212,7 +199,7 @@ def load(
     for name, files in groups.items():
         try:
             parts.extend(FORMATS[name].read(files, options))
-        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        except DATA_ERRORS as exc:
             if isinstance(exc, (ValidationError, UnknownNameError)):
                 raise  # a wrong argument (e.g. a mapping target), not wrong data
             first = files[0] if len(files) == 1 else files[0].parent
@@ -234,7 +221,11 @@ def load(
 def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
     """Join incidents of different sources into one: by ``link`` ({source_id: target_id}) and
     where an incident's references name another incident's ID. Fields of the target win;
-    the other fills what the target lacks; lists and timelines are joined."""
+    the other fills what the target lacks; lists and timelines are joined.
+
+    An ID that more than one record uses is never merged (which copy would be meant?): all
+    its copies stay for validation to report as duplicates.
+    """
     incidents = (
         parts.incidents
         if isinstance(parts.incidents, pd.DataFrame)
@@ -242,24 +233,19 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
     )
     if incidents.empty or "incident_id" not in incidents:
         return parts
-    ids = set(incidents["incident_id"])
+    id_column = incidents["incident_id"]
+    repeated = set(id_column[id_column.duplicated()])
+    ids = set(id_column) - repeated
     link = {k: v for k, v in link.items() if k in ids and v in ids and k != v}
     if "references" in incidents:
-        for row in incidents.itertuples():
-            refs = row.references if isinstance(row.references, list) else []
-            for ref in refs:
-                for other in ids - {row.incident_id}:
-                    if str(ref).strip() == other or str(ref).endswith(
-                        "/" + other.split("-", 1)[-1]
-                    ):
-                        link.setdefault(other, row.incident_id)
+        link = {**_linked_by_reference(incidents, ids), **link}
     if not link:
         return parts
-    records = {r["incident_id"]: r for r in incidents.to_dict("records")}
+    link = _resolve_chains(link)
+    records = incidents.to_dict("records")
+    by_id = {r["incident_id"]: r for r in records if r["incident_id"] in ids}
     for source, target in link.items():
-        src, dst = records.pop(source, None), records.get(target)
-        if src is None or dst is None:
-            continue
+        src, dst = by_id[source], by_id[target]
         for key, value in src.items():
             current = dst.get(key)
             if isinstance(current, list) or isinstance(value, list):
@@ -268,6 +254,7 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
                 dst[key] = merged
             elif current is None or (not isinstance(current, str) and pd.isna(current)):
                 dst[key] = value
+    records = [r for r in records if r["incident_id"] not in link]
 
     def rename(frame):
         frame = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
@@ -279,7 +266,7 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
     if not events.empty:
         events = events.drop_duplicates(["incident_id", "timestamp", "kind", "description"])
     return Parts(
-        list(records.values()),
+        records,
         events,
         rename(parts.action_items),
         [
@@ -295,6 +282,44 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
             for p in parts.problems
         ],
     )
+
+
+def _linked_by_reference(incidents: pd.DataFrame, ids: set[str]) -> dict[str, str]:
+    """{other_id: referring_id} where a reference names another incident: its exact ID, or a
+    URL ending in the ID's part after the tool prefix (``.../incidents/PT4KHLK``)."""
+    by_suffix: dict[str, set[str]] = {}
+    for iid in ids:
+        by_suffix.setdefault(str(iid).split("-", 1)[-1], set()).add(iid)
+    found: dict[str, str] = {}
+    refs = incidents["references"]
+    has = [isinstance(v, list) and len(v) > 0 for v in refs]
+    for iid, values in zip(incidents["incident_id"][has], refs[has], strict=True):
+        if iid not in ids:
+            continue
+        for ref in values:
+            text = str(ref).strip()
+            if text in ids:
+                named = {text}
+            elif "/" in text:
+                named = by_suffix.get(text.rsplit("/", 1)[-1], set())
+            else:
+                named = set()
+            for other in sorted(named - {iid}):
+                found.setdefault(other, iid)
+    return found
+
+
+def _resolve_chains(link: dict[str, str]) -> dict[str, str]:
+    """Each source to its final target (A->B, B->C gives A->C and B->C); cycles dropped."""
+    out = {}
+    for source in link:
+        target, seen = link[source], {source}
+        while target in link and target not in seen:
+            seen.add(target)
+            target = link[target]
+        if target not in seen:
+            out[source] = target
+    return out
 
 
 def _check_zone(default_tz: str) -> None:

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from ..errors import IncidentKitError
 from ..vocab import kind_name  # noqa: F401  (moved to vocab; kept importable here)
+
+#: What a format's ``read`` may raise for input it cannot read at all: ``load`` turns these
+#: into a located problem for the file. Anything else is a bug and propagates.
+DATA_ERRORS: tuple[type[Exception], ...] = (
+    IncidentKitError,
+    UnicodeDecodeError,
+    json.JSONDecodeError,
+    csv.Error,
+    tomllib.TOMLDecodeError,
+    pd.errors.ParserError,
+    pd.errors.EmptyDataError,
+    OSError,
+)
 
 
 @dataclass(frozen=True)

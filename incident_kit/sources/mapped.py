@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import SourceError, UnknownNameError
+from ..errors import Problem, SourceError, UnknownNameError
 from ..model import INCIDENT_COLUMNS, SPAN_KINDS, Parts
 from .base import ReadOptions
-from .tables import Table, parse_events, parse_incidents, read_frame
+from .columns import Table, filled_mask
+from .tables import parse_events, parse_incidents, read_table
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
 
@@ -78,7 +79,8 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
     for path in paths:
         mapping = options.mapping
         spec = read_mapping(mapping if mapping is not None else sidecar(path))
-        frame, first = read_frame(path)
+        raw = read_table(path)
+        frame = raw.frame
         cols = spec["columns"]
         missing = [c for c in cols if c not in frame.columns]
         if missing:
@@ -93,34 +95,29 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
             ("status", spec["status_values"]),
         ):
             if values and column in inc_frame:
-                inc_frame[column] = inc_frame[column].map(lambda v, m=values: m.get(v, v))
-        inc_table = Table(path, inc_frame, first)
-        incidents = parse_incidents(inc_table, options.default_tz)
-        ids = inc_frame["incident_id"].astype(str).str.strip()
-        pieces = []
-        for column, kind in kinds.items():
-            pieces.append(
-                pd.DataFrame(
-                    {
-                        "incident_id": ids,
-                        "timestamp": frame[column],
-                        "kind": kind,
-                        "_row": frame.index,
-                    }
+                inc_frame[column] = inc_frame[column].map(
+                    lambda v, m=values: m.get(v, v) if isinstance(v, str) else v
                 )
-            )
-        ev_frame = (
-            pd.concat(pieces).sort_values("_row", kind="stable")
-            if pieces
-            else pd.DataFrame(columns=["incident_id", "timestamp", "kind", "_row"])
-        )
-        present = ev_frame["timestamp"].notna() & (
-            ev_frame["timestamp"].astype(str).str.strip() != ""
-        )
-        ev_frame = ev_frame[present]
-        lines = ev_frame.pop("_row").to_numpy() + first
-        ev_table = Table(path, ev_frame.reset_index(drop=True), first)
-        ev_table.lines = pd.Series(lines, index=ev_table.frame.index)
-        events = parse_events(ev_table, options.default_tz)
-        out.extend(Parts(incidents, events, pd.DataFrame(), inc_table.problems + ev_table.problems))
+        inc_table = Table(path, inc_frame, raw.lines)
+        incidents = parse_incidents(inc_table, options.default_tz)
+        events, problems = _events(raw, inc_table.ids, kinds, options.default_tz)
+        problems = raw.problems + inc_table.problems + problems
+        out.extend(Parts(incidents, events, pd.DataFrame(), problems))
     return out
+
+
+def _events(
+    raw: Table, ids: pd.Series, kinds: dict[str, str], default_tz: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """One event per filled time column of each row that has an ID, in row order."""
+    pieces = [
+        pd.DataFrame({"incident_id": ids, "timestamp": raw.frame[c], "kind": k, "_line": raw.lines})
+        for c, k in kinds.items()
+    ]
+    if not pieces:
+        return pd.DataFrame(), []
+    ev = pd.concat(pieces, ignore_index=True)
+    ev = ev[ev["incident_id"].notna().to_numpy() & filled_mask(ev["timestamp"])]
+    ev = ev.sort_values("_line", kind="stable").reset_index(drop=True)
+    table = Table(raw.path, ev.drop(columns="_line"), ev["_line"].to_numpy())
+    return parse_events(table, default_tz), table.problems

@@ -2,275 +2,350 @@
 
 A folder (or explicit files) holding ``incidents.csv`` + ``events.csv`` (and optionally
 ``action_items.csv``); ``.jsonl`` files with the same columns work too. Parsing is
-column-wise, so a million events load in seconds. ``write`` is the inverse.
+column-wise (see :mod:`.columns`), so a million events load in seconds, and a cell that
+cannot be read costs its field or its row, never the file. ``write`` is the inverse.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import fields as F
-from ..errors import Problem
-from ..model import INCIDENT_COLUMNS, LIST_FIELDS, IncidentSet, Parts
+from ..errors import Problem, SourceError
+from ..model import (
+    ACTION_ITEM_COLUMNS,
+    DATE_DTYPE,
+    EVENT_COLUMNS,
+    INCIDENT_COLUMNS,
+    KINDS,
+    LIST_FIELDS,
+    SEVERITY_DTYPE,
+    STATUS_DTYPE,
+    TIME_DTYPE,
+    IncidentSet,
+    Parts,
+)
+from . import columns as C
 from .base import ReadOptions, kind_name
 
 TABLE_NAMES = ("incidents", "events", "action_items")
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
+#: Columns a table may have that the loader fills itself (ignored when read).
+_OWN = {"source_file", "source_line", "source"}
 
 
 def sniff(path: Path, head: str) -> bool:
     return path.stem.lower() in TABLE_NAMES and path.suffix.lower() in SUFFIXES
 
 
-def read_frame(path: Path) -> tuple[pd.DataFrame, int]:
-    """The table as strings (objects for JSON), plus the line number of its first data row."""
+# -- reading files ------------------------------------------------------------------------
+def read_table(path: Path) -> C.Table:
+    """The file's rows as a :class:`Table` of raw cells (text for CSV, JSON values for
+    JSON Lines), each row with its line; rows that cannot be read are problems."""
     if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        return frame, 2
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            records.append(json.loads(line))
-    return pd.DataFrame(records), 1
+        return _read_csv(path)
+    return _read_jsonl(path)
 
 
-class Table:
-    """Column-wise parsing of one table with located problems."""
-
-    def __init__(self, path: Path, frame: pd.DataFrame, first_line: int):
-        self.path, self.frame = path, frame
-        # line numbers: the header is line 1 in CSV; JSON Lines has no header
-        self.lines = pd.Series(np.arange(len(frame)) + first_line, index=frame.index)
-        self.problems: list[Problem] = []
-        self.ids = frame["incident_id"].astype("object") if "incident_id" in frame else None
-
-    def add(self, mask: pd.Series, field: str, reason: str | pd.Series, level="error"):
-        for idx in mask.index[mask.to_numpy()]:
-            value = self.frame.at[idx, field]
-            why = reason if isinstance(reason, str) else reason.at[idx]
-            iid = self.ids.at[idx] if self.ids is not None else None
-            self.problems.append(
+def _read_csv(path: Path) -> C.Table:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
+    rows = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    header = next(rows, None)
+    if header is None:
+        return C.Table(path, pd.DataFrame(), np.zeros(0, dtype=np.int64))
+    names = [h.strip() for h in header]
+    keep = _unique_columns(path, names, problems)
+    cells: list[list[str | None]] = []
+    lines: list[int] = []
+    start = rows.line_num + 1
+    width = len(names)
+    for row in rows:
+        line, start = start, rows.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # a blank line
+        if len(row) > width and any(v.strip() for v in row[width:]):
+            problems.append(
                 Problem(
-                    str(self.path),
-                    int(self.lines.at[idx]),
-                    field,
-                    str(value),
-                    f"{field} {str(value)!r} {why}",
-                    None if pd.isna(iid) else str(iid),
-                    level,
+                    str(path),
+                    line,
+                    "row",
+                    ",".join(row)[:80],
+                    f"row has {len(row)} cells but the header has {width}; row left out",
                 )
             )
+            continue
+        row = row[:width] + [""] * (width - len(row))  # missing trailing cells are blank
+        cells.append([row[i] if row[i] != "" else None for i in keep])
+        lines.append(line)
+    frame = pd.DataFrame(
+        cells or np.empty((0, len(keep)), dtype=object),
+        columns=[names[i] for i in keep],
+        dtype=object,
+    )
+    table = C.Table(path, frame.reset_index(drop=True), np.asarray(lines, dtype=np.int64))
+    table.problems.extend(problems)
+    return table
 
-    def require(self, columns: tuple[str, ...]) -> bool:
-        missing = [c for c in columns if c not in self.frame.columns]
-        if missing:
-            self.problems.append(
+
+def _unique_columns(path: Path, names: list[str], problems: list[Problem]) -> list[int]:
+    """Positions of the columns to read: the first of a repeated name, none unnamed."""
+    seen: set[str] = set()
+    keep = []
+    for i, name in enumerate(names):
+        if name in seen:
+            problems.append(
                 Problem(
-                    str(self.path),
+                    str(path),
                     1,
-                    missing[0],
-                    "",
-                    f"{self.path.name} has no column {missing[0]!r} "
-                    f"(columns: {', '.join(map(str, self.frame.columns))})",
+                    name,
+                    name,
+                    f"column {name!r} appears twice; the second copy is ignored",
+                    None,
+                    "warning",
                 )
             )
-        return not missing
-
-    def times(self, column: str, default_tz: str) -> pd.Series:
-        times, error, assumed = F.parse_times(self.frame[column], default_tz)
-        self.add(error.notna(), column, error)
-        self.add(assumed, column, f"has no time zone; assumed {default_tz}", "warning")
-        return times
-
-    def apply(self, column: str, fn) -> pd.Series:
-        """Parse a column value by value with ``fn`` (for small, per-incident columns)."""
-        out, errors = [], {}
-        for idx, value in self.frame[column].items():
-            text = (
-                None if (value is None or (isinstance(value, float) and np.isnan(value))) else value
-            )
-            if isinstance(text, str):
-                text = F.clean(text)
-            if text is None:
-                out.append(None)
-                continue
-            try:
-                out.append(fn(text) if isinstance(text, str) else text)
-            except ValueError as exc:
-                errors[idx] = str(exc)
-                out.append(None)
-        if errors:
-            reasons = pd.Series(errors)
-            self.add(
-                self.frame.index.to_series().isin(reasons.index),
-                column,
-                reasons.reindex(self.frame.index),
-            )
-        return pd.Series(out, index=self.frame.index, dtype="object")
+        elif name:
+            seen.add(name)
+            keep.append(i)
+    return keep
 
 
-def _as_list(value: object, seps: str) -> list:
-    if isinstance(value, list):
-        return value
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    text = str(value)
-    if text.startswith("["):
+def _read_jsonl(path: Path) -> C.Table:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
+    records, lines, problems = [], [], []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
         try:
-            loaded = json.loads(text)
-            if isinstance(loaded, list):
-                return loaded
-        except ValueError:
-            pass
-    return F.split_list(text, seps)
+            record = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            problems.append(
+                Problem(str(path), n, "line", line[:80], f"line is not JSON ({reason}); left out")
+            )
+            continue
+        if not isinstance(record, dict):
+            problems.append(
+                Problem(str(path), n, "line", line[:80], "line is not a JSON object; left out")
+            )
+            continue
+        records.append({str(k).strip(): v for k, v in record.items()})
+        lines.append(n)
+    frame = pd.DataFrame(records, dtype=object) if records else pd.DataFrame()
+    table = C.Table(path, frame, np.asarray(lines, dtype=np.int64))
+    table.problems.extend(problems)
+    return table
 
 
-def parse_incidents(table: Table, default_tz: str) -> pd.DataFrame:
+# -- parsing tables -----------------------------------------------------------------------
+def _incident_parser(column: str, dtype: object):
+    """How a cell of an incidents column is read, and what a bad one costs."""
+    if column in LIST_FIELDS:
+        return partial(C.text_list, sep=";" if column == "services" else "\n"), "warning"
+    if column == "prevention":
+        return C.prevention, "warning"
+    if column == "users_affected_pct":
+        return C.percentage, "warning"
+    if dtype is SEVERITY_DTYPE:
+        return C.severity, "error"
+    if dtype is STATUS_DTYPE:
+        return C.status, "error"
+    by_dtype = {
+        "Int64": C.count,
+        "Float64": C.amount,
+        "timedelta64[ns]": C.duration,
+        DATE_DTYPE: C.date,
+        "boolean": C.boolean,
+    }
+    return by_dtype.get(str(dtype), C.text), "warning"
+
+
+def _ids(table: C.Table, name: str) -> pd.Series:
+    """The incident_id of each row (text, stripped); rows without one are errors."""
+    ids = table.parse("incident_id", C.ident, "error")
+    table.add(
+        ~table.present("incident_id"), "incident_id", f"is missing; the {name} row is left out"
+    )
+    table.ids = ids
+    return ids
+
+
+def _unknown_columns(table: C.Table, known: set[str], what: str) -> None:
+    """A warning per column the table has but the loader does not read (nothing silently)."""
+    for column in table.frame.columns:
+        if column not in known and column not in _OWN and table.present(column).any():
+            table.note(column, f"column {column!r} is not an {what} column; it is not loaded")
+
+
+def parse_incidents(table: C.Table, default_tz: str) -> pd.DataFrame:
+    """The incidents table from raw cells: one row per incident with an ID."""
     f = table.frame
     if not table.require(("incident_id",)):
         return pd.DataFrame()
-    out = pd.DataFrame({"incident_id": f["incident_id"].astype(str).str.strip()})
+    ids = _ids(table, "incident")
+    out = pd.DataFrame({"incident_id": ids})
     out["source_file"] = str(table.path)
     out["source_line"] = table.lines
-    for column in INCIDENT_COLUMNS:
-        if column not in f.columns or column in ("source_file", "source_line"):
-            continue
-        if column == "severity":
-            out[column] = table.apply(column, F.parse_severity)
-        elif column == "status":
-            out[column] = table.apply(column, F.parse_status)
-        elif column == "users_affected":
-
-            def count(text):
-                n, _ = F.parse_users(str(text))
-                return n
-
-            out[column] = table.apply(column, count)
-        elif column == "users_affected_pct":
-            out[column] = table.apply(
-                column, lambda t: F.parse_users(str(t) + ("" if str(t).endswith("%") else "%"))[1]
-            )
-        elif column == "downtime_stated":
-            out[column] = table.apply(column, F.parse_duration)
-        elif column in ("report_date", "next_review"):
-            out[column] = table.apply(column, F.parse_date)
-        elif column in LIST_FIELDS:
-            seps = ";" if column == "services" else "\n"
-            out[column] = [_as_list(v, seps) for v in f[column]]
-        elif column == "prevention":
-            out[column] = [_prevention(v) for v in f[column]]
-        elif str(INCIDENT_COLUMNS[column]) == "boolean":
-            out[column] = table.apply(column, _bool)
-        elif column in ("financial_amount",):
-            out[column] = table.apply(column, float)
-        else:
-            out[column] = [F.clean(v) if isinstance(v, str) else None for v in f[column]]
-    if "financial_impact" in out and "financial_amount" not in f.columns:
-        money = [F.parse_money(v) if v else (None, None) for v in out["financial_impact"]]
-        out["financial_amount"] = [m[0] for m in money]
-        out["financial_currency"] = [m[1] for m in money]
-    if "data_loss" in out and "has_data_loss" not in f.columns:
-        out["has_data_loss"] = [F.has_data_loss(v) for v in out["data_loss"]]
-    return out
+    for column, dtype in INCIDENT_COLUMNS.items():
+        if column in f.columns and column not in _OWN:
+            parser, level = _incident_parser(column, dtype)
+            out[column] = table.parse(column, parser, level)
+    _unknown_columns(table, set(INCIDENT_COLUMNS) | {"incident_id"}, "incidents")
+    _derive(out)
+    return out[ids.notna()]
 
 
-def _bool(text: str) -> bool:
-    key = str(text).strip().lower()
-    if key in ("true", "yes", "1", "x", "[x]", "done"):
-        return True
-    if key in ("false", "no", "0", "", "[ ]", "open"):
-        return False
-    raise ValueError("is not true/false")
+def _derive(out: pd.DataFrame) -> None:
+    """Fill the money amount and the data-loss flag from the text where they are empty."""
+    if "financial_impact" in out:
+        empty = out.get("financial_amount", pd.Series(np.nan, index=out.index)).isna()
+        fill = out["financial_impact"].notna() & empty
+        if fill.any():
+            money = out.loc[fill, "financial_impact"].map(F.parse_money)
+            _fill(out, "financial_amount", money.map(lambda m: m[0]))
+            _fill(out, "financial_currency", money.map(lambda m: m[1]))
+    if "data_loss" in out:
+        empty = out.get("has_data_loss", pd.Series(np.nan, index=out.index)).isna()
+        fill = out["data_loss"].notna() & empty
+        if fill.any():
+            _fill(out, "has_data_loss", out.loc[fill, "data_loss"].map(F.has_data_loss))
 
 
-def _prevention(value: object) -> list[dict]:
-    if isinstance(value, list):
-        return [v if isinstance(v, dict) else {"text": str(v), "done": False} for v in value]
-    out = []
-    for line in _as_list(value, "\n"):
-        if isinstance(line, dict):
-            out.append(line)
-            continue
-        head = line[:3].lower()
-        done = head == "[x]"
-        text = line[3:].strip() if head in ("[x]", "[ ]") else line
-        out.append({"text": text, "done": done})
-    return out
+def _fill(out: pd.DataFrame, column: str, values: pd.Series) -> None:
+    """Set ``column`` from ``values`` (indexed by row) where it is empty."""
+    current = (
+        out[column].to_numpy(dtype=object).copy()
+        if column in out
+        else np.full(len(out), None, object)
+    )
+    where = out.index.get_indexer(values.index)
+    empty = pd.isna(current[where])
+    current[where[empty]] = values.to_numpy(dtype=object)[empty]
+    current[pd.isna(current)] = None
+    out[column] = pd.Series(current, index=out.index, dtype=object)
 
 
-def parse_events(table: Table, default_tz: str) -> pd.DataFrame:
+def _times(table: C.Table, column: str, default_tz: str) -> tuple[pd.Series, pd.Series]:
+    """Parse a time column; returns (times, reason) with the reason where a cell is blank or
+    not a time (the caller reports it at the level the row's kind calls for)."""
+    col = table.frame[column]
+    filled = table.present(column)
+    if col.dtype == object:  # JSON Lines: a number or a structure is quoted as written
+        col = col.map(lambda v: v if v is None or isinstance(v, str) else C.shown(v))
+    times, error, assumed = F.parse_times(col.where(filled, None).astype(object), default_tz)
+    zoneless = assumed.to_numpy(dtype=bool) & filled
+    table.add(zoneless, column, f"has no time zone; assumed {default_tz}", "warning")
+    error = error.astype(object)
+    error[~filled] = "is missing"
+    return times, error
+
+
+def parse_events(table: C.Table, default_tz: str) -> pd.DataFrame:
+    """The events table from raw cells: rows with an ID, a kind and a time."""
     f = table.frame
     if not table.require(("incident_id", "timestamp", "kind")):
         return pd.DataFrame()
-    kinds_raw = f["kind"].astype(str)
-    uniques = {k: kind_name(k) for k in kinds_raw.unique()}
-    kinds = kinds_raw.map(uniques)
-    table.add(kinds.isna(), "kind", "is not an event kind")
-    times = table.times("timestamp", default_tz)
-    table.add(times.isna() & f["timestamp"].isna(), "timestamp", "is missing")
-    out = pd.DataFrame(
-        {
-            "incident_id": f["incident_id"].astype(str).str.strip(),
-            "timestamp": times,
-            "kind": kinds,
-        }
-    )
+    ids = _ids(table, "event")
+    kinds = table.parse("kind", _kind, "error")
+    table.add(~table.present("kind"), "kind", "is missing")
+    times, error = _times(table, "timestamp", default_tz)
+    bad_time = error.notna().to_numpy() & ids.notna().to_numpy()
+    minor = (kinds == "update").to_numpy()
+    table.add(bad_time & ~minor, "timestamp", error)
+    update = bad_time & minor
+    table.add(update, "timestamp", error[update] + "; the update is left out", "warning")
+    out = pd.DataFrame({"incident_id": ids, "timestamp": times, "kind": kinds})
     for column in ("actor", "role", "description"):
-        col = f[column] if column in f.columns else pd.Series(None, index=f.index, dtype="object")
-        out[column] = col.where(col.notna(), None)
+        out[column] = table.parse(column, C.text) if column in f.columns else None
+    _unknown_columns(table, set(EVENT_COLUMNS), "events")
     out["source"] = str(table.path) + ":" + table.lines.astype(str)
-    return out[out["timestamp"].notna() & out["kind"].notna()]
+    keep = ids.notna() & kinds.notna() & times.notna()
+    return out[keep]
 
 
-def parse_action_items(table: Table, default_tz: str) -> pd.DataFrame:
+def _kind(value: object) -> str:
+    kind = kind_name(C._scalar_text(value, "is not an event kind"))
+    if kind is None:
+        raise ValueError(f"is not an event kind ({', '.join(KINDS)})")
+    return kind
+
+
+def _horizon(value: object) -> str:
+    key = " ".join(C.text(value).lower().replace("_", " ").replace("-", " ").split())
+    horizon = key.replace(" ", "_")
+    if horizon not in ("immediate", "short_term", "long_term"):
+        raise ValueError("is not a horizon (immediate, short_term, long_term)")
+    return horizon
+
+
+def parse_action_items(table: C.Table, default_tz: str) -> pd.DataFrame:
+    """The action-items table from raw cells: rows with an ID and a text. A blank horizon
+    is short_term; an unreadable one is left empty with a warning."""
     f = table.frame
     if not table.require(("incident_id", "text")):
         return pd.DataFrame()
-    horizons = (
-        f["horizon"].fillna("short_term").str.strip().str.lower().str.replace(" ", "_")
-        if "horizon" in f
-        else pd.Series("short_term", index=f.index)
-    )
-    bad = ~horizons.isin(["immediate", "short_term", "long_term"])
-    table.add(bad, "horizon", "is not a horizon (immediate, short_term, long_term)")
-    out = pd.DataFrame(
-        {
-            "incident_id": f["incident_id"].astype(str).str.strip(),
-            "horizon": horizons,
-            "text": f["text"],
-        }
-    )
-    out["owner"] = f["owner"].where(f["owner"].notna(), None) if "owner" in f else None
-    out["due"] = table.apply("due", F.parse_date) if "due" in f else None
-    out["done"] = table.apply("done", _bool).fillna(False).astype(bool) if "done" in f else False
+    ids = _ids(table, "action item")
+    text = table.parse("text", C.text)
+    no_text = ids.notna().to_numpy() & ~table.present("text")
+    table.add(no_text, "text", "is missing; the action item is left out", "warning")
+    out = pd.DataFrame({"incident_id": ids, "text": text})
+    if "horizon" in f:
+        blank = ~table.present("horizon")
+        out["horizon"] = table.parse("horizon", _horizon).mask(blank, "short_term")
+    else:
+        out["horizon"] = "short_term"
+    out["owner"] = table.parse("owner", C.text) if "owner" in f else None
+    out["due"] = table.parse("due", C.date) if "due" in f else None
+    done = table.parse("done", C.boolean) if "done" in f else pd.Series(False, index=f.index)
+    out["done"] = done.where(done.notna(), False).astype(bool)
+    _unknown_columns(table, set(ACTION_ITEM_COLUMNS), "action items")
     out["source"] = str(table.path) + ":" + table.lines.astype(str)
-    return out[~bad]
+    return out[ids.notna() & text.notna()]
+
+
+_PARSERS = {
+    "incidents": parse_incidents,
+    "events": parse_events,
+    "action_items": parse_action_items,
+}
 
 
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Read canonical incident/event/action-item tables."""
     parts = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    readers = {
-        "incidents": parse_incidents,
-        "events": parse_events,
-        "action_items": parse_action_items,
-    }
     for path in paths:
-        frame, first = read_frame(path)
-        table = Table(path, frame, first)
-        result = readers[path.stem.lower()](table, options.default_tz)
-        piece = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), table.problems)
-        setattr(piece, path.stem.lower(), result)
+        name = path.stem.lower()
+        table = read_table(path)
+        if table.frame.empty and not table.problems:
+            continue  # no rows: nothing to read, whatever the header says
+        result = _PARSERS[name](table, options.default_tz)
+        located = sorted(table.problems, key=lambda p: p.line or 0)
+        piece = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), located)
+        setattr(piece, name, result)
         parts.extend(piece)
     return parts
 
 
-def write(iset: IncidentSet, folder: str | Path, fmt: str = "csv") -> list[Path]:
+# -- writing ------------------------------------------------------------------------------
+def write(iset: IncidentSet, folder: str | Path, format: str = "csv") -> list[Path]:
     """Write the three tables to ``folder`` (``csv`` or ``jsonl``) so ``load`` reads them back."""
+    if format not in ("csv", "jsonl"):
+        raise SourceError(f"unknown table format {format!r} (csv, jsonl)")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     inc = iset.incidents.drop(columns=["source_file", "source_line"]).reset_index()
@@ -278,10 +353,9 @@ def write(iset: IncidentSet, folder: str | Path, fmt: str = "csv") -> list[Path]
     ai = iset.action_items.drop(columns=["source"])
     paths = []
     for name, frame in (("incidents", inc), ("events", ev), ("action_items", ai)):
-        path = folder / f"{name}.{fmt}"
-        if fmt == "csv":
-            frame = _csv_ready(frame)
-            frame.to_csv(path, index=False)
+        path = folder / f"{name}.{format}"
+        if format == "csv":
+            _as_text(frame).to_csv(path, index=False)
         else:
             records = _json_ready(frame)
             path.write_text(
@@ -291,46 +365,57 @@ def write(iset: IncidentSet, folder: str | Path, fmt: str = "csv") -> list[Path]
     return paths
 
 
-def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+def _list_cell(items: list, sep: str) -> str:
+    """A list as text: joined by ``sep`` when that reads back the same, else a JSON array."""
+    texts = [str(i) for i in items]
+    plain = sep.strip() or sep
+    if any(plain in t or "\n" in t or not t.strip() or t != t.strip() for t in texts) or (
+        texts and texts[0].startswith("[")
+    ):
+        return json.dumps(texts, ensure_ascii=False)
+    return sep.join(texts)
+
+
+def _prevention_cell(items: list[dict]) -> str:
+    if any("\n" in p["text"] or p["text"] != p["text"].strip() for p in items):
+        return json.dumps(items, ensure_ascii=False)
+    return "\n".join(("[x] " if p["done"] else "[ ] ") + p["text"] for p in items)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column as the text the reader reads back (lists, durations, dates, times)."""
     out = frame.copy()
     for column in out.columns:
-        if column == "services":
-            out[column] = ["; ".join(v) for v in out[column]]
-        elif column in LIST_FIELDS:
-            out[column] = ["\n".join(v) for v in out[column]]
+        col = out[column]
+        if column in LIST_FIELDS:
+            sep = "; " if column == "services" else "\n"
+            out[column] = [_list_cell(v, sep) if v else None for v in col]
         elif column == "prevention":
-            out[column] = [
-                "\n".join(("[x] " if p["done"] else "[ ] ") + p["text"] for p in v)
-                for v in out[column]
-            ]
-        elif column == "downtime_stated":
-            out[column] = [
-                None if pd.isna(v) else f"{int(v.total_seconds())}s" for v in out[column]
-            ]
-        elif column == "timestamp":
-            precise = bool((out[column].dt.microsecond != 0).any())
-            out[column] = out[column].dt.strftime(
+            out[column] = [_prevention_cell(v) if v else None for v in col]
+        elif pd.api.types.is_timedelta64_dtype(col.dtype):
+            out[column] = [None if pd.isna(v) else f"{v.total_seconds():g}s" for v in col]
+        elif str(col.dtype) == TIME_DTYPE:
+            precise = bool((col.dt.microsecond != 0).any() or (col.dt.nanosecond != 0).any())
+            out[column] = col.dt.strftime(
                 "%Y-%m-%dT%H:%M:%S.%fZ" if precise else "%Y-%m-%dT%H:%M:%SZ"
             )
-        elif column in ("report_date", "next_review", "due"):
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
+        elif str(col.dtype) == DATE_DTYPE:
+            out[column] = col.dt.strftime("%Y-%m-%d")
     return out
 
 
 def _json_ready(frame: pd.DataFrame) -> list[dict]:
-    out = _csv_ready(frame)  # dates and durations as text; lists stay lists below
-    for column in LIST_FIELDS:
-        if column in frame:
+    out = _as_text(frame)  # dates and durations as text; lists stay lists below
+    for column in frame.columns:
+        if column in LIST_FIELDS or column == "prevention":
             out[column] = frame[column]
-    if "prevention" in frame:
-        out["prevention"] = frame["prevention"]
     records = out.astype("object").where(out.notna(), None).to_dict("records")
     for r in records:
         for k, v in r.items():
-            if isinstance(v, (np.integer,)):
+            if isinstance(v, np.integer):
                 r[k] = int(v)
-            elif isinstance(v, (np.floating,)):
+            elif isinstance(v, np.floating):
                 r[k] = float(v)
-            elif isinstance(v, (np.bool_,)):
+            elif isinstance(v, np.bool_):
                 r[k] = bool(v)
     return records

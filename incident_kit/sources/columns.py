@@ -1,0 +1,395 @@
+"""Column-wise parsing of table cells, whatever is in them, with located problems.
+
+A cell may be blank, whitespace, a placeholder, junk, unicode, a number where text is
+expected or text where a number is (CSV gives text, JSON Lines any JSON value). Each column
+kind has a cell parser that returns the typed value or raises ``ValueError`` with the
+accepted forms; :class:`Table` applies it once per distinct value (tables repeat values a
+lot), so a column of a million cells costs a dictionary lookup per cell.
+
+A value that cannot be read costs the least it can: the field (a warning; the value is left
+empty) where the numbers do not depend on it, the record where they do (the caller decides
+with ``level``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import fields as F
+from ..errors import Problem
+
+#: How a JSON array written into a cell starts (``["a", "b"]``): not a placeholder.
+_JSON_STARTS = ('["', "[{")
+
+
+def is_blank(value: object) -> bool:
+    """None, NaN/NA, or text that is empty or an unfilled placeholder (``[timestamp]``)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return F.is_placeholder(value) and not value.lstrip().startswith(_JSON_STARTS)
+    return False
+
+
+def shown(value: object) -> str:
+    """A cell as a message quotes it: text as written, other JSON values as JSON, blanks
+    as the empty string."""
+    if isinstance(value, str):
+        return value
+    if is_blank(value):
+        return ""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:
+        return str(value)
+
+
+def _scalar_text(value: object, expected: str = "is not text") -> str:
+    """Text for a text field: numbers become their digits; booleans and structures raise
+    ``ValueError(expected)``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise ValueError(expected)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def text(value: object) -> str | None:
+    """A text field, stripped; None when blank. Numbers read as their digits and other JSON
+    values as their JSON text: nothing written is dropped."""
+    if isinstance(value, str):
+        return F.clean(value)
+    try:
+        return F.clean(_scalar_text(value))
+    except ValueError:
+        return shown(value)
+
+
+def ident(value: object) -> str:
+    """An incident ID: text or a whole number, never blank."""
+    written = F.clean(_scalar_text(value, "is not an incident ID (text or a number)"))
+    if written is None:
+        raise ValueError("is not an incident ID (text or a number)")
+    return written
+
+
+def severity(value: object) -> str:
+    return F.parse_severity(_scalar_text(value, "is not a severity"))
+
+
+def status(value: object) -> str:
+    return F.parse_status(_scalar_text(value, "is not a status"))
+
+
+def _number(value: object) -> float | None:
+    """A JSON number (not a boolean) as float; None for anything else."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("is not a finite number")
+    return number
+
+
+def _float(written: str) -> float | None:
+    """A plain finite decimal number written as text, else None."""
+    try:
+        number = float(written)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+#: More users than this is a typo, not a count (and would not fit the Int64 column).
+_MOST_USERS = 10**12
+
+
+def count(value: object) -> int | None:
+    """A count of users: ``1200``, ``~1,200``, ``1,200 (3%)``."""
+    number = _number(value)
+    if number is not None:
+        if not number.is_integer():
+            raise ValueError("is not a whole number of users")
+        found: int | None = int(number)
+    else:
+        found = F.parse_users(_scalar_text(value, "is not a number of users"))[0]
+    if found is not None and abs(found) > _MOST_USERS:
+        raise ValueError("is too large for a number of users")
+    return found
+
+
+def percentage(value: object) -> float | None:
+    """A percentage: ``3.5``, ``3.5%``, ``about 3% of users``."""
+    number = _number(value)
+    if number is not None:
+        return number
+    written = _scalar_text(value, "is not a percentage").strip()
+    plain = _float(written)
+    if plain is not None:
+        return plain
+    return F.parse_users(written if "%" in written else written + "%")[1]
+
+
+def amount(value: object) -> float | None:
+    """A money amount: ``84000.0``, ``84,000``, ``$84k``."""
+    number = _number(value)
+    if number is not None:
+        return number
+    written = _scalar_text(value, "is not an amount of money").strip()
+    plain = _float(written.replace(",", ""))
+    if plain is not None:
+        return plain
+    found, _ = F.parse_money(written)
+    if found is None:
+        raise ValueError("is not an amount of money (e.g. 12400, $12,400, 12k)")
+    return found
+
+
+def duration(value: object) -> pd.Timedelta:
+    """A duration written with units (``1h 27m``, ``2760s``); a bare number has none."""
+    written = _scalar_text(value, "is not a duration")
+    if _number(value) is not None or _float(written) is not None:
+        raise ValueError("is a number without a unit (write e.g. '87m' or '1h 27m')")
+    return F.parse_duration(written)
+
+
+def date(value: object) -> pd.Timestamp:
+    if _number(value) is not None:
+        raise ValueError("is not a date (expected YYYY-MM-DD)")
+    day = F.parse_date(_scalar_text(value, "is not a date (expected YYYY-MM-DD)"))
+    if not 1678 <= day.year <= 2261:
+        raise ValueError("is not a date in the years 1678..2261 (expected YYYY-MM-DD)")
+    return day
+
+
+_TRUE = ("true", "yes", "y", "1", "x", "[x]", "done")
+_FALSE = ("false", "no", "n", "0", "[ ]", "open")
+
+
+def boolean(value: object) -> bool:
+    """``true/false``, ``yes/no``, ``1/0``, ``[x]/[ ]``, ``done/open`` in any case."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if _number(value) in (0.0, 1.0):
+        return bool(_number(value))
+    key = _scalar_text(value, "is not true or false").strip().lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError("is not true or false (true/false, yes/no, 1/0)")
+
+
+def text_list(value: object, sep: str) -> list[str]:
+    """A list: a JSON array (in JSON Lines or written as text) or text split at ``sep``."""
+    if isinstance(value, list):
+        return [
+            str(v).strip() for v in value if not is_blank(v) and not isinstance(v, (list, dict))
+        ]
+    if isinstance(value, dict):
+        raise ValueError("is not a list")
+    written = _scalar_text(value, "is not a list")
+    loaded = _json_array(written)
+    if loaded is not None:
+        return text_list(loaded, sep)
+    return F.split_list(written, sep)
+
+
+def _json_array(written: str) -> list | None:
+    if not written.lstrip().startswith("["):
+        return None
+    try:
+        loaded = json.loads(written)
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, list) else None
+
+
+def prevention(value: object) -> list[dict]:
+    """Prevention measures: ``[x] text`` / ``[ ] text`` lines, or a JSON array of
+    ``{"text": ..., "done": ...}`` objects (or plain strings)."""
+    if isinstance(value, str):
+        loaded = _json_array(value)
+        value = loaded if loaded is not None else value.splitlines()
+    if isinstance(value, dict) or not isinstance(value, list):
+        value = [_scalar_text(value, "is not a list of measures")]
+    out = []
+    for item in value:
+        if isinstance(item, dict):
+            words = item.get("text")
+            if is_blank(words) or isinstance(words, (list, dict)):
+                continue
+            done = item.get("done")
+            out.append({"text": str(words).strip(), "done": done is True or _truthy(done)})
+            continue
+        if is_blank(item) or isinstance(item, list):
+            continue
+        line = str(item).strip()
+        head = line[:3].lower()
+        body = line[3:].strip() if head in ("[x]", "[ ]") else line
+        if body:
+            out.append({"text": body, "done": head == "[x]"})
+    return out
+
+
+def _truthy(value: object) -> bool:
+    try:
+        return boolean(value)
+    except ValueError:
+        return False
+
+
+class Table:
+    """One table being read: its frame, the line of each row, and the problems found.
+
+    ``lines`` holds the file line of each row (CSV: the header is line 1); ``ids`` the
+    incident ID of each row where there is one, to name it in problems.
+    """
+
+    def __init__(self, path: Path, frame: pd.DataFrame, lines: np.ndarray | pd.Series):
+        self.path, self.frame = path, frame
+        self.lines = pd.Series(np.asarray(lines, dtype=np.int64), index=frame.index)
+        self.problems: list[Problem] = []
+        self.ids: pd.Series | None = None
+
+    def add(
+        self,
+        mask: pd.Series | np.ndarray,
+        field: str,
+        reason: str | pd.Series,
+        level: str = "error",
+        values: pd.Series | None = None,
+    ) -> None:
+        """One problem per row where ``mask`` is True: the row's value of ``field`` (or of
+        ``values``), with ``reason`` (one text, or a Series of reasons by row)."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        source = self.frame[field] if values is None else values
+        for idx in self.frame.index[mask]:
+            value = shown(source.at[idx])
+            why = reason if isinstance(reason, str) else reason.at[idx]
+            iid = self.ids.at[idx] if self.ids is not None else None
+            self.problems.append(
+                Problem(
+                    str(self.path),
+                    int(self.lines.at[idx]),
+                    field,
+                    value,
+                    f"{field} {value!r} {why}",
+                    None if iid is None or pd.isna(iid) else str(iid),
+                    level,
+                )
+            )
+
+    def note(self, field: str, message: str, level: str = "warning") -> None:
+        """A problem about the whole table (a column), located at its first line."""
+        self.problems.append(Problem(str(self.path), 1, field, "", message, None, level))
+
+    def require(self, columns: tuple[str, ...]) -> bool:
+        missing = [c for c in columns if c not in self.frame.columns]
+        if missing:
+            self.note(
+                missing[0],
+                f"{self.path.name} has no column {missing[0]!r} "
+                f"(columns: {', '.join(map(str, self.frame.columns))})",
+                "error",
+            )
+        return not missing
+
+    def present(self, column: str) -> np.ndarray:
+        """True where the column holds something other than a blank or placeholder."""
+        return filled_mask(self.frame[column])
+
+    def parse(
+        self, column: str, parser: Callable[[object], object], level: str = "warning"
+    ) -> pd.Series:
+        """``parser`` over the column's filled cells, once per distinct value. A cell it
+        rejects is reported at ``level`` and left empty ("warning": the field costs;
+        "error": the record costs, which the caller arranges)."""
+        col = self.frame[column]
+        out = np.full(len(col), None, dtype=object)
+        filled = self.present(column)
+        if not filled.any():
+            return pd.Series(out, index=col.index, dtype=object)
+        values = col[filled]
+        keys = values.map(_key) if col.dtype == object else values
+        codes, uniques = pd.factorize(keys)
+        _, first = np.unique(codes, return_index=True)
+        results = np.empty(len(uniques), dtype=object)
+        errors: dict[int, str] = {}
+        for code, pos in enumerate(first):
+            try:
+                results[code] = parser(values.iat[pos])
+            except (ValueError, OverflowError) as exc:  # a value out of every range is bad data
+                errors[code] = str(exc) if level == "error" else f"{exc}; left empty"
+        cells = results[codes]
+        if errors:
+            bad = np.isin(codes, list(errors))
+            reasons = pd.Series([errors[c] for c in codes[bad]], index=values.index[bad])
+            self.add(col.index.isin(reasons.index), column, reasons, level)
+            cells[bad] = None
+        if len(uniques) < len(values) and any(isinstance(r, (list, dict)) for r in results):
+            cells = objects([_copy(c) for c in cells])
+        out[filled] = cells
+        return pd.Series(out, index=col.index, dtype=object)
+
+
+def filled_mask(col: pd.Series) -> np.ndarray:
+    """True where a cell holds something: not None/NaN, not blank text, not a placeholder."""
+    filled = col.notna().to_numpy(dtype=bool, na_value=False).copy()
+    if not filled.any():
+        return filled
+    if isinstance(col.dtype, pd.StringDtype):
+        text = col[filled].str.strip()
+        placeholder = (
+            text.str.startswith("[")
+            & text.str.endswith("]")
+            & ~text.str.contains("](", regex=False)
+            & ~text.str.startswith(_JSON_STARTS)
+        )
+        filled[filled] = ~(text.eq("") | placeholder).to_numpy(dtype=bool, na_value=True)
+    elif col.dtype == object:
+        values = col.to_numpy()[filled]
+        filled[filled] = ~np.fromiter((is_blank(v) for v in values), bool, len(values))
+    return filled
+
+
+def objects(items: list) -> np.ndarray:
+    """A 1-D object array of ``items`` (lists stay elements, never a second dimension)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _copy(value: object) -> object:
+    """Each row gets its own list (rows share a parsed value only when it is immutable)."""
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _key(value: object) -> object:
+    """A hashable stand-in for a cell (JSON lists and objects are not hashable)."""
+    if isinstance(value, (list, dict)):
+        return ("json", json.dumps(value, sort_keys=True, default=str))
+    if isinstance(value, float) and not isinstance(value, bool):
+        return ("float", value)
+    if isinstance(value, bool):
+        return ("bool", value)
+    return value
