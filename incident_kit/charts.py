@@ -884,3 +884,207 @@ def action_items(iset: IncidentSet, as_of: object = None, *, by: str = "month") 
         xaxis={"type": "category"},
     )
     return fig
+
+
+# -- analytics: survival, changes, on-call load -------------------------------------------
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def survival(
+    frame: pd.DataFrame,
+    span: str = "time_to_resolve",
+    *,
+    by: str | None = None,
+    confidence_level: float = 0.95,
+) -> go.Figure:
+    """The share of incidents still unresolved after t (Kaplan–Meier): a step line per
+    group with its band, open incidents counted up to as-of and marked ``+`` where they
+    leave the count; a dotted line at 50 % crosses each curve at its median."""
+    from . import stats
+
+    curves = stats.survival(frame, span, by, confidence_level=confidence_level)
+    if curves.empty:
+        return empty_figure()
+    seconds = curves["time"].dt.total_seconds()
+    scale, unit = _unit(seconds)
+    groups = [None] if by is None else list(dict.fromkeys(curves[by]))
+    palette = list(pio.templates[TEMPLATE].layout.colorway)
+    fig = go.Figure(layout={"template": TEMPLATE})
+    medians = {}
+    for i, group in enumerate(groups):
+        part = curves if group is None else curves[curves[by] == group]
+        name = "all incidents" if group is None else str(group)
+        color = SEVERITY_COLORS.get(str(group)) if by == "severity" else None
+        color = color or palette[i % len(palette)]
+        x = part["time"].dt.total_seconds() / scale
+        n = int(part["at_risk"].iloc[0])
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["upper"],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=name,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["lower"],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=_rgba(color, 0.15),
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=name,
+            )
+        )
+        hover = [
+            f"<b>{html.escape(name)}</b> after {fmt.duration(t)}: {s:.0%} still open"
+            f"<br>{confidence_level:.0%} band {lo:.0%}–{hi:.0%} · {r} at risk"
+            for t, s, lo, hi, r in zip(
+                part["time"],
+                part["survival"],
+                part["lower"],
+                part["upper"],
+                part["at_risk"],
+                strict=True,
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                name=f"{name} (n = {n})",
+                x=x,
+                y=part["survival"],
+                mode="lines",
+                line={"shape": "hv", "color": color, "width": 2.5},
+                hovertext=hover,
+                hoverinfo="text",
+                legendgroup=name,
+            )
+        )
+        cens = part[part["censored"] > 0]
+        if len(cens):
+            fig.add_trace(
+                go.Scatter(
+                    name=f"{name}: still open at as-of",
+                    x=cens["time"].dt.total_seconds() / scale,
+                    y=cens["survival"],
+                    mode="markers",
+                    marker={
+                        "symbol": "cross-thin-open",
+                        "size": 11,
+                        "color": color,
+                        "line": {"width": 2, "color": color},
+                    },
+                    hovertext=[f"{c} open, measured to as-of" for c in cens["censored"]],
+                    hoverinfo="text",
+                    showlegend=False,
+                    legendgroup=name,
+                )
+            )
+        rows = frame if group is None else _group_rows(frame, by, group)
+        obs = stats.observations(rows, span)
+        med = stats.km_median(obs["value"], obs["observed"])[0]
+        medians[name] = fmt.duration(med, missing="not reached")
+    fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888", "width": 1})
+    label = span.replace("_", " ")
+    title = (
+        "Share of incidents still unresolved after t"
+        if span == "time_to_resolve"
+        else f"Share of incidents whose {label} has not ended after t"
+    )
+    fig.update_layout(
+        title=title,
+        height=420,
+        xaxis={"title": f"{label} ({unit})", "rangemode": "tozero"},
+        yaxis={"title": "still open", "tickformat": ".0%", "range": [0, 1.02]},
+        meta={"medians": medians, "span": span, "by": by},
+    )
+    return fig
+
+
+def _group_rows(frame: pd.DataFrame, by: str, group: object) -> pd.DataFrame:
+    if by == "service":
+        return frame[frame["services"].map(lambda s: group in s)]
+    if group == "not recorded" and frame[by].isna().any():
+        return frame[frame[by].isna()]
+    return frame[frame[by] == group]
+
+
+def mark_changes(fig: go.Figure, changes: pd.DataFrame) -> go.Figure:
+    """Mark on a :func:`trend` figure the periods whose change from the period before is
+    more than noise (``changed`` rows of :func:`incident_kit.stats.period_changes`); the
+    others stay unmarked, whatever their lines do."""
+    for row in changes[changes["changed"]].itertuples():
+        up = row.median_after > row.median_before
+        fig.add_annotation(
+            x=pd.Period(row.period).start_time,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"{'▲ longer' if up else '▼ shorter'} (p = {row.p_value:.3f})",
+            hovertext=html.escape(row.verdict),
+            font={"size": 12, "color": "#D55E00" if up else "#009E73"},
+        )
+    marked = changes.loc[changes["changed"], "period"].tolist() if len(changes) else []
+    fig.update_layout(meta={**(fig.layout.meta or {}), "changed_periods": marked})
+    return fig
+
+
+def detection_heatmap(iset: IncidentSet, *, hours: object = None) -> go.Figure:
+    """Detections by hour of week in the zone of ``hours`` (a
+    :class:`incident_kit.oncall.BusinessHours`), business hours outlined, with the share
+    detected outside them."""
+    from . import oncall
+
+    hours = hours or oncall.BusinessHours()
+    table = oncall.hour_of_week(iset, tz=hours.tz)
+    total = int(table.to_numpy().sum())
+    if not total:
+        return empty_figure()
+    share = oncall.after_hours(iset, hours).iloc[0]
+    fig = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=[f"{h:02d}" for h in table.columns],
+            y=list(table.index),
+            colorscale=[[0, "#f7fbff"], [0.01, "#deebf7"], [1, "#08519c"]],
+            hovertemplate="%{y} %{x}:00–%{x}:59: %{z} detected<extra></extra>",
+            colorbar={"title": "incidents"},
+            xgap=2,
+            ygap=2,
+        ),
+        layout={"template": TEMPLATE},
+    )
+    for day in sorted(set(hours.days)):
+        fig.add_shape(
+            type="rect",
+            x0=hours.start - 0.5,
+            x1=hours.end - 0.5,
+            y0=day - 0.5,
+            y1=day + 0.5,
+            line={"color": "#E69F00", "width": 2},
+        )
+    fig.update_layout(
+        title=(
+            f"Detections by hour of week ({html.escape(hours.tz)}): "
+            f"{int(share['after_hours'])} of {int(share['incidents'])} "
+            f"({share['share']:.0%}) outside business hours"
+        ),
+        height=360,
+        xaxis={
+            "title": f"hour ({html.escape(hours.tz)}); outlined: {hours.describe()}",
+            "type": "category",
+        },
+        yaxis={"autorange": "reversed", "type": "category"},
+        meta={"after_hours": int(share["after_hours"]), "incidents": int(share["incidents"])},
+    )
+    return fig

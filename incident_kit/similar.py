@@ -399,34 +399,66 @@ def _json_time(value: object) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).isoformat()
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Related rows as plain JSON (what a batch job carries)."""
+    from .files import safe_name
+
+    return [
+        {
+            "incident_id": r.incident_id,
+            "score": float(r.score),
+            "title": None if pd.isna(r.title) else str(r.title),
+            "severity": None if pd.isna(r.severity) else str(r.severity),
+            "started": _json_time(r.started),
+            "shared_services": list(r.shared_services),
+            "repeat": bool(r.repeat),
+            "link": safe_name(r.incident_id),
+        }
+        for r in frame.itertuples()
+    ]
+
+
+def _repeat_records(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "incident_id": r.repeat_of,
+            "days": round(float(r.days), 2),
+            "shared_services": list(r.shared_services),
+            "cause_score": float(r.cause_score),
+        }
+        for r in frame.itertuples()
+    ]
+
+
+def context_for(iset: IncidentSet, incident_id: str, options: SimilarOptions | None = None) -> dict:
+    """One incident's :func:`batch_context` entry, computed on the whole set ``iset`` (what
+    a post-mortem opened by hand shows)."""
+    sim = Similarity.fit(iset, options)
+    reps = sim.repeats()
+    return {
+        "related": _records(sim.related(incident_id)),
+        "repeat_of": _repeat_records(reps[reps["incident_id"] == incident_id]),
+    }
+
+
 def batch_context(iset: IncidentSet, options: SimilarOptions | None = None) -> dict[str, dict]:
     """What each post-mortem job carries about the rest of the portfolio, computed once for
     every incident (JSON-able): ``{"related": [...], "repeat_of": [...]}`` per incident ID.
 
-    A batch job sees only its own incident; :meth:`Postmortem.open` with this ``context``
-    shows the same related incidents as one opened on the whole set.
+    ``related`` rows: ``incident_id``, ``score``, ``title``, ``severity``, ``started`` (ISO
+    UTC), ``shared_services``, ``repeat``, ``link`` (the page's file stem); ``repeat_of``
+    rows: ``incident_id`` (the earlier one), ``days``, ``shared_services``, ``cause_score``.
+    A batch job sees only its own incident; :meth:`Postmortem.open` given this ``context``
+    shows the same as one opened on the whole set.
     """
-    from .files import safe_name
-
     sim = Similarity.fit(iset, options)
     table = sim.table()
     out: dict[str, dict] = {iid: {"related": [], "repeat_of": []} for iid in iset.ids}
     for source, rows in table.groupby("source", sort=False):
-        out[source]["related"] = [
-            {
-                "incident_id": r.incident_id,
-                "score": float(r.score),
-                "title": None if pd.isna(r.title) else str(r.title),
-                "severity": None if pd.isna(r.severity) else str(r.severity),
-                "started": _json_time(r.started),
-                "shared_services": list(r.shared_services),
-                "repeat": bool(r.repeat),
-                "link": safe_name(r.incident_id),
-            }
-            for r in rows.itertuples()
-        ]
-    for r in sim.repeats().itertuples():
-        out[r.incident_id]["repeat_of"].append(r.repeat_of)
+        out[source]["related"] = _records(rows)
+    reps = sim.repeats()
+    for iid, rows in reps.groupby("incident_id", sort=False):
+        out[iid]["repeat_of"] = _repeat_records(rows)
     return out
 
 
@@ -442,6 +474,7 @@ __all__ = [
     "SimilarOptions",
     "Similarity",
     "batch_context",
+    "context_for",
     "from_context",
     "related",
 ]

@@ -132,11 +132,13 @@ def test_batch_context_equals_what_a_whole_set_computes(planted):
     context = similar.batch_context(planted)
     assert set(context) == set(planted.ids)
     json.dumps(context)  # what a job carries is plain JSON
-    assert context["NEW-1"]["repeat_of"] == ["INC-2026-0001"]
+    assert [r["incident_id"] for r in context["NEW-1"]["repeat_of"]] == ["INC-2026-0001"]
+    assert context["NEW-1"]["repeat_of"][0]["shared_services"] == ["checkout-api"]
     for iid in ("NEW-1", "INC-2026-0012", "INC-2026-0001"):
         carried = similar.from_context(context[iid]["related"])
         direct = ik.related(planted, iid)
         pd.testing.assert_frame_equal(carried, direct, check_dtype=False, check_categorical=False)
+        assert similar.context_for(planted, iid) == context[iid]
     first = context["NEW-1"]["related"][0]
     assert first["link"] == "INC-2026-0001" and first["started"].startswith("2026-05-12T14:02")
 

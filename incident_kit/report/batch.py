@@ -384,17 +384,27 @@ def run(
     }
     jobs_to_run: list[Job] = []
     results: dict[str, JobResult] = {}
+    # related incidents and repeats need the whole set: computed once here, carried per job
+    from ..similar import batch_context
+
+    context = batch_context(iset)
     for iid in ids:
         name = names[iid]
         folder, data_hash = _snapshot(iset, iid, out / INPUTS / name)
         if not inside(out, folder):  # safe_name makes this impossible; never write outside
             raise ReportError(f"incident {iid!r} would write outside {out}")
-        parameters = {"source": str(folder.resolve()), "incident_id": iid, **common}
+        parameters = {
+            "source": str(folder.resolve()),
+            "incident_id": iid,
+            "context": context[iid],
+            **common,
+        }
         fp = _digest(
             data_hash,
             tpl_hash,
             __version__,
             json.dumps(common, sort_keys=True),
+            json.dumps(context[iid], sort_keys=True),  # a new look-alike changes this page
             str(self_contained),
         )
         title = f"{iid} · {iset.incidents.at[iid, 'title'] or 'post-mortem'}"

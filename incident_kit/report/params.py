@@ -8,7 +8,7 @@ from ..errors import ReportError
 from ..paths import notebook_path
 
 #: Parameters of notebooks/postmortem.ipynb (papermill tag ``parameters``).
-POSTMORTEM_PARAMETERS = ("source", "incident_id", "as_of", "display_tz")
+POSTMORTEM_PARAMETERS = ("source", "incident_id", "as_of", "display_tz", "context")
 #: Parameters of notebooks/portfolio.ipynb.
 PORTFOLIO_PARAMETERS = ("source", "as_of", "display_tz")
 #: Parameters of notebooks/review.ipynb (the review packet); times are UTC ISO strings.
@@ -27,11 +27,13 @@ REVIEW_PARAMETERS = (
 #: ``report.show`` displays the same list inline. A test keeps the two in step.
 POSTMORTEM_SECTIONS: tuple[tuple[str | None, str], ...] = (
     (None, "header"),
+    (None, "repeat_flag"),
     ("Incident Summary", "summary"),
     ("Timeline", "timeline_chart"),
     (None, "milestones"),
     ("Impact Assessment", "impact"),
     ("Root Cause Analysis", "root_cause"),
+    ("Related Incidents", "related"),
     ("Actions Taken", "actions_taken"),
     ("Lessons Learned", "lessons"),
     ("Action Items", "action_items"),

@@ -20,6 +20,7 @@ from .. import charts, fmt, metrics
 from ..markup import NR, Html, esc, inline_markdown, items, markdown, severity_badge, table
 from ..model import HORIZONS, IncidentSet
 from ..version import __version__
+from .analytics import PortfolioAnalytics, PostmortemAnalytics
 
 HORIZON_TITLES = {
     "immediate": "Immediate (Next 24 hours)",
@@ -132,7 +133,7 @@ def spans_appendix() -> Html:
 
 
 @dataclass
-class Postmortem:
+class Postmortem(PostmortemAnalytics):
     """The post-mortem of one incident, section by section (the notebook's single object).
 
     >>> pm = Postmortem.open("data", "INC-2026-0001")   # doctest: +SKIP
@@ -144,6 +145,9 @@ class Postmortem:
     as_of: pd.Timestamp | None = None
     display_tz: str = "UTC"
     generated_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
+    #: What the rest of the portfolio says about this incident (related incidents, repeats):
+    #: carried by the batch, whose job has only this incident; computed by ``open`` otherwise.
+    context: dict | None = None
 
     @classmethod
     def open(
@@ -153,9 +157,12 @@ class Postmortem:
         *,
         as_of: object = None,
         display_tz: str = "UTC",
+        context: dict | None = None,
     ) -> Postmortem:
         """Load ``source`` (None: :func:`incident_kit.paths.default_data`) and pick
-        ``incident_id`` (default: the first incident)."""
+        ``incident_id`` (default: the first incident). ``context``: related incidents and
+        repeats computed elsewhere (:func:`incident_kit.similar.batch_context`); None
+        computes them from ``source``, which then must hold the whole portfolio."""
         from ..fields import zone
         from ..sources import load
 
@@ -168,7 +175,17 @@ class Postmortem:
 
                 raise IncidentKitError(f"no valid incident in {', '.join(map(str, paths))}")
             incident_id = iset.ids[0]
-        return cls(iset.select([incident_id]), incident_id, metrics.to_utc(as_of), display_tz)
+        if context is None:  # opened by hand: the whole set is here, compute it now
+            from ..similar import context_for
+
+            context = context_for(iset, incident_id)
+        return cls(
+            iset.select([incident_id]),
+            incident_id,
+            metrics.to_utc(as_of),
+            display_tz,
+            context=context,
+        )
 
     @property
     def at(self) -> pd.Timestamp:
@@ -370,7 +387,7 @@ class Postmortem:
             value = inc[column]
             mark = NR if pd.isna(value) else ("☑ yes" if value else "☐ no")
             out.append([label, mark])
-        return Html(table(out, cls="ik-table ik-facts"))
+        return Html(table(out + self.communication_timing(), cls="ik-table ik-facts"))
 
     def team(self) -> Html:
         inc = self.inc
@@ -403,11 +420,11 @@ class Postmortem:
         return spans_appendix()
 
 
-KEY_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration")
+KEY_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration", "time_to_communicate")
 
 
 @dataclass
-class Portfolio:
+class Portfolio(PortfolioAnalytics):
     """All incidents of a source: summaries, portfolio charts, follow-through, slowest."""
 
     iset: IncidentSet
