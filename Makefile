@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/explorer.py
+	$(BIN)/python bench/analytics.py
 
 gallery: $(STAMP)
 	$(BIN)/python docs/make_gallery.py

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from . import charts, fmt, metrics, similar, stats
+from . import charts, fmt, metrics, oncall, similar, stats
 from .errors import (
     IncidentKitError,
     IncidentKitWarning,
@@ -31,6 +31,7 @@ from .metrics import (
     summarize,
 )
 from .model import KINDS, SEVERITIES, STATUSES, IncidentSet
+from .oncall import workload
 from .paths import DATA_ENV, default_data
 from .similar import related
 from .sources import FORMATS, SourceFormat, load, register_format
@@ -79,6 +80,7 @@ __all__ = [
     "metrics",
     "milestones",
     "mtbf",
+    "oncall",
     "register_format",
     "register_span",
     "related",
@@ -89,4 +91,5 @@ __all__ = [
     "survival",
     "to_markdown",
     "to_tables",
+    "workload",
 ]

@@ -180,6 +180,14 @@ def _grouped(frame: pd.DataFrame, by: str | None) -> list[tuple[object, pd.DataF
 
 
 # -- survival ----------------------------------------------------------------------------
+def _counts_at(times: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """How many of ``values`` equal each of the sorted distinct ``times``."""
+    ordered = np.sort(values)
+    return (
+        np.searchsorted(ordered, times, side="right") - np.searchsorted(ordered, times, side="left")
+    ).astype("int64")
+
+
 SURVIVAL_COLUMNS = ("time", "survival", "lower", "upper", "at_risk", "events", "censored")
 
 
@@ -216,8 +224,8 @@ def survival(
         else:  # nobody finished: the curve stays at 1 up to the longest open span
             times, sf = np.unique(value), np.ones(len(np.unique(value)))
             low, high = sf.copy(), sf.copy()
-        events = np.array([np.sum(observed & (value == t)) for t in times], dtype="int64")
-        censored = np.array([np.sum(~observed & (value == t)) for t in times], dtype="int64")
+        events = _counts_at(times, value[observed])
+        censored = _counts_at(times, value[~observed])
         at_risk = len(value) - np.searchsorted(ordered, times, side="left")
         start = min(0.0, float(times[0]))
         piece = pd.DataFrame(

@@ -153,3 +153,16 @@ def test_portfolio_notebook_renders_an_empty_selection(tmp_path):
         "No responders recorded",
     ):
         assert said in text, said
+
+
+def test_survival_chart_draws_the_estimate(sample):
+    d = ik.durations(sample, as_of=AS_OF)
+    fig = ik.charts.survival(d, "time_to_resolve", by="severity")
+    curves = ik.survival(d, "time_to_resolve", by="severity")
+    line = next(t for t in fig.data if t.name == "P2 (n = 5)")
+    p2 = curves[curves["severity"] == "P2"]
+    assert list(line.y) == p2["survival"].tolist()
+    assert list(line.x) == (p2["time"].dt.total_seconds() / 3600).tolist()  # hours axis
+    assert fig.layout.xaxis.title.text == "time to resolve (hours)"
+    open_marks = [t for t in fig.data if t.name and "still open" in t.name]
+    assert sum(len(t.x) for t in open_marks) == 2  # the two Active incidents

@@ -60,6 +60,12 @@ class PostmortemAnalytics:
 
     def related(self) -> Html:
         """The earlier incidents most like this one, with their score and a link."""
+        if self.context is None:
+            return Html(
+                '<p class="note">Related incidents are found across the whole portfolio: '
+                "open the post-mortem with <code>Postmortem.open(source, incident_id)</code> "
+                "or render it with the report batch.</p>"
+            )
         rows = self._context().get("related") or []
         if not rows:
             return Html(

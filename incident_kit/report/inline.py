@@ -24,7 +24,11 @@ def sections(
     from ..fields import zone
 
     zone(display_tz)
-    pm = Postmortem(iset.select([incident_id]), incident_id, metrics.to_utc(as_of), display_tz)
+    from ..similar import context_for
+
+    one = iset.select([incident_id])  # (checks the ID before the related incidents are fitted)
+    context = context_for(iset, incident_id)
+    pm = Postmortem(one, incident_id, metrics.to_utc(as_of), display_tz, context=context)
     out: list[object] = []
     for heading, method in POSTMORTEM_SECTIONS:
         if heading:
