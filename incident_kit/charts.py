@@ -909,7 +909,7 @@ def survival(
     if curves.empty:
         return empty_figure()
     seconds = curves["time"].dt.total_seconds()
-    scale, unit = _unit(seconds)
+    scale = 3600.0  # hours, with readable duration ticks (duration_axis)
     groups = [None] if by is None else list(dict.fromkeys(curves[by]))
     palette = list(pio.templates[TEMPLATE].layout.colorway)
     fig = go.Figure(layout={"template": TEMPLATE})
@@ -994,7 +994,7 @@ def survival(
         med = stats.km_median(obs["value"], obs["observed"])[0]
         medians[name] = fmt.duration(med, missing="not reached")
     fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888", "width": 1})
-    label = span.replace("_", " ")
+    label = metrics.label(span).lower()
     title = (
         "Share of incidents still unresolved after t"
         if span == "time_to_resolve"
@@ -1003,7 +1003,7 @@ def survival(
     fig.update_layout(
         title=title,
         height=420,
-        xaxis={"title": f"{label} ({unit})", "rangemode": "tozero"},
+        xaxis={"title": f"t = {label}", **duration_axis(float(seconds.max()))},
         yaxis={"title": "still open", "tickformat": ".0%", "range": [0, 1.02]},
         meta={"medians": medians, "span": span, "by": by},
     )

@@ -163,6 +163,7 @@ def test_survival_chart_draws_the_estimate(sample):
     p2 = curves[curves["severity"] == "P2"]
     assert list(line.y) == p2["survival"].tolist()
     assert list(line.x) == (p2["time"].dt.total_seconds() / 3600).tolist()  # hours axis
-    assert fig.layout.xaxis.title.text == "time to resolve (hours)"
+    assert fig.layout.xaxis.title.text == "t = time to resolve"
+    assert "1d" in fig.layout.xaxis.ticktext  # readable duration ticks, as on other charts
     open_marks = [t for t in fig.data if t.name and "still open" in t.name]
     assert sum(len(t.x) for t in open_marks) == 2  # the two Active incidents
