@@ -314,6 +314,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .serve import explore
+
+    return explore(args.data, host=args.host, port=args.port)
+
+
 def parser() -> argparse.ArgumentParser:
     from .metrics import P90_MIN_COUNT
     from .model import SEVERITIES
@@ -436,6 +442,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size")
     sp.add_argument("--timeout", type=float, default=600.0, help="seconds for the notebook")
     sp.set_defaults(func=cmd_review)
+
+    sp = sub.add_parser(
+        "explore",
+        help="serve the explorer as a web page (Voilà: pip install 'incident_kit[serve]')",
+    )
+    sp.add_argument("data", help="incident file or folder")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sp.add_argument("--port", type=int, help="port (default: 8866 or the next free one)")
+    sp.set_defaults(func=cmd_explore)
     return p
 
 

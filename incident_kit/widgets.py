@@ -1,31 +1,86 @@
 """The ipywidgets explorer: filter the portfolio, pick a metric and a grouping, drill into one.
 
 Everything is computed once from the loaded frames; a filter change only masks rows and
-recomputes the summary and the two charts (plotly FigureWidgets, updated in place).
+recomputes the summary and the charts. The charts are :class:`~incident_kit.livechart.LiveChart`
+widgets updated in place: a change sends only the trace and layout properties that differ
+(one message per chart), not the whole figure again.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
 import plotly.graph_objects as go
+import traitlets
 
 from . import charts, fmt, metrics
+from .livechart import LiveChart
 from .markup import NR, severity_badge, table
 from .model import SEVERITIES, STATUSES, IncidentSet
 
 METRIC_EXTRA = ("user_minutes",)
 
 
-def _replace(target: go.FigureWidget, source: go.Figure) -> None:
-    """Swap a FigureWidget's traces and layout for another figure's, in one update."""
-    with target.batch_update():
-        target.data = []
-        target.layout = source.layout
-        target.add_traces(list(source.data))
+class Toggles(W.HBox):
+    """Several options as toggle buttons, any number on: the chosen ones are filled and
+    ticked, so what is selected shows at a glance. ``value`` is the tuple of chosen options
+    (in option order); set it from code like a ``SelectMultiple``'s."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Sequence[str], *, value: Sequence[str] = (), description: str):
+        self.options = tuple(options)
+        self._buttons = [
+            W.ToggleButton(
+                description=str(o),
+                tooltip=f"show {o} incidents (click to toggle)",
+                layout=W.Layout(width="auto", min_width="3.2em"),
+            )
+            for o in self.options
+        ]
+        self._syncing = False
+        label = W.Label(description, layout=W.Layout(width="5.5em"))
+        super().__init__([label, *self._buttons])
+        self.add_class("ik-toggles")
+        for button in self._buttons:
+            button.observe(self._on_button, names="value")
+        self.value = tuple(value)
+        self._show(self.value)
+
+    @traitlets.validate("value")
+    def _check(self, proposal) -> tuple:
+        chosen = set(proposal["value"])
+        unknown = chosen - set(self.options)
+        if unknown:
+            raise traitlets.TraitError(
+                f"unknown option {sorted(map(str, unknown))[0]!r}; options: {', '.join(self.options)}"
+            )
+        return tuple(o for o in self.options if o in chosen)
+
+    @traitlets.observe("value")
+    def _on_value(self, change) -> None:
+        self._show(change["new"])
+
+    def _show(self, value: tuple) -> None:
+        self._syncing = True
+        try:
+            for option, button in zip(self.options, self._buttons, strict=True):
+                on = option in value
+                button.value = on
+                button.button_style = "info" if on else ""
+                button.icon = "check" if on else ""
+        finally:
+            self._syncing = False
+
+    def _on_button(self, _change) -> None:
+        if not self._syncing:
+            self.value = tuple(
+                o for o, b in zip(self.options, self._buttons, strict=True) if b.value
+            )
 
 
 class Explorer(W.VBox):
@@ -36,16 +91,20 @@ class Explorer(W.VBox):
 
     Attributes
     ----------
-    severity, status, services : SelectMultiple
-        Filters; an incident passes when its value is selected (any selected service).
+    severity, status : Toggles
+        Filters as toggle buttons; an incident passes when its value is chosen.
+    services : SelectMultiple
+        An incident passes when any of its services is selected.
     date_range : SelectionRangeSlider
-        Detection dates (days) to keep, inclusive.
+        Detection dates (days) to keep, inclusive; ``date_label`` spells the range out.
     search : Text
         Case-insensitive text searched in ID, title, what happened and why it happened.
     metric : Dropdown
         A span from the metrics registry, or ``user_minutes``.
     group_by : Dropdown
         ``severity``, ``service``, ``month`` or ``status``.
+    reset_button : Button
+        Clears every filter (also :meth:`reset`).
     incident : Dropdown
         The incident shown in the drill-down (also set by clicking a point in the chart);
         it lists the 500 most recent incidents of the selection.
@@ -53,19 +112,23 @@ class Explorer(W.VBox):
         The incidents that pass the filters now.
     summary : DataFrame
         The summary table now shown (``ik.summarize`` of the filtered incidents).
-    figure, trend_figure, timeline_figure : FigureWidget
-        The distribution chart, the trend chart, and the drill-down timeline.
+    figure, trend_figure, timeline_figure : LiveChart
+        The distribution chart, the trend chart, and the drill-down timeline (each has
+        ``.figure``, ``.data`` and ``.layout`` of the plotly figure it shows).
     count : HTML
         "42 of 120 incidents".
+    filters_line : HTML
+        The filters in force, in words ("severity P1, P2 · services: search"), or "no filters".
     """
 
     MAX_OPTIONS = 500
 
     def __init__(self, iset: IncidentSet, as_of: object = None):
         self._quiet = False
+        self._holding = False
         self._shown: str | None = "-"
         self.iset = iset
-        self.as_of = metrics.to_utc(as_of)
+        self.as_of = metrics.resolve_as_of(as_of)
         frame = metrics.durations(iset, self.as_of)
         imp = metrics.impact(iset, self.as_of)
         frame["user_minutes"] = imp["user_minutes"].astype("float64")
@@ -89,12 +152,8 @@ class Explorer(W.VBox):
 
         services = sorted({s for lst in inc["services"] for s in lst})
         days = sorted(self._day.dropna().unique()) or [pd.Timestamp("1970-01-01")]
-        self.severity = W.SelectMultiple(
-            options=list(SEVERITIES), value=list(SEVERITIES), description="Severity", rows=4
-        )
-        self.status = W.SelectMultiple(
-            options=list(STATUSES), value=list(STATUSES), description="Status", rows=3
-        )
+        self.severity = Toggles(SEVERITIES, value=SEVERITIES, description="Severity")
+        self.status = Toggles(STATUSES, value=STATUSES, description="Status")
         self.services = W.SelectMultiple(
             options=services, value=services, description="Services", rows=6
         )
@@ -102,8 +161,10 @@ class Explorer(W.VBox):
             options=[(pd.Timestamp(d).strftime("%Y-%m-%d"), pd.Timestamp(d)) for d in days],
             index=(0, len(days) - 1),
             description="Detected",
-            layout=W.Layout(width="520px"),
+            readout=False,  # the label below spells out both ends; the readout clips them
+            layout=W.Layout(width="420px"),
         )
+        self.date_label = W.HTML(layout=W.Layout(margin="0 0 0 90px"))
         self.search = W.Text(placeholder="title or root cause contains…", description="Search")
         self.metric = W.Dropdown(
             options=[*spans, *METRIC_EXTRA], value="time_to_resolve", description="Metric"
@@ -111,14 +172,19 @@ class Explorer(W.VBox):
         self.group_by = W.Dropdown(
             options=list(metrics.GROUPS), value="severity", description="Group by"
         )
+        self.reset_button = W.Button(
+            description="Reset filters", icon="undo", tooltip="show every incident again"
+        )
         self.incident = W.Dropdown(
             options=[], description="Incident", layout=W.Layout(width="520px")
         )
         self.count = W.HTML()
+        self.filters_line = W.HTML()
         self.summary_html = W.HTML()
-        self.figure = go.FigureWidget()
-        self.trend_figure = go.FigureWidget()
-        self.timeline_figure = go.FigureWidget()
+        # made with their first figure, in the first refresh
+        self.figure: LiveChart | None = None
+        self.trend_figure: LiveChart | None = None
+        self.timeline_figure: LiveChart | None = None
         self.detail = W.HTML()
         self.export_path = W.Text(value="filtered_incidents.csv", description="CSV file")
         self.export_button = W.Button(description="Export filtered list", icon="download")
@@ -130,25 +196,26 @@ class Explorer(W.VBox):
         self._filtered: IncidentSet | None = iset
         self.summary = pd.DataFrame()
 
-        for control in (
-            self.severity,
-            self.status,
-            self.services,
-            self.date_range,
-            self.search,
-            self.metric,
-            self.group_by,
-        ):
+        for control in (*self._filters(), self.metric, self.group_by):
             control.observe(self._on_change, names="value")
         self.incident.observe(self._on_incident, names="value")
+        self.reset_button.on_click(lambda _: self.reset())
         self.export_button.on_click(lambda _: self.export_csv())
         self.render_button.on_click(lambda _: self.render_reports())
 
         filters = W.HBox(
             [
-                W.VBox([self.severity, self.status]),
-                self.services,
-                W.VBox([self.date_range, self.search, self.metric, self.group_by]),
+                W.VBox([self.severity, self.status, self.services]),
+                W.VBox(
+                    [
+                        self.date_range,
+                        self.date_label,
+                        self.search,
+                        self.metric,
+                        self.group_by,
+                        self.reset_button,
+                    ]
+                ),
             ]
         )
         actions = W.HBox(
@@ -157,10 +224,12 @@ class Explorer(W.VBox):
                 W.VBox([self.report_folder, self.render_button, self.progress]),
             ]
         )
+        self.refresh()
         super().__init__(
             [
                 filters,
                 self.count,
+                self.filters_line,
                 self.summary_html,
                 self.figure,
                 self.trend_figure,
@@ -171,7 +240,10 @@ class Explorer(W.VBox):
                 self.message,
             ]
         )
-        self.refresh()
+        self.add_class("ik-explorer")
+
+    def _filters(self) -> tuple[W.Widget, ...]:
+        return (self.severity, self.status, self.services, self.date_range, self.search)
 
     @property
     def filtered(self) -> IncidentSet:
@@ -179,6 +251,19 @@ class Explorer(W.VBox):
         if self._filtered is None:
             self._filtered = self.iset.select(self._ids)
         return self._filtered
+
+    def reset(self) -> None:
+        """Every filter back to "all" (one refresh, not one per control)."""
+        self._holding = True
+        try:
+            self.severity.value = self.severity.options
+            self.status.value = self.status.options
+            self.services.value = self.services.options
+            self.date_range.index = (0, len(self.date_range.options) - 1)
+            self.search.value = ""
+        finally:
+            self._holding = False
+        self.refresh()
 
     # -- filtering ------------------------------------------------------------------
     def mask(self) -> pd.Series:
@@ -204,7 +289,37 @@ class Explorer(W.VBox):
         return keep
 
     def _on_change(self, _change=None) -> None:
-        self.refresh()
+        if not self._holding:
+            self.refresh()
+
+    def describe_filters(self) -> str:
+        """The filters in force in words, as the line under the count shows them (HTML)."""
+        parts = []
+        for name, control in (("severity", self.severity), ("status", self.status)):
+            if set(control.value) != set(control.options):
+                parts.append(f"{name} " + (", ".join(map(str, control.value)) or "none"))
+        chosen = list(self.services.value)
+        if set(chosen) != set(self.services.options):
+            shown = ", ".join(chosen[:4]) + (
+                f" (+{len(chosen) - 4} more)" if len(chosen) > 4 else ""
+            )
+            parts.append("services " + (shown or "none"))
+        lo, hi = self.date_range.index
+        if (lo, hi) != (0, len(self.date_range.options) - 1):
+            parts.append(f"detected {self._range_text()}")
+        if self.search.value.strip():
+            parts.append(f"search “{self.search.value.strip()}”")
+        clock = f"durations as of {fmt.timestamp(self.as_of)}"
+        if not parts:
+            return f'<span class="ik-filters">No filters: every incident · {clock}</span>'
+        text = " · ".join(html.escape(p) for p in parts)
+        return f'<span class="ik-filters"><b>Filters</b>: {text} · {clock}</span>'
+
+    def _range_text(self) -> str:
+        lo, hi = self.date_range.index
+        first, last = self.date_range.options[lo][1], self.date_range.options[hi][1]
+        days = (last - first).days + 1
+        return f"{first:%Y-%m-%d} – {last:%Y-%m-%d} ({days} day{'s' if days != 1 else ''})"
 
     def refresh(self) -> None:
         """Recompute the selection, summary, charts and the incident list."""
@@ -214,12 +329,14 @@ class Explorer(W.VBox):
         frame = self.frame.loc[ids]
         n, total = len(ids), len(self.iset)
         self.count.value = f"<b>{n} of {total} incidents</b>"
+        self.filters_line.value = self.describe_filters()
+        self.date_label.value = f'<span class="ik-range">{self._range_text()}</span>'
         metric = self.metric.value
         if n == 0:
             self.summary = pd.DataFrame()
             self.summary_html.value = '<p class="nr"><i>No incidents match the filters.</i></p>'
-            _replace(self.figure, charts.empty_figure())
-            _replace(self.trend_figure, charts.empty_figure())
+            self._draw("figure", charts.empty_figure())
+            self._draw("trend_figure", charts.empty_figure())
         else:
             self.summary = metrics.summarize(frame, by=self.group_by.value, columns=[metric])
             self.summary_html.value = self._summary_table(metric)
@@ -227,17 +344,26 @@ class Explorer(W.VBox):
                 fig = self._numeric_distribution(frame, metric)
             else:
                 fig = charts.durations(frame, metric, by=self.group_by.value)
-            _replace(self.figure, fig)
-            _replace(
-                self.trend_figure,
+            self._draw("figure", fig)
+            self._draw(
+                "trend_figure",
                 charts.trend(frame, metric)
                 if metric not in METRIC_EXTRA
                 else charts.trend(frame, "time_to_resolve"),
             )
-            for trace in self.figure.data:
-                if trace.type == "box":
-                    trace.on_click(self._on_point)
         self._set_incident_options(ids)
+
+    def _draw(self, name: str, fig: go.Figure) -> str:
+        """Show ``fig`` in the chart ``name``: made with it the first time, else updated in
+        place (only what changed is sent; see :meth:`LiveChart.show`)."""
+        chart = getattr(self, name)
+        if chart is None:
+            chart = LiveChart(fig)
+            setattr(self, name, chart)
+            if name == "figure":
+                chart.on_click(self._on_point)
+            return "new"
+        return chart.show(fig)
 
     def _set_incident_options(self, ids: pd.Index, keep: str | None = None) -> None:
         """Fill the picker with the most recent incidents (a dropdown of thousands helps nobody;
@@ -310,14 +436,15 @@ class Explorer(W.VBox):
         return fig
 
     # -- drill-down ---------------------------------------------------------------------
-    def _on_point(self, trace, points, _state) -> None:
-        if points.point_inds:
-            custom = trace.customdata[points.point_inds[0]]
-            iid = custom if isinstance(custom, str) else custom[0]
-            if iid in self._ids:
-                if iid not in {v for _, v in self.incident.options}:
-                    self._set_incident_options(self._ids, keep=iid)
-                self.incident.value = iid
+    def _on_point(self, _trace: int, _point: int, custom: object) -> None:
+        """A click on an incident's point in the distribution chart drills into it."""
+        if custom is None:
+            return
+        iid = custom if isinstance(custom, str) else custom[0]
+        if iid in self._ids:
+            if iid not in {v for _, v in self.incident.options}:
+                self._set_incident_options(self._ids, keep=iid)
+            self.incident.value = iid
 
     def _on_incident(self, change) -> None:
         if not self._quiet:
@@ -329,7 +456,7 @@ class Explorer(W.VBox):
         self._shown = incident_id
         if not incident_id:
             self.detail.value = '<p class="nr"><i>No incident selected.</i></p>'
-            _replace(self.timeline_figure, charts.empty_figure("No incident selected"))
+            self._draw("timeline_figure", charts.empty_figure("No incident selected"))
             return
         inc = self.iset.incidents.loc[incident_id]
         d = self.frame.loc[incident_id]
@@ -367,7 +494,7 @@ class Explorer(W.VBox):
             f"<h3>{html.escape(incident_id)} · {html.escape(fmt.text(inc['title']))}</h3>"
             + table(facts)
         )
-        _replace(self.timeline_figure, charts.timeline(self.iset, incident_id, as_of=self.as_of))
+        self._draw("timeline_figure", charts.timeline(self.iset, incident_id, as_of=self.as_of))
 
     # -- actions ----------------------------------------------------------------------
     def export_csv(self, path: str | Path | None = None) -> Path:

@@ -76,14 +76,11 @@ def test_incident_picker_drills_down(ex):
 
 
 def test_click_on_a_point_selects_the_incident(ex):
-    box = next(t for t in ex.figure.data if t.type == "box")
-    target = box.customdata[0][0]
-
-    class Points:
-        point_inds = (0,)
-
-    ex._on_point(box, Points(), None)
-    assert ex.incident.value == target
+    index, box = next((i, t) for i, t in enumerate(ex.figure.data) if t.type == "box")
+    target = box.customdata[1][0]
+    assert target != ex.incident.value
+    ex.figure.click(index, 1)  # as the browser reports a click on the second point
+    assert ex.incident.value == target and target in ex.detail.value
 
 
 def test_empty_filter_state(ex):
@@ -123,3 +120,54 @@ def test_explore_notebook_is_two_cells():
 
     nb = nbformat.read(ik.report.notebook_path("explore.ipynb"), as_version=4)
     assert [c.cell_type for c in nb.cells].count("code") == 2
+
+
+def test_toggles_show_what_is_selected(ex):
+    p1 = ex.severity._buttons[0]
+    assert p1.value and p1.button_style == "info" and p1.icon == "check"
+    p1.value = False  # a click on "P1"
+    assert ex.severity.value == ("P2", "P3", "P4")
+    assert ex.count.value == "<b>11 of 14 incidents</b>"
+    assert (p1.button_style, p1.icon) == ("", "")
+    ex.status.value = ["Resolved"]  # from code, like a SelectMultiple
+    assert [b.value for b in ex.status._buttons] == [False, True, False]
+    with pytest.raises(Exception, match="unknown option 'P9'"):
+        ex.severity.value = ["P9"]
+
+
+def test_filters_line_and_date_label(ex):
+    assert ex.date_label.value.endswith(">2026-05-12 – 2026-11-25 (198 days)</span>")
+    assert "No filters: every incident · durations as of 2026-11-26 12:00 UTC" in (
+        ex.filters_line.value
+    )
+    ex.severity.value = ["P1", "P2"]
+    ex.search.value = "<db>"
+    ex.services.value = ["checkout-api"]
+    line = ex.filters_line.value
+    assert "severity P1, P2 · services checkout-api · search “&lt;db&gt;”" in line
+    assert "<db>" not in line
+
+
+def test_reset_filters_refreshes_once(ex, monkeypatch):
+    ex.severity.value = ["P4"]
+    ex.search.value = "database"
+    ex.date_range.index = (1, 3)
+    calls = []
+    original = ex.refresh
+    monkeypatch.setattr(ex, "refresh", lambda: (calls.append(1), original()))
+    ex.reset_button.click()
+    assert len(calls) == 1 and ex.count.value == "<b>14 of 14 incidents</b>"
+    assert "No filters" in ex.filters_line.value and ex.search.value == ""
+
+
+def test_a_filter_change_patches_the_charts(ex):
+    sent = []
+    for chart in (ex.figure, ex.trend_figure):
+        chart.send = lambda content, buffers=None: sent.append(content["kind"])
+    ex.date_range.index = (1, len(ex.date_range.options) - 1)  # drops INC-2026-0001 (P1)
+    assert ex.count.value == "<b>13 of 14 incidents</b>"
+    assert sent == ["patch", "patch"]  # every severity still there: the same kinds of traces
+    ex.status.value = ["Resolved", "Post-Mortem"]  # the open ones add no finished durations:
+    assert sent == ["patch", "patch", "patch"]  # only the trend's counts change
+    ex.severity.value = ["P2", "P3", "P4"]  # a box fewer: that chart is sent whole
+    assert sent[3:] == ["figure", "patch"]
