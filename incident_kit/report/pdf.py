@@ -15,6 +15,7 @@ downloaded one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -91,6 +92,41 @@ def print_pdfs(
         return []
     with ThreadPoolExecutor(max_workers=1) as worker:
         return worker.submit(_print_all, list(pages), paper, timeout, executable).result()
+
+
+def print_stale(
+    pages: Sequence[Path], *, paper: str = "A4", timeout: float = 60.0
+) -> list[PdfResult]:
+    """Print ``page.pdf`` beside each page whose PDF is missing or older than the page (what
+    a batch re-run needs: unchanged pages keep their PDF). Returns the printed ones."""
+    paper = check_paper(paper)
+    todo = []
+    for html in map(Path, pages):
+        pdf = html.with_suffix(".pdf")
+        current = (
+            pdf.is_file()
+            and pdf.stat().st_mtime_ns >= html.stat().st_mtime_ns
+            and paper_of(pdf) == paper
+        )
+        if not current:
+            todo.append((html, pdf))
+    return print_pdfs(todo, paper=paper, timeout=timeout)
+
+
+def paper_of(pdf: Path) -> str | None:
+    """The paper a PDF we printed is on, from its first page's MediaBox (None: unknown)."""
+    try:
+        head = Path(pdf).read_bytes()
+    except OSError:
+        return None
+    found = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", head)
+    if not found:
+        return None
+    width = float(found[1])
+    for name, size in PAPERS.items():
+        if abs(width - size["width_mm"] / 25.4 * 72) < 3:
+            return name
+    return None
 
 
 def print_pdf(html: Path, pdf: Path, *, paper: str = "A4", timeout: float = 60.0) -> Path:
