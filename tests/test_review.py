@@ -255,6 +255,11 @@ def test_changes_against_the_previous_period(review):
     assert "5 incident(s) in this period, 2 in the previous one" in text_of(html)
     assert "no evidence of a change in how often (p = 0.453)" in html
     assert 'class="changed"' not in html
+    # the chart: the same two periods, the same Kaplan-Meier medians as the table
+    fig = review.changes_chart().figure
+    names = [t.name for t in fig.data if t.name]
+    assert "previous period (n = 2)" in names and "this period (n = 5)" in names
+    assert fig.layout.meta["medians"] == {"previous period": "17h 49m", "this period": "2h 00m"}
 
 
 def test_a_change_beyond_noise_is_marked():
@@ -324,3 +329,4 @@ def test_empty_period_changes_and_related(sample):
     assert "0 incident(s) in this period, 0 in the previous one" in text_of(rv.changes())
     assert "too few incidents to tell: 0 vs 0 incidents" in rv.changes()
     assert "No incidents in this period" in rv.related()
+    assert "No incidents in this period or the previous one" in rv.changes_chart().spec

@@ -493,6 +493,20 @@ class Review:
         ]
         return pd.concat(parts, ignore_index=True).assign(span=list(CHANGE_SPANS))
 
+    def changes_chart(self) -> Chart:
+        """Time to resolve in both periods as survival curves (Kaplan–Meier, open incidents
+        counted): the same medians as the table, with the spread around them."""
+        prev = self.window.previous()
+        d = self.frame
+        period = pd.Series(pd.NA, index=d.index, dtype="object")
+        period[prev.contains(d["detected"])] = "previous period"
+        period[self.window.contains(d["detected"])] = "this period"
+        kinds = pd.CategoricalDtype(["previous period", "this period"], ordered=True)
+        both = d.assign(period=period.astype(kinds))[period.notna()]
+        if both.empty:
+            return Chart(charts.empty_figure("No incidents in this period or the previous one"))
+        return Chart(charts.survival(both, "time_to_resolve", by="period"))
+
     def _count_change(self) -> str:
         """Incidents in each period; a difference is called only past an exact test."""
         from scipy.stats import binomtest
