@@ -1,33 +1,55 @@
 """Parsers for the values people write in incident reports and tables.
 
 Each parser takes the text as written and returns a typed value, or raises ``ValueError``
-with a short reason; the loaders turn that reason into a located :class:`Problem`.
-Timestamps are parsed column-wise (vectorized) because tables can hold millions of events.
+with a short reason that names the forms accepted; the loaders turn that reason into a
+located :class:`Problem`. Timestamps are parsed column-wise: ISO-like columns (a million table
+cells) stay on pandas' vectorized path, and the forms people write by hand (``March 4, 2026
+2:05 PM PST``, ``04.03.2026 14:05 CET``) go through python-dateutil once per distinct string.
+The words (zone abbreviations, severity and status synonyms, "not known" values) are in
+:mod:`incident_kit.vocab`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import numpy as np
 import pandas as pd
 
-from .model import SEVERITIES, STATUSES, TIME_DTYPE
+from . import vocab as V
+from .model import SEVERITIES, TIME_DTYPE
+from .vocab import is_placeholder, is_unknown
 
-UTC_WORDS = {"UTC", "Z", "GMT"}
-_OFFSET_AT_END = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+__all__ = [
+    "TIME_FORMS",
+    "clean",
+    "has_data_loss",
+    "is_placeholder",
+    "is_unknown",
+    "owner_name",
+    "parse_date",
+    "parse_duration",
+    "parse_money",
+    "parse_severity",
+    "parse_status",
+    "parse_time",
+    "parse_times",
+    "parse_users",
+    "read_severity",
+    "read_times",
+    "split_list",
+    "zone",
+]
 
-
-def is_placeholder(text: object) -> bool:
-    """True for an unfilled template value such as ``[timestamp]`` or an empty string."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return True
-    s = str(text).strip()
-    if not s:
-        return True
-    return s.startswith("[") and s.endswith("]") and "](" not in s
+UTC_WORDS = {"UTC", "Z", "GMT", "UT"}
+#: What a timestamp may look like (for messages).
+TIME_FORMS = (
+    "2026-03-04 14:05 UTC, 2026-03-04T14:05:00+01:00, March 4, 2026 2:05 PM PST, "
+    "04.03.2026 14:05 CET, 2026-03-04 14:05 Europe/Berlin"
+)
+_NOT_A_TIME = f"is not a timestamp (e.g. {TIME_FORMS})"
 
 
 def clean(text: object) -> str | None:
@@ -36,10 +58,14 @@ def clean(text: object) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def zone(name: str) -> ZoneInfo:
-    """A ZoneInfo for an IANA name (``UTC`` included); ValueError names the bad zone."""
+def zone(name: str) -> dt.tzinfo:
+    """A tzinfo for an IANA name, ``UTC``, or a fixed offset (``+05:30``); ValueError names
+    the bad zone."""
     if name.upper() in UTC_WORDS:
         return ZoneInfo("UTC")
+    offset = _offset_minutes(name)
+    if offset is not None:
+        return dt.timezone(dt.timedelta(minutes=offset))
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -51,63 +77,421 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def parse_times(
-    values: pd.Series, default_tz: str = "UTC"
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse a column of timestamps to tz-aware UTC.
+_OFFSET = re.compile(r"^(?:UTC|GMT|UT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$", re.I)
 
-    Accepts ISO 8601 with an offset or ``Z``, a trailing ``UTC``, or a trailing IANA zone
-    name (``2026-03-29 01:30 Europe/Berlin``). Returns ``(times, error, assumed)``:
-    ``error`` holds a reason where the text is not a valid time (else None) and ``assumed``
-    is True where the text had no zone and ``default_tz`` was applied. Empty and
-    placeholder values give NaT without an error.
-    """
-    default = zone(default_tz)
-    raw = values.astype("object")
-    text = pd.Series(
-        [None if is_placeholder(v) else str(v).strip() for v in raw],
-        index=values.index,
-        dtype="object",
+
+def _offset_minutes(text: str) -> int | None:
+    """``+05:30`` / ``-0800`` / ``UTC+1`` -> minutes east of UTC, else None."""
+    m = _OFFSET.match(text.strip())
+    if not m or int(m.group(2)) > 14 or int(m.group(3) or 0) >= 60:
+        return None
+    minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+    return -minutes if m.group(1) in "-−" else minutes
+
+
+# --- one timestamp as a person writes it -----------------------------------------------------
+_ZONE_TAIL = re.compile(
+    r"""(?:^|(?<=[\s(\[\d]))[(\[]?\s*(?P<zone>
+        (?:UTC|GMT|UT)\s*[+-−]\s*\d{1,2}(?::?\d{2})?      # UTC+5:30
+      | [A-Za-z]+(?:/[A-Za-z0-9_+-]+)+                    # IANA name
+      | [A-Za-z]{1,5}                                       # abbreviation, Z, UTC
+    )\s*[)\]]?\s*$""",
+    re.X,
+)
+_OFFSET_TAIL = re.compile(r"(?<=\d)\s*(?P<zone>Z|[+-−]\d{2}(?::?\d{2})?)$")
+_TIME_ONLY = re.compile(
+    r"^(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2}))?(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*"
+    r"(?P<ampm>[ap])?\.?\s*(?:m\.?)?$",
+    re.I,
+)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\b")
+_ISO_DATE = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b")
+_HAS_YEAR = re.compile(r"(?<![\d:])(?:19|20)\d{2}(?![\d:])|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
+_NOT_ZONES = {"AM", "PM", "A", "P", "AT", "ON", "BY", "TO", "OF", "THE", "ND", "ST", "RD", "TH"}
+_MONTHS = {
+    m.lower()
+    for m in [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+}
+
+
+class Clock:
+    """A time of day with no date (``14:05 UTC``): the reader takes the date from context."""
+
+    __slots__ = ("seconds", "tz", "zone_text")
+
+    def __init__(self, seconds: int, tz: dt.tzinfo | None, zone_text: str | None):
+        self.seconds, self.tz, self.zone_text = seconds, tz, zone_text
+
+    def on(self, day: dt.date, tz: dt.tzinfo) -> pd.Timestamp:
+        """This time on ``day`` in ``tz`` (the clock's own zone if it has one), in UTC."""
+        h, rest = divmod(self.seconds, 3600)
+        naive = dt.datetime.combine(day, dt.time(h, rest // 60, rest % 60))
+        return _localize(naive, self.tz or tz, self.zone_text or "")
+
+
+class NoYear:
+    """A date and time written without a year (``Mar 17 11:31 PM``)."""
+
+    __slots__ = ("day", "month", "seconds", "tz", "zone_text")
+
+    def __init__(self, month, day, seconds, tz, zone_text):
+        self.month, self.day, self.seconds = month, day, seconds
+        self.tz, self.zone_text = tz, zone_text
+
+    def in_year(self, year: int, tz: dt.tzinfo) -> pd.Timestamp:
+        h, rest = divmod(self.seconds, 3600)
+        naive = dt.datetime(year, self.month, self.day, h, rest // 60, rest % 60)
+        return _localize(naive, self.tz or tz, self.zone_text or "")
+
+
+class DateOnly:
+    """A date written without a time of day (``2026-03-06``, ``March 6``)."""
+
+    __slots__ = ("day", "month", "tz", "year", "zone_text")
+
+    def __init__(self, year, month, day, tz, zone_text):
+        self.year, self.month, self.day = year, month, day
+        self.tz, self.zone_text = tz, zone_text
+
+    def start(self, tz: dt.tzinfo, year: int | None = None) -> pd.Timestamp:
+        """00:00 of this day in its own zone, else ``tz``, as UTC."""
+        naive = dt.datetime(self.year or year, self.month, self.day)
+        return _localize(naive, self.tz or tz, self.zone_text or "")
+
+
+def _localize(naive: dt.datetime, tz: dt.tzinfo, name: str) -> pd.Timestamp:
+    """A wall-clock time in ``tz`` as UTC; ValueError for a time the zone skips or repeats."""
+    if isinstance(tz, ZoneInfo):
+        first = naive.replace(tzinfo=tz, fold=0)
+        second = naive.replace(tzinfo=tz, fold=1)
+        if first.utcoffset() != second.utcoffset():
+            kind = "repeated" if first.utcoffset() > second.utcoffset() else "skipped"
+            raise ValueError(
+                f"is not a single valid local time in {tz.key} (daylight-saving change: "
+                f"{kind}): write it with an explicit offset"
+            )
+        return pd.Timestamp(first).tz_convert("UTC")
+    return pd.Timestamp(naive.replace(tzinfo=tz)).tz_convert("UTC")
+
+
+def _zone_for(token: str, abbrevs: dict[str, str]) -> tuple[dt.tzinfo, str | None] | None:
+    """The tzinfo a zone token names and a note for an ambiguous abbreviation, else None."""
+    upper = token.upper()
+    if upper in abbrevs:
+        return zone(abbrevs[upper]), None
+    if upper in UTC_WORDS:
+        return zone("UTC"), None
+    if upper in V.ZONE_GENERIC:
+        return zone(V.ZONE_GENERIC[upper]), None
+    offset = V.zone_offset(upper)
+    if offset is not None and upper not in _NOT_ZONES:
+        note = None
+        if upper in V.AMBIGUOUS_ZONES:
+            note = (
+                f"uses {upper}, which names more than one zone: read as "
+                f"{V.AMBIGUOUS_ZONES[upper]}; choose with tz_abbrev={{'{upper}': ZONE}} "
+                f"(CLI: --tz-abbrev {upper}=ZONE)"
+            )
+        return dt.timezone(dt.timedelta(minutes=offset)), note
+    minutes = _offset_minutes(token)
+    if minutes is not None:
+        return dt.timezone(dt.timedelta(minutes=minutes)), None
+    if "/" in token and token in _zone_names():
+        return zone(token), None
+    return None
+
+
+def _split_zone(text: str, abbrevs: dict[str, str]):
+    """``(body, tzinfo | None, zone_text | None, note | None)``; ValueError for an unknown
+    zone-like word at the end."""
+    m = _OFFSET_TAIL.search(text)
+    if m and ":" in text[: m.start()]:
+        found = _zone_for(m.group("zone").replace("Z", "UTC"), abbrevs)
+        if found:
+            return text[: m.start()].rstrip(), found[0], m.group("zone"), found[1]
+    m = _ZONE_TAIL.search(text)
+    if m and m.start() > 0:
+        token = m.group("zone")
+        if token.upper() in _NOT_ZONES or token.lower() in _MONTHS:
+            return text, None, None, None
+        found = _zone_for(re.sub(r"\s+", "", token), abbrevs)
+        if found:
+            return text[: m.start()].rstrip(" ,"), found[0], token, found[1]
+        if token.isalpha() and token.isupper() and 2 <= len(token) <= 5:
+            raise ValueError(
+                f"has an unknown time zone {token!r} (use an offset such as +05:30, an IANA "
+                f"name, or tz_abbrev={{'{token}': ...}})"
+            )
+    return text, None, None, None
+
+
+def _day_first(body: str) -> bool:
+    """Whether a numeric date is day-first; ValueError for one that reads both ways."""
+    m = _NUMERIC_DATE.search(body)
+    if not m and not _ISO_DATE.search(body):
+        short = _DAY_MONTH.search(body)
+        if short and int(short.group(1)) <= 12 and int(short.group(2)) <= 12:
+            a, b = int(short.group(1)), int(short.group(2))
+            if a != b:
+                raise ValueError(
+                    f"is an ambiguous date: {short.group(0)} reads as {b} "
+                    f"{dt.date(2000, a, 1):%B} or {a} {dt.date(2000, b, 1):%B}; "
+                    "write it as YYYY-MM-DD"
+                )
+        return bool(short and int(short.group(1)) > 12)
+    if not m or _ISO_DATE.search(body):
+        return False
+    a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+    if sep == ".":
+        return True  # 04.03.2026: day.month.year
+    if a > 12:
+        return True
+    if b > 12 or a == b:
+        return False
+    y = year if len(year) == 4 else "20" + year
+    first = dt.date(int(y), a, b).strftime("%-d %B %Y")
+    second = dt.date(int(y), b, a).strftime("%-d %B %Y")
+    raise ValueError(
+        f"is an ambiguous date: {m.group(0)} reads as {first} or {second}; "
+        f"write it as {y}-{a:02d}-{b:02d} or {y}-{b:02d}-{a:02d}"
     )
+
+
+def _clock_seconds(m: re.Match) -> int | None:
+    h, minute, sec = int(m.group("h")), int(m.group("m") or 0), int(m.group("s") or 0)
+    ampm = (m.group("ampm") or "").lower()
+    if ampm:
+        if not 1 <= h <= 12:
+            return None
+        h = (h % 12) + (12 if ampm == "p" else 0)
+    elif m.group("m") is None:
+        return None  # a bare number is not a time
+    if h > 23 or minute > 59 or sec > 59:
+        return None
+    return h * 3600 + minute * 60 + sec
+
+
+_APPROX = re.compile(
+    r"^(?:~|≈|ca\.?|c\.|approx\.?|approximately|around|about|roughly|circa|at|on|since)\s*",
+    re.I,
+)
+_HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
+_HHMM_AFTER_DATE = re.compile(r"(?<=\d[ T])([01]\d|2[0-3])([0-5]\d)$")
+_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/])")
+_PREP = re.compile(r"\s*(?:@|\bat\b|,)\s*", re.I)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
+
+
+@lru_cache(maxsize=65536)
+def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
+    """One timestamp as people write it: ``(value, note)``.
+
+    ``value`` is a UTC ``pd.Timestamp``, or a :class:`Clock` for a time with no date, or a
+    :class:`NoYear` for a date without a year; ``note`` is a warning (zone assumed, ambiguous
+    abbreviation) or None. Raises ``ValueError`` with the reason and the accepted forms.
+    """
+    from dateutil import parser as du
+
+    abbrev = {k.upper(): v for k, v in abbrevs}
+    s = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split()).strip(" .;")
+    s = _APPROX.sub("", s)
+    s = s.replace("(", " ").replace(")", " ").strip() if "(" in s else s
+    body, tz, zone_text, note = _split_zone(s, abbrev)
+    if tz is None:
+        note = f"has no time zone; assumed {default_tz}"
+    body = body.strip(" ,")
+    hhmm = _HHMM.match(body)
+    if hhmm and tz is not None:  # 1405Z, 1405 UTC: military style, only with a zone
+        return Clock(int(hhmm.group(1)) * 3600 + int(hhmm.group(2)) * 60, tz, zone_text), note
+    m = _TIME_ONLY.match(body)
+    if m:
+        seconds = _clock_seconds(m)
+        if seconds is None:
+            raise ValueError(_NOT_A_TIME)
+        return Clock(seconds, tz, zone_text), note
+    if not re.search(r"\d", body):
+        raise ValueError(_NOT_A_TIME)
+    dayfirst = _day_first(body)
+    if tz is not None:  # 2026-07-09 0830Z: a military-style time after a date
+        body = _HHMM_AFTER_DATE.sub(r"\1:\2", body)
+    cleaned = _ORDINAL.sub("", _PREP.sub(" ", body)).strip()
+    try:
+        one = du.parse(cleaned, dayfirst=dayfirst, default=dt.datetime(2001, 1, 1))
+        two = du.parse(cleaned, dayfirst=dayfirst, default=dt.datetime(2002, 2, 2))
+    except (ValueError, OverflowError):
+        raise ValueError(_NOT_A_TIME) from None
+    if one.tzinfo is not None:  # dateutil read a zone we did not (e.g. "UTC+5")
+        tz, note = one.tzinfo, None
+        one, two = one.replace(tzinfo=None), two.replace(tzinfo=None)
+    missing_day = one.day != two.day or one.month != two.month
+    missing_year = one.year != two.year
+    if missing_day:
+        raise ValueError(_NOT_A_TIME)
+    has_time = re.search(r"\d:\d{2}|\d\s*[ap]\.?m\b", cleaned, re.I) is not None
+    if not has_time:
+        year = None if missing_year or not _HAS_YEAR.search(body) else one.year
+        return DateOnly(year, one.month, one.day, tz, zone_text), None
+    seconds = one.hour * 3600 + one.minute * 60 + one.second
+    if missing_year or not _HAS_YEAR.search(body):
+        return NoYear(one.month, one.day, seconds, tz, zone_text), note
+    local_tz = tz or zone(default_tz)
+    return _localize(
+        one.replace(microsecond=one.microsecond), local_tz, zone_text or default_tz
+    ), note
+
+
+# --- timestamp columns ------------------------------------------------------------------------
+def _text_column(values: pd.Series) -> pd.Series:
+    """Stripped strings, None for empty and placeholder cells (no error for those)."""
+    out = []
+    for v in values.astype("object"):
+        if v is None or (isinstance(v, float) and v != v):
+            out.append(None)
+        elif isinstance(v, str):
+            s = v.strip()
+            out.append(None if (not s or is_unknown(s)) else s)
+        elif isinstance(v, dt.datetime | pd.Timestamp):
+            out.append(v)
+        else:
+            s = str(v).strip()
+            out.append(s or None)
+    return pd.Series(out, index=values.index, dtype="object")
+
+
+def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | None = None):
+    """Parse a column of timestamps: ``(times, errors, notes, partial)``.
+
+    Like :func:`parse_times`, plus ``partial``: an object Series holding a :class:`Clock` (time
+    without a date) or :class:`NoYear` where the text lacked a date or year; the Markdown
+    reader fills those from the lines around them. Those rows have NaT and no error here.
+    """
+    abbrevs = tuple(sorted((k.upper(), v) for k, v in (tz_abbrev or {}).items()))
+    default = zone(default_tz)
+    text = _text_column(values)
     out = pd.Series(pd.NaT, index=values.index, dtype=TIME_DTYPE)
-    error = pd.Series(None, index=values.index, dtype="object")
-    assumed = pd.Series(False, index=values.index)
+    error = _nones(values.index)
+    note = _nones(values.index)
+    partial = _nones(values.index)
     present = text.notna()
     if not present.any():
-        return out, error, assumed
-
+        return out, error, note, partial
     s = text[present]
+    stamps = s.map(lambda v: isinstance(v, dt.datetime | pd.Timestamp))
+    if stamps.any():  # JSON or Parquet cells that are already times
+        for idx, v in s[stamps].items():
+            ts = pd.Timestamp(v)
+            if ts.tzinfo is None:
+                ts = ts.tz_localize(default)
+                note.at[idx] = f"has no time zone; assumed {default_tz}"
+            out.at[idx] = ts.tz_convert("UTC")
+        s = s[~stamps].astype(str)
+    rest = _fast_path(s, default_tz, default, abbrevs, out, error, note)
+    for value in rest.unique():
+        members = rest.index[rest == value]
+        try:
+            parsed, why = parse_human_time(value, default_tz, abbrevs)
+        except ValueError as exc:
+            error.loc[members] = str(exc)
+            continue
+        note.loc[members] = why
+        if isinstance(parsed, pd.Timestamp):
+            out.loc[members] = parsed
+        else:
+            for idx in members:
+                partial.at[idx] = parsed
+    return out, error, note, partial
+
+
+def _nones(index: pd.Index) -> pd.Series:
+    return pd.Series([None] * len(index), index=index, dtype="object")
+
+
+_ISO_BODY = r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+_ISO_OFFSET = re.compile(rf"^{_ISO_BODY}(?:Z|[+-]\d{{2}}(?::?\d{{2}})?)$")
+_ISO_NAIVE = re.compile(rf"^{_ISO_BODY}$")
+
+
+def _fast_path(s, default_tz, default, abbrevs, out, error, note) -> pd.Series:
+    """Vectorized parsing of ISO-like values (with an offset, ``Z``, a trailing ``UTC``/``GMT``,
+    a zone abbreviation or an IANA name); returns the values left for :func:`parse_human_time`."""
+    if not len(s):
+        return s
     head, _, tail = s.str.rpartition(" ").T.values if len(s) else ([], [], [])
     head = pd.Series(head, index=s.index, dtype="object")
     tail = pd.Series(tail, index=s.index, dtype="object")
     has_space = head.str.len() > 0
-    is_utc_word = has_space & tail.str.upper().isin(UTC_WORDS)
-    is_zone_name = has_space & ~is_utc_word & tail.isin(_zone_names())
-    body = s.where(~(is_utc_word | is_zone_name), head)
-    has_offset = (
-        ~is_zone_name & body.str.contains(_OFFSET_AT_END, regex=True) & body.str.contains(":")
-    )
-    has_offset |= is_utc_word
-    body = body.where(~is_utc_word, body + "+00:00")
-
-    def naive(part: pd.Series) -> pd.Series:
-        parsed = pd.to_datetime(part, format="ISO8601", errors="coerce")
-        return _in_range(parsed).astype("datetime64[ns]")
-
-    # 1. explicit offsets
-    idx = body.index[has_offset]
-    if len(idx):
-        parsed = pd.to_datetime(body[idx], format="ISO8601", errors="coerce", utc=True)
-        out.loc[idx] = _in_range(parsed).astype(TIME_DTYPE)
-    # 2. IANA zone names and 3. naive times (default zone): localise per zone
-    groups = [(tail[is_zone_name], body[is_zone_name])]
-    no_zone = ~has_offset & ~is_zone_name
+    upper = tail.str.upper()
+    abbrev = dict(abbrevs)
+    is_utc = has_space & upper.isin(UTC_WORDS) & ~upper.isin(abbrev)
+    fixed = {
+        k: v
+        for k, v in V.ZONE_ABBREVIATIONS.items()
+        if k not in V.AMBIGUOUS_ZONES and k not in abbrev and k not in UTC_WORDS
+    }
+    is_abbrev = has_space & upper.isin(fixed)
+    is_zone = has_space & ~is_utc & ~is_abbrev & tail.isin(_zone_names())
+    body = s.where(~(is_utc | is_abbrev | is_zone), head)
+    iso_offset = body.str.match(_ISO_OFFSET) & ~is_zone & ~is_abbrev & ~is_utc
+    iso_naive = body.str.match(_ISO_NAIVE)
+    # 1. explicit offsets, Z, UTC, and fixed-offset abbreviations
+    offsets = {
+        k: f"{'+' if v >= 0 else '-'}{abs(v) // 60:02d}:{abs(v) % 60:02d}" for k, v in fixed.items()
+    }
+    direct = iso_offset | (iso_naive & (is_utc | is_abbrev))
+    if direct.any():
+        text = body[direct].where(
+            ~(is_utc | is_abbrev)[direct],
+            body[direct] + upper[direct].map(lambda z: offsets.get(z, "+00:00")),
+        )
+        out.loc[text.index] = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    # 2. IANA zone names and 3. naive times in default_tz: localise per zone
+    no_zone = iso_naive & ~is_utc & ~is_abbrev & ~is_zone
+    groups = [(tail[iso_naive & is_zone], body[iso_naive & is_zone])]
     groups.append((pd.Series(default_tz, index=body.index[no_zone]), body[no_zone]))
-    assumed.loc[body.index[no_zone]] = True
+    note.loc[body.index[no_zone]] = f"has no time zone; assumed {default_tz}"
     for zones, part in groups:
         if not len(part):
             continue
-        parsed = naive(part)
+        parsed = pd.to_datetime(part, format="ISO8601", errors="coerce").astype("datetime64[ns]")
         for name in zones.unique():
             members = zones.index[zones == name]
             local = parsed[members]
@@ -119,134 +503,520 @@ def parse_times(
                 "write it with an explicit offset"
             )
             out.loc[members] = localized.dt.tz_convert("UTC")
-    bad = present & out.isna() & error.isna()
-    error.loc[bad] = "is not a timestamp (expected ISO 8601 with an offset, or a zone name)"
-    assumed &= ~error.notna() & present
-    return out, error, assumed
+    tried = direct | (iso_naive & is_zone) | no_zone
+    done = tried & (out[s.index].notna() | error[s.index].notna())
+    return s[~done]
 
 
-def _in_range(parsed: pd.Series) -> pd.Series:
-    """NaT for years a nanosecond timestamp cannot hold (``-5`` reads as year -5, ``0001``)."""
-    years = parsed.dt.year
-    return parsed.where((years > 1677) & (years < 2262))
+def parse_times(
+    values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse a column of timestamps to tz-aware UTC: ``(times, errors, notes)``.
+
+    Accepts ISO 8601 with an offset or ``Z``, a trailing ``UTC``/``GMT``, a zone abbreviation
+    (``PST``, ``CET``; ambiguous ones such as ``IST`` with a note; ``tz_abbrev`` overrides),
+    a trailing IANA zone name, and the forms people write (``March 4, 2026 2:05 PM``,
+    ``04.03.2026 14:05``). ``errors`` holds the reason where a value is not a valid time
+    (an ambiguous ``03/04/2026`` names both readings); ``notes`` a warning where something
+    was assumed (no zone: ``default_tz``). Empty, placeholder and ``N/A``-like values give NaT
+    without an error.
+
+    >>> t, e, n = parse_times(pd.Series(["2026-03-04 14:05 PST", "03/04/2026 10:00 UTC"]))
+    >>> str(t[0]), e[1].split(":")[0]
+    ('2026-03-04 22:05:00+00:00', 'is an ambiguous date')
+    """
+    times, errors, notes, partial = read_times(values, default_tz, tz_abbrev=tz_abbrev)
+    has_partial = partial.notna()
+    if has_partial.any():
+        for idx in partial.index[has_partial]:
+            part = partial[idx]
+            if isinstance(part, DateOnly) and part.year is not None:
+                times.at[idx] = part.start(zone(default_tz))
+                notes.at[idx] = f"has no time of day: read as 00:00 {part.zone_text or default_tz}"
+                continue
+            errors.at[idx] = (
+                "has a time but no date (e.g. 2026-03-04 14:05 UTC)"
+                if isinstance(part, Clock)
+                else "has no year (e.g. 2026-03-04 14:05 UTC)"
+            )
+    notes = notes.where(errors.isna(), None)
+    return times, errors, notes
 
 
-def parse_time(text: str, default_tz: str = "UTC") -> tuple[pd.Timestamp | None, bool]:
-    """One timestamp (see :func:`parse_times`): ``(utc_time or None, zone_assumed)``."""
-    times, error, assumed = parse_times(pd.Series([text], dtype="object"), default_tz)
-    if pd.notna(error.iloc[0]):
-        raise ValueError(error.iloc[0])
+def parse_time(
+    text: str, default_tz: str = "UTC", *, tz_abbrev: dict | None = None
+) -> tuple[pd.Timestamp | None, str | None]:
+    """One timestamp (see :func:`parse_times`): ``(utc_time or None, note or None)``."""
+    times, errors, notes = parse_times(
+        pd.Series([text], dtype="object"), default_tz, tz_abbrev=tz_abbrev
+    )
+    if errors.iloc[0] is not None:
+        raise ValueError(errors.iloc[0])
     value = times.iloc[0]
-    return (None if pd.isna(value) else value), bool(assumed.iloc[0])
+    return (None if pd.isna(value) else value), notes.iloc[0]
 
 
-def parse_severity(text: str) -> str:
-    """``P1``..``P4`` (also ``p2``, ``SEV2``, ``Sev 2``)."""
-    s = text.strip().upper().replace(" ", "").replace("SEV", "P")
-    if s in SEVERITIES:
-        return s
-    raise ValueError(f"is not a severity (expected one of {', '.join(SEVERITIES)})")
+# --- dates ------------------------------------------------------------------------------------
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE_FORMS = "a date (e.g. 2026-03-10, March 10, 2026, 10.03.2026)"
 
 
-def parse_status(text: str) -> str:
-    """``Active``, ``Resolved`` or ``Post-Mortem`` (case and dash insensitive)."""
-    key = text.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
-    for status in STATUSES:
-        if status.lower().replace("-", "") == key:
-            return status
-    raise ValueError(f"is not a status (expected one of {', '.join(STATUSES)})")
+@lru_cache(maxsize=16384)
+def _date_parts(text: str) -> tuple[int | None, int, int]:
+    """``(year or None, month, day)`` of a date as written; ValueError otherwise."""
+    from dateutil import parser as du
+
+    s = " ".join(text.split()).strip(" .,;")
+    m = _ISO_DAY.match(s)
+    if m:
+        try:
+            d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            raise ValueError(f"is not {_DATE_FORMS}") from None
+        return d.year, d.month, d.day
+    if not re.search(r"\d", s):
+        raise ValueError(f"is not {_DATE_FORMS}")
+    dayfirst = _day_first(s)
+    cleaned = _ORDINAL.sub("", _PREP.sub(" ", s)).strip()
+    try:
+        one = du.parse(cleaned, dayfirst=dayfirst, default=dt.datetime(2001, 1, 1), ignoretz=True)
+        two = du.parse(cleaned, dayfirst=dayfirst, default=dt.datetime(2002, 2, 2), ignoretz=True)
+    except (ValueError, OverflowError):
+        raise ValueError(f"is not {_DATE_FORMS}") from None
+    if one.day != two.day or one.month != two.month:
+        raise ValueError(f"is not {_DATE_FORMS}")
+    year = None if one.year != two.year or not _HAS_YEAR.search(s) else one.year
+    return year, one.month, one.day
 
 
-_NUMBER = re.compile(r"^[~≈<>]?\d[\d,_]*(?:\.\d+)?$")
+def year_near(month: int, day: int, near: pd.Timestamp | None) -> int | None:
+    """The year of a date written without one: the incident's year, or the next year when
+    that reading falls more than a month before ``near`` (``Jan 2`` after a Dec 31 incident)."""
+    if near is None or pd.isna(near):
+        return None
+    year = near.year
+    try:
+        candidate = pd.Timestamp(year=year, month=month, day=day)
+    except ValueError:
+        return year
+    if candidate < near.tz_localize(None).normalize() - pd.Timedelta(days=31):
+        year += 1
+    return year
+
+
+def parse_date(text: str, *, near: pd.Timestamp | None = None) -> pd.Timestamp:
+    """A calendar date as written (``2026-03-10``, ``March 10, 2026``, ``10.03.2026``,
+    ``Mar 10`` in the year of ``near``); times are dropped.
+
+    >>> parse_date("Jan 2", near=pd.Timestamp("2025-12-31 22:25", tz="UTC"))
+    Timestamp('2026-01-02 00:00:00')
+    """
+    year, month, day = _date_parts(str(text))
+    if year is None:
+        year = year_near(month, day, near)
+        if year is None:
+            raise ValueError("has no year (write e.g. 2026-03-10)")
+    try:
+        return pd.Timestamp(year=year, month=month, day=day)
+    except ValueError:
+        raise ValueError(f"is not {_DATE_FORMS}") from None
+
+
+# --- severity and status ----------------------------------------------------------------------
+_SEV_NUMBER = re.compile(
+    r"^(?:p|sev|severity|s|level|lvl|priority|prio|pri|incident)?\s?(\d{1,2})(?:\s|$)"
+)
+_SEV_ANYWHERE = re.compile(r"\b(?:p|sev|severity|s|level|priority|prio)\s?\d\b")
+SEVERITY_FORMS = "P1..P4, SEV-1, Sev 2, S1, Critical/High/Medium/Low, Major/Minor"
+_NOT_A_SEVERITY = f"is not a severity (expected {SEVERITY_FORMS}; severity_map adds your own words)"
+
+
+def parse_severity(text: str, severity_map: dict | None = None) -> str | None:
+    """A severity as people write it -> ``P1``..``P4`` (None for ``TBD``-like values); see
+    :func:`read_severity`, which also returns the note for ``P0`` / ``P5``.
+
+    >>> [parse_severity(t) for t in ("SEV-1", "p2 (major)", "High", "Sev 3", "minor")]
+    ['P1', 'P2', 'P2', 'P3', 'P3']
+    """
+    return read_severity(text, severity_map)[0]
+
+
+def read_severity(text: str, severity_map: dict | None = None) -> tuple[str | None, str | None]:
+    """A severity as people write it -> ``(P1..P4 or None, note)``; the number wins over a
+    word beside it; words use ``vocab.SEVERITY_WORDS`` unless ``severity_map`` says otherwise.
+
+    >>> read_severity("SEV0")
+    ('P1', 'is outside P1..P4: read as P1')
+    """
+    if is_unknown(text):
+        return None, None
+    key = V.norm(text)
+    user = {V.norm(k): v for k, v in (severity_map or {}).items()}
+    if key in user:
+        return _level(user[key], text), None
+    m = _SEV_NUMBER.match(key)
+    if m:
+        n = int(m.group(1))
+        if 1 <= n <= len(SEVERITIES):
+            return SEVERITIES[n - 1], None
+        if n in V.SEVERITY_OUT_OF_RANGE:
+            mapped = V.SEVERITY_OUT_OF_RANGE[n]
+            return mapped, f"is outside P1..P4: read as {mapped}"
+        raise ValueError(_NOT_A_SEVERITY)
+    m = _SEV_ANYWHERE.search(key)
+    if m:
+        return read_severity(m.group(0), severity_map)
+    words = key.split()
+    for word in words:
+        if word in user:
+            return _level(user[word], text), None
+    if key in V.SEVERITY_WORDS:
+        return V.SEVERITY_WORDS[key], None
+    for word in words:
+        if word in V.SEVERITY_WORDS:
+            return V.SEVERITY_WORDS[word], None
+    raise ValueError(_NOT_A_SEVERITY)
+
+
+def _level(value: str, text: str) -> str:
+    level = str(value).strip().upper()
+    if level not in SEVERITIES:
+        raise ValueError(f"maps to {value!r} in severity_map, which is not one of P1..P4")
+    return level
+
+
+STATUS_FORMS = "Active, Resolved, Post-Mortem (also Open, Monitoring, Closed, Postmortem, PIR)"
+
+
+def parse_status(text: str) -> str | None:
+    """A status in any case and spelling -> ``Active``, ``Resolved`` or ``Post-Mortem``.
+
+    >>> [parse_status(t) for t in ("closed", "Postmortem complete", "Monitoring", "PIR")]
+    ['Resolved', 'Post-Mortem', 'Active', 'Post-Mortem']
+    """
+    if is_unknown(text):
+        return None
+    key = V.norm(text)
+    if key in V.STATUS_WORDS:
+        return V.STATUS_WORDS[key]
+    lead = V.norm(re.split(r"[(\[,;:–—]|\s-\s", text, maxsplit=1)[0])
+    if lead in V.STATUS_WORDS:
+        return V.STATUS_WORDS[lead]
+    words = key.split()
+    for n in (2, 1):
+        if len(words) >= n and " ".join(words[:n]) in V.STATUS_WORDS:
+            return V.STATUS_WORDS[" ".join(words[:n])]
+    raise ValueError(f"is not a status (expected {STATUS_FORMS})")
+
+
+# --- numbers: users, durations, money ---------------------------------------------------------
+_MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mil": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
+}
+_AMOUNT = re.compile(
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f']\d{3})+"
+    r"|\d{1,3}(?:\.\d{3})+(?![\d.])|\d+(?:[.,]\d+)?)"
+    r"(?:\s?(?P<mult>k|thousand|mn|m|mil|million|bn|b|billion|lakhs?|crores?)\b)?",
+    re.I,
+)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|pct\b)", re.I)
+
+
+def _number(num: str, mult: str | None) -> float:
+    digits = num.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) and not mult:
+        digits = digits.replace(".", "")  # 12.000: thousands, as written in much of Europe
+    else:
+        digits = digits.replace(",", ".")
+    return float(digits) * _MULTIPLIERS.get((mult or "").lower(), 1.0)
+
+
+_NONE_WORDS = ("none", "no ", "no one", "nobody", "zero", "nil", "0 ")
 
 
 def parse_users(text: str) -> tuple[int | None, float | None]:
-    """``1,200``, ``3.5%`` or ``~1,200 (3.5%)`` -> (count, percentage)."""
-    count: int | None = None
-    pct: float | None = None
-    for token in text.replace("(", " ").replace(")", " ").split():
-        token = token.strip(",;")
-        if token.endswith("%") and pct is None:
-            try:
-                pct = float(token[:-1].lstrip("~≈<>"))
-            except ValueError:
-                raise ValueError("is not a number or percentage of users") from None
-        elif _NUMBER.match(token) and count is None:
-            number = float(token.lstrip("~≈<>").replace(",", "").replace("_", ""))
-            if number != int(number):
-                raise ValueError("is not a whole number of users")
-            count = int(number)
-        elif token.startswith("-") and token[1:2].isdigit():
+    """``~12,000``, ``12k``, ``1.2M``, ``12000 (3%)``, ``about 3% of users``, ``none`` ->
+    ``(count, percentage)``.
+
+    >>> [parse_users(t) for t in ("~12,000 (4%)", "12k users", "about 3% of users", "none")]
+    [(12000, 4.0), (12000, None), (None, 3.0), (0, None)]
+    """
+    s = text.strip()
+    low = s.lower()
+    if low in ("0", "none", "no", "nobody", "no one", "zero", "no users", "no customers") or (
+        low.startswith(_NONE_WORDS) and not re.search(r"\d", low)
+    ):
+        return 0, None
+    if low in ("all", "all users", "everyone", "all customers", "every user", "100%"):
+        return None, 100.0
+    pct = None
+    m = _PERCENT.search(s)
+    rest = s
+    if m:
+        pct = float(m.group(1).replace(",", "."))
+        rest = s[: m.start()] + " " + s[m.end() :]
+    count = None
+    for a in _AMOUNT.finditer(rest):
+        if re.match(r"\s*(?:%|percent)", rest[a.end() :]):
+            continue
+        if (
+            rest[a.start() - 1 : a.start()] == "-"
+            and a.start() > 0
+            and rest[a.start() - 2 : a.start() - 1].strip() == ""
+        ):
             raise ValueError("is negative: a count of users cannot be")
+        value = _number(a.group("num"), a.group("mult"))
+        count = round(value)
+        break
     if count is None and pct is None:
-        raise ValueError("is not a number or percentage of users")
+        raise ValueError(
+            "is not a number or percentage of users (e.g. ~12,000, 12k, 1.2M, 12000 (3%), "
+            "about 3% of users, none)"
+        )
     return count, pct
 
 
+_UNIT = {
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+}
+_DURATION_PART = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])",
+    re.I,
+)
+_CLOCK_DURATION = re.compile(r"^~?\s*(\d{1,3}):(\d{2})(?::(\d{2}))?$")
+DURATION_FORMS = "1h 27m, 87 minutes, 1.5 hours, 01:27:00, none"
+
+
 def parse_duration(text: str) -> pd.Timedelta:
-    """``1h 27m``, ``87 minutes``, ``2 hours 5 min``, ``01:27:00`` or ISO ``PT1H27M``."""
-    s = text.strip()
-    candidates = [s, s.replace(" ", ""), s.replace("mins", "min").replace("hrs", "h")]
-    for candidate in candidates:
-        try:
-            value = pd.Timedelta(candidate)
-        except (ValueError, TypeError):
-            continue
+    """``1h 27m``, ``87 minutes``, ``1.5 hours``, ``01:27:00``, ``~90 min``, ``PT1H27M``,
+    ``none (degraded only)`` / ``0`` -> a duration.
+
+    >>> [str(parse_duration(t)) for t in ("1h 27m", "1.5 hours", "01:27:00", "none (degraded only)")]
+    ['0 days 01:27:00', '0 days 01:30:00', '0 days 01:27:00', '0 days 00:00:00']
+    """
+    s = re.sub(r"\([^)]*\)", " ", text).strip() or text.strip()
+    low = s.lower()
+    if low.startswith(("none", "no downtime", "no outage", "zero", "nil")) or re.fullmatch(
+        r"0+(?:\s*(?:min|minutes|m|h|hours|s)?)?(?:\s*\(.*\))?", low
+    ):
+        return pd.Timedelta(0)
+    m = _CLOCK_DURATION.match(s)
+    if m:
+        return pd.Timedelta(
+            hours=int(m.group(1)), minutes=int(m.group(2)), seconds=int(m.group(3) or 0)
+        )
+    if low.startswith(("pt", "p")) and re.fullmatch(
+        r"p(?:\d+d)?(?:t(?:\d+h)?(?:\d+m)?(?:\d+s)?)?", low
+    ):
+        value = pd.Timedelta(s)
         if pd.notna(value):
-            if value < pd.Timedelta(0):
-                raise ValueError("is a negative duration")
             return value
-    raise ValueError("is not a duration (e.g. '1h 27m' or '87 minutes')")
+    total = 0.0
+    found = False
+    for number, unit in _DURATION_PART.findall(s):
+        total += float(number.replace(",", ".")) * _UNIT[unit.lower()]
+        found = True
+    if not found:
+        raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
+    if re.search(r"(?<![\w.])-\s*\d", s):
+        raise ValueError("is a negative duration")
+    return pd.Timedelta(seconds=round(total))
 
 
-_CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CURRENCY_SYMBOLS = {
+    "US$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "HK$": "HKD",
+    "R$": "BRL",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₪": "ILS",
+    "zł": "PLN",
+    "Fr.": "CHF",
+}
+_CURRENCY_CODES = frozenset(
+    [
+        "USD",
+        "EUR",
+        "GBP",
+        "JPY",
+        "INR",
+        "AUD",
+        "CAD",
+        "CHF",
+        "CNY",
+        "RMB",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "BRL",
+        "MXN",
+        "SGD",
+        "HKD",
+        "NZD",
+        "ZAR",
+        "KRW",
+        "RUB",
+        "TRY",
+        "AED",
+        "SAR",
+        "ILS",
+        "THB",
+        "IDR",
+        "MYR",
+        "PHP",
+        "VND",
+        "TWD",
+        "ARS",
+        "CLP",
+        "COP",
+        "PEN",
+        "NGN",
+        "KES",
+        "EGP",
+        "PKR",
+        "BDT",
+    ]
+)
+_CURRENCY_WORDS = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "usd": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "rupees": "INR",
+    "rupee": "INR",
+    "yen": "JPY",
+}
+_SYMBOL = "|".join(re.escape(k) for k in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
+_MONEY = re.compile(
+    rf"(?:(?P<sym>{_SYMBOL})|(?P<code1>\b[A-Z]{{3}}\b))\s?~?\s?(?P<a1>\d[\d,.\u00a0\u202f' ]*\d|\d)"
+    r"(?:\s?(?P<m1>(?i:k|thousand|mn|m|mil|million|bn|b|billion|lakhs?|crores?))\b)?"
+    r"|(?P<a2>\d[\d,.\u00a0\u202f' ]*\d|\d)"
+    r"(?:\s?(?P<m2>(?i:k|thousand|mn|m|mil|million|bn|b|billion|lakhs?|crores?))\b)?"
+    rf"\s?(?:(?P<sym2>€|£|¥|₹|zł)|(?P<code2>\b[A-Z]{{3}}\b)|(?P<word>dollars?|euros?|pounds?|rupees?|yen)\b)",
+)
 
 
 def parse_money(text: str) -> tuple[float | None, str | None]:
-    """``$12,000``, ``EUR 5000`` or ``12k USD`` -> (amount, ISO currency); (None, None) if none."""
-    amount: float | None = None
-    currency: str | None = None
-    for token in text.replace("(", " ").replace(")", " ").split():
-        token = token.strip(",;~≈")
-        if token[:1] in _CURRENCY_SYMBOLS:
-            currency = currency or _CURRENCY_SYMBOLS[token[0]]
-            token = token[1:]
-        if len(token) == 3 and token.isalpha() and token.isupper():
-            currency = currency or token
+    """An amount where a currency is written: ``$12,400``, ``€3k``, ``£1.2M``, ``~USD 50,000
+    in SLA credits``, ``12,400 EUR`` -> ``(amount, ISO currency)``; ``(None, None)`` when no
+    currency is written (``214 orders honoured at old prices`` is not money).
+
+    >>> [parse_money(t) for t in ("$12,400 in SLA credits", "€3k", "214 orders honoured")]
+    [(12400.0, 'USD'), (3000.0, 'EUR'), (None, None)]
+    """
+    for m in _MONEY.finditer(text):
+        code = m.group("code1") or m.group("code2")
+        if code and code not in _CURRENCY_CODES:
             continue
-        multiplier = 1.0
-        if (
-            token[-1:].lower() in ("k", "m")
-            and token[:-1].replace(",", "").replace(".", "", 1).isdigit()
-        ):
-            multiplier = 1e3 if token[-1].lower() == "k" else 1e6
-            token = token[:-1]
-        digits = token.replace(",", "")
-        if amount is None and digits and digits.replace(".", "", 1).isdigit():
-            amount = float(digits) * multiplier
-    return amount, (currency if amount is not None else None)
+        currency = (
+            _CURRENCY_SYMBOLS.get(m.group("sym") or m.group("sym2") or "")
+            or code
+            or _CURRENCY_WORDS.get((m.group("word") or "").lower())
+        )
+        if code == "RMB":
+            currency = "CNY"
+        raw = (m.group("a1") or m.group("a2")).strip()
+        mult = m.group("m1") or m.group("m2")
+        after = text[m.end() : m.end() + 3]
+        if re.match(r"\s?[-–]\s?\d", after) or re.search(r"\d\s[-–]\s?\d|\d[-–]\d", raw):
+            raise ValueError("is a range of amounts; write one amount (e.g. $12,400)")
+        amount = _amount(raw, mult)
+        if amount is None:
+            raise ValueError("is not an amount of money (e.g. $12,400, €3k, 12,400 EUR)")
+        return amount, currency
+    return None, None
 
 
-_NO_LOSS = ("none", "no", "n/a", "na", "nil", "no data loss", "no data was lost")
+def _amount(raw: str, mult: str | None) -> float | None:
+    digits = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("'", " ").strip()
+    m = _AMOUNT.fullmatch(digits)
+    if not m:
+        digits = digits.replace(" ", "")
+        m = _AMOUNT.fullmatch(digits)
+        if not m:
+            return None
+    return _number(m.group("num"), mult or m.group("mult"))
+
+
+_NO_LOSS_WORDS = frozenset(("no", "none", "nothing", "nil", "zero", "0"))
 
 
 def has_data_loss(text: str | None) -> bool | None:
-    """Whether a Data Loss text reports a loss: None when unknown."""
+    """Whether a Data Loss text reports a loss: False for ``None``/``No``/``N/A``/``No data
+    lost (...)``, True for a description of what was lost, None when unknown (``TBD``).
+
+    >>> [has_data_loss(t) for t in ("None", "N/A", "No data lost (replayed)", "40 s of writes lost", "TBD")]
+    [False, False, False, True, None]
+    """
+    if text is None or is_placeholder(text):
+        return None
+    key = V.norm(text)
+    if key in ("n a", "na", "not applicable"):
+        return False
+    if key in V.UNKNOWN_WORDS or key in ("tbd", "unknown", "not known", "unclear"):
+        return None
+    first = key.split(" ", 1)[0] if key else ""
+    return not (first in _NO_LOSS_WORDS or key.startswith(("not applicable", "n a ")))
+
+
+# --- people and lists ---------------------------------------------------------------------------
+def owner_name(text: str | None) -> str | None:
+    """An owner as written, without a leading ``@`` or surrounding markup: ``@alice`` -> ``alice``."""
     if text is None:
         return None
-    s = text.strip().lower().rstrip(".")
-    return not (s in _NO_LOSS or s.startswith(("none", "no data", "no loss", "no ")))
-
-
-def parse_date(text: str) -> pd.Timestamp:
-    """A calendar date (``2026-03-10``); times are dropped."""
-    try:
-        value = pd.Timestamp(text.strip())
-    except (ValueError, TypeError):
-        raise ValueError("is not a date (expected YYYY-MM-DD)") from None
-    if pd.isna(value):
-        raise ValueError("is not a date (expected YYYY-MM-DD)")
-    return value.tz_localize(None).normalize() if value.tzinfo else value.normalize()
+    s = text.strip().strip("*_`").strip()
+    s = s[1:] if s.startswith("@") else s
+    s = s.strip(" ,;.")
+    return None if is_unknown(s) else s or None
 
 
 def split_list(text: str | None, seps: str = ",;") -> list[str]:

@@ -81,9 +81,11 @@ def orphan_events(
     return events[known], problems
 
 
-def milestone_order(events: pd.DataFrame) -> list[Problem]:
+def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[Problem]:
     """impact_start <= detected <= acknowledged/escalated/response_started <= mitigated <=
-    resolved <= postmortem, comparing the first event of each kind."""
+    resolved <= postmortem, comparing the first event of each kind. ``written`` maps an
+    event's source (file:line) to its time as the author wrote it, for the message."""
+    written = written or {}
     firsts = events[events["kind"] != "update"].drop_duplicates(["incident_id", "kind"])
     if firsts.empty:
         return []
@@ -105,29 +107,43 @@ def milestone_order(events: pd.DataFrame) -> list[Problem]:
                     continue
                 reported.add((iid, later))
                 file, line = _split_source(sources.at[iid, later])
-                value = fmt.timestamp(times.at[iid, later])
+                value = _as_written(written, sources.at[iid, later], times.at[iid, later])
+                other = _as_written(written, sources.at[iid, before], times.at[iid, before])
                 problems.append(
                     Problem(
                         file,
                         line,
                         MILESTONE_LABELS[later],
-                        value,
-                        f"{MILESTONE_LABELS[later]} {value!r} is before {MILESTONE_LABELS[before]} "
-                        f"{fmt.timestamp(times.at[iid, before])!r}",
+                        written.get(sources.at[iid, later]) or value,
+                        f"{MILESTONE_LABELS[later]} {value} is before "
+                        f"{MILESTONE_LABELS[before]} {other}",
                         str(iid),
                     )
                 )
     return problems
 
 
-def status_consistency(incidents: pd.DataFrame, events: pd.DataFrame) -> list[Problem]:
-    """Resolved / Post-Mortem need a Resolved time; Active must not have one."""
+def _as_written(written: dict, source: object, when: pd.Timestamp) -> str:
+    """``'Jan 28, 2026 12:40 AM EST' (2026-01-28 05:40 UTC)``, or the UTC time alone."""
+    utc = fmt.timestamp(when)
+    text = written.get(source)
+    return f"{text!r} ({utc})" if text and text != utc else repr(utc)
+
+
+def status_consistency(
+    incidents: pd.DataFrame, events: pd.DataFrame, unreadable: set[str] | None = None
+) -> list[Problem]:
+    """Warnings where status and timeline disagree: Active with a Resolved time (e.g. written
+    ``Monitoring`` after the fix), Resolved / Post-Mortem without one (time to resolve is not
+    recorded). ``unreadable``: incidents whose Resolved line could not be read (that line has
+    its own error; no follow-on problem)."""
     resolved = events[events["kind"] == "resolved"].drop_duplicates("incident_id")
     resolved_at = resolved.set_index("incident_id")["timestamp"]
     problems = []
     status = incidents["status"].astype("object")
     has = incidents.index.isin(resolved_at.index)
-    closed = status.isin(["Resolved", "Post-Mortem"]).to_numpy() & ~has
+    skip = incidents.index.isin(list(unreadable or ()))
+    closed = status.isin(["Resolved", "Post-Mortem"]).to_numpy() & ~has & ~skip
     active = (status == "Active").to_numpy() & has
     for iid in incidents.index[closed]:
         file, line = _where(incidents.at[iid, "source_file"], incidents.at[iid, "source_line"])
@@ -137,8 +153,10 @@ def status_consistency(incidents: pd.DataFrame, events: pd.DataFrame) -> list[Pr
                 line,
                 "Status",
                 status[iid],
-                f"Status {status[iid]!r} needs a Resolved time in the timeline",
+                f"Status {status[iid]!r} but the timeline has no Resolved time: "
+                "time to resolve is not recorded",
                 iid,
+                "warning",
             )
         )
     for iid in incidents.index[active]:
@@ -150,8 +168,10 @@ def status_consistency(incidents: pd.DataFrame, events: pd.DataFrame) -> list[Pr
                 line,
                 "Status",
                 "Active",
-                f"Status 'Active' but the timeline has Resolved {when!r}",
+                f"Status 'Active' but the timeline has Resolved {when!r}: the incident counts "
+                "as open, its spans end at the recorded times",
                 iid,
+                "warning",
             )
         )
     return problems
@@ -198,13 +218,24 @@ def validate(parts: Parts) -> IncidentSet:
     problems += duplicate_ids(raw)
     raw = raw.drop_duplicates("incident_id", keep="first")
     incidents = incidents_frame(raw)
-    events = events_frame(_frame(parts.events))
+    raw_events = _frame(parts.events)
+    written = (
+        dict(zip(raw_events["source"], raw_events["time_text"], strict=True))
+        if "time_text" in raw_events and len(raw_events)
+        else {}
+    )
+    events = events_frame(raw_events)
     items = action_items_frame(_frame(parts.action_items))
     events, orphans = orphan_events(events, incidents.index, "events")
     items, orphan_items = orphan_events(items, incidents.index, "action items")
     problems += orphans + orphan_items
-    problems += milestone_order(events)
-    problems += status_consistency(incidents, events)
+    problems += milestone_order(events, written)
+    unreadable = {
+        p.incident_id
+        for p in problems
+        if p.level == "error" and p.field == MILESTONE_LABELS["resolved"] and p.incident_id
+    }
+    problems += status_consistency(incidents, events, unreadable)
     incidents, bad_counts = counts(incidents)
     problems += bad_counts
 

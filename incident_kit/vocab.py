@@ -6,7 +6,8 @@ time-zone abbreviations. The Markdown reader looks words up here, the Markdown w
 the canonical form from here, the report views label with it and the tests check against it.
 
 Everything is plain data plus a few lookups; nothing here reads files. Lookups compare
-:func:`norm` forms, so case, emoji, punctuation, numbering and a trailing colon never matter:
+:func:`norm` forms, so case, emoji, punctuation, numbering and a trailing colon never matter.
+Word lists are written ``"a | b | c"`` to keep them readable.
 
 >>> section_key("## 🔍 Root cause:")
 'root_cause'
@@ -49,6 +50,11 @@ def norm(text: str) -> str:
     return _NUMBERING.sub("", words)
 
 
+def _w(text: str) -> tuple[str, ...]:
+    """``"a | b"`` -> ``("a", "b")``."""
+    return tuple(w.strip() for w in text.split("|") if w.strip())
+
+
 # --- sections ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Part:
@@ -75,253 +81,104 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "summary",
         "Incident Summary",
-        (
-            "summary",
-            "incident summary",
-            "overview",
-            "incident overview",
-            "executive summary",
-            "incident details",
-            "tldr",
-            "tl dr",
-            "synopsis",
-        ),
+        _w("summary | overview | incident overview | executive summary | incident details | "
+           "tldr | tl dr | synopsis | incident info | incident information"),
     ),
     Section(
         "timeline",
         "Timeline",
-        (
-            "timeline",
-            "incident timeline",
-            "timeline of events",
-            "chronology",
-            "sequence of events",
-            "key times",
-            "key timestamps",
-            "timestamps",
-        ),
-        (
-            Part(
-                "detailed_timeline",
-                "Detailed Timeline",
-                (
-                    "detailed timeline",
-                    "full timeline",
-                    "event log",
-                    "events",
-                    "timeline details",
-                    "detailed events",
-                ),
-            ),
-        ),
+        _w("incident timeline | timeline of events | chronology | sequence of events | "
+           "key times | key timestamps | timestamps | key events"),
+        (Part("detailed_timeline", "Detailed Timeline",
+              _w("full timeline | event log | events | timeline details | detailed events | "
+                 "detailed log | log of events")),),
     ),
     Section(
         "impact",
         "Impact Assessment",
-        (
-            "impact",
-            "impact assessment",
-            "impact analysis",
-            "impact summary",
-            "business impact",
-            "assessment of impact",
-        ),
+        _w("impact | impact analysis | impact summary | business impact | assessment of impact | "
+           "customer impact assessment"),
     ),
     Section(
         "root_cause",
         "Root Cause Analysis",
+        _w("root cause | root causes | rca | cause | causes | analysis | cause analysis | "
+           "root cause and analysis"),
         (
-            "root cause analysis",
-            "root cause",
-            "root causes",
-            "rca",
-            "cause",
-            "causes",
-            "analysis",
-            "cause analysis",
-        ),
-        (
-            Part(
-                "what_happened",
-                "What Happened",
-                ("what happened", "description", "incident description", "details", "what went on"),
-                "Detailed description of the incident",
-            ),
-            Part(
-                "why_it_happened",
-                "Why It Happened",
-                (
-                    "why it happened",
-                    "why",
-                    "root cause",
-                    "root causes",
-                    "cause",
-                    "why did it happen",
-                ),
-                "Root cause analysis",
-            ),
-            Part(
-                "contributing_factors",
-                "Contributing Factors",
-                (
-                    "contributing factors",
-                    "contributing factor",
-                    "contributing causes",
-                    "factors",
-                    "contributors",
-                ),
-                "Factor",
-            ),
+            Part("what_happened", "What Happened",
+                 _w("description | incident description | details | what went on"),
+                 "Detailed description of the incident"),
+            Part("why_it_happened", "Why It Happened",
+                 _w("why | root cause | root causes | cause | why did it happen | underlying cause"),
+                 "Root cause analysis"),
+            Part("contributing_factors", "Contributing Factors",
+                 _w("contributing factor | contributing causes | factors | contributors"),
+                 "Factor"),
         ),
     ),
     Section(
         "actions_taken",
         "Actions Taken",
+        _w("actions | response | response actions | mitigation and resolution | what we did | "
+           "remediation steps"),
         (
-            "actions taken",
-            "actions",
-            "response",
-            "response actions",
-            "mitigation and resolution",
-            "what we did",
-        ),
-        (
-            Part(
-                "immediate_response",
-                "Immediate Response",
-                (
-                    "immediate response",
-                    "immediate actions",
-                    "immediate action",
-                    "response",
-                    "first response",
-                    "mitigation",
-                ),
-                "Action",
-                True,
-            ),
-            Part(
-                "investigation",
-                "Investigation",
-                ("investigation", "diagnosis", "investigation steps", "troubleshooting"),
-                "Investigation step",
-                True,
-            ),
-            Part(
-                "resolution",
-                "Resolution",
-                ("resolution", "resolution steps", "fix", "recovery", "remediation"),
-                "Resolution step",
-                True,
-            ),
+            Part("immediate_response", "Immediate Response",
+                 _w("immediate actions | immediate action | response | first response | mitigation"),
+                 "Action", True),
+            Part("investigation", "Investigation",
+                 _w("diagnosis | investigation steps | troubleshooting | debugging"),
+                 "Investigation step", True),
+            Part("resolution", "Resolution",
+                 _w("resolution steps | fix | recovery | remediation | the fix"),
+                 "Resolution step", True),
         ),
     ),
     Section(
         "lessons",
         "Lessons Learned",
-        ("lessons learned", "lessons", "learnings", "lessons learnt", "takeaways"),
+        _w("lessons | learnings | lessons learnt | takeaways | retrospective notes"),
         (
-            Part(
-                "went_well",
-                "What Went Well",
-                (
-                    "what went well",
-                    "went well",
-                    "what worked",
-                    "what worked well",
-                    "the good",
-                    "good",
-                ),
-                "Positive aspect",
-            ),
-            Part(
-                "could_improve",
-                "What Could Be Improved",
-                (
-                    "what could be improved",
-                    "could be improved",
-                    "what could have gone better",
-                    "what could go better",
-                    "improvements",
-                    "areas for improvement",
-                    "to improve",
-                    "what to improve",
-                ),
-                "Improvement area",
-            ),
-            Part(
-                "went_wrong",
-                "What Went Wrong",
-                (
-                    "what went wrong",
-                    "went wrong",
-                    "what didnt go well",
-                    "what did not go well",
-                    "what went badly",
-                    "the bad",
-                    "bad",
-                    "problems",
-                ),
-                "Issue",
-            ),
+            Part("went_well", "What Went Well",
+                 _w("went well | what worked | what worked well | the good | good | wins"),
+                 "Positive aspect"),
+            Part("could_improve", "What Could Be Improved",
+                 _w("could be improved | what could have gone better | what could go better | "
+                    "improvements | areas for improvement | to improve | what to improve | "
+                    "what we could do better | opportunities"),
+                 "Improvement area"),
+            Part("went_wrong", "What Went Wrong",
+                 _w("went wrong | what didnt go well | what did not go well | what went badly | "
+                    "the bad | bad | problems | what was hard"),
+                 "Issue"),
         ),
     ),
     Section(
         "action_items",
         "Action Items",
-        (
-            "action items",
-            "action item",
-            "follow ups",
-            "follow up",
-            "follow up items",
-            "follow up actions",
-            "followups",
-            "next steps",
-            "todo",
-            "to do",
-            "todos",
-            "tasks",
-            "corrective actions",
-            "remediation items",
-            "ais",
-        ),
+        _w("action item | follow ups | follow up | follow up items | follow up actions | "
+           "followups | next steps | todo | to do | todos | tasks | corrective actions | "
+           "remediation items | ais | action plan"),
     ),
     Section(
         "prevention",
         "Prevention Measures",
-        (
-            "prevention measures",
-            "prevention",
-            "preventive measures",
-            "preventative measures",
-            "preventive actions",
-            "prevention actions",
-        ),
+        _w("prevention | preventive measures | preventative measures | preventive actions | "
+           "prevention actions | how we prevent this | preventing recurrence"),
     ),
-    Section("communication", "Communication", ("communication", "communications", "comms")),
+    Section("communication", "Communication", _w("communications | comms")),
     Section(
         "team",
         "Team Members Involved",
-        (
-            "team members involved",
-            "team members",
-            "team",
-            "people",
-            "people involved",
-            "participants",
-            "responders",
-            "roles",
-            "incident team",
-            "who was involved",
-        ),
+        _w("team members | team | people | people involved | participants | responders | "
+           "roles | incident team | who was involved | team involved"),
     ),
     Section(
         "references",
         "References",
-        ("references", "links", "related", "resources", "related links", "see also", "reference"),
+        _w("links | related | resources | related links | see also | reference | "
+           "related tickets | supporting links"),
     ),
-)
+)  # fmt: skip
 SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
 _SECTION_ALIASES: dict[str, str] = {norm(a): s.key for s in SECTIONS for a in (s.title, *s.aliases)}
 _PART_ALIASES: dict[str, dict[str, str]] = {
@@ -363,27 +220,22 @@ HORIZON_TITLES: dict[str, str] = {
     "long_term": "Long Term (Next month)",
 }
 assert tuple(HORIZON_TITLES) == HORIZONS
-_HORIZON_WORDS: tuple[tuple[str, str], ...] = (
-    ("immediate", "immediate"),
-    ("now", "immediate"),
-    ("next 24 hours", "immediate"),
-    ("today", "immediate"),
-    ("short term", "short_term"),
-    ("shortterm", "short_term"),
-    ("next week", "short_term"),
-    ("this week", "short_term"),
-    ("medium term", "short_term"),
-    ("long term", "long_term"),
-    ("longterm", "long_term"),
-    ("next month", "long_term"),
-    ("later", "long_term"),
-)
+_HORIZON_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        _w("immediate | immediately | now | next 24 hours | today | asap"), "immediate"
+    ),
+    **dict.fromkeys(
+        _w("short term | shortterm | next week | this week | medium term | mid term | soon"),
+        "short_term",
+    ),
+    **dict.fromkeys(_w("long term | longterm | next month | later | next quarter"), "long_term"),
+}
 
 
 def horizon_name(title: str) -> str | None:
     """The horizon a heading under Action Items names (``### Short term:`` -> ``short_term``)."""
     key = norm(title)
-    for words, horizon in _HORIZON_WORDS:
+    for words, horizon in _HORIZON_WORDS.items():
         if key == words or key.startswith(words + " "):
             return horizon
     return None
@@ -406,28 +258,23 @@ SUMMARY_LABELS: tuple[Label, ...] = (
         "incident_id",
         "Incident ID",
         "[Auto-generated]",
-        (
-            "id",
-            "incident",
-            "incident number",
-            "incident no",
-            "incident ref",
-            "reference id",
-            "ticket",
+        _w(
+            "id | incident | incident number | incident no | incident ref | reference id | "
+            "ticket | incident key"
         ),
     ),
-    Label("title", "Title", "[title]", ("incident title", "name")),
+    Label("title", "Title", "[title]", _w("incident title | name | incident name")),
     Label(
         "severity",
         "Severity",
         "[P1/P2/P3/P4]",
-        ("sev", "priority", "severity level", "incident severity", "sev level"),
+        _w("sev | priority | severity level | incident severity | sev level | impact level"),
     ),
     Label(
         "status",
         "Status",
         "[Active/Resolved/Post-Mortem]",
-        ("state", "incident status", "current status"),
+        _w("state | incident status | current status"),
     ),
 )
 IMPACT_LABELS: tuple[Label, ...] = (
@@ -435,58 +282,37 @@ IMPACT_LABELS: tuple[Label, ...] = (
         "users_affected",
         "Users Affected",
         "[number/percentage]",
-        (
-            "affected users",
-            "users impacted",
-            "impacted users",
-            "customers affected",
-            "affected customers",
-            "users",
-            "customers impacted",
-            "user impact",
+        _w(
+            "affected users | users impacted | impacted users | customers affected | "
+            "affected customers | users | customers impacted | user impact | customers"
         ),
     ),
     Label(
         "services",
         "Services Affected",
         "[list of services]",
-        (
-            "affected services",
-            "services impacted",
-            "impacted services",
-            "services",
-            "systems affected",
-            "affected systems",
-            "components affected",
-            "components",
+        _w(
+            "affected services | services impacted | impacted services | services | "
+            "systems affected | affected systems | components affected | components | systems"
         ),
     ),
     Label(
         "downtime_stated",
         "Downtime Duration",
         "[duration]",
-        (
-            "downtime",
-            "duration",
-            "outage duration",
-            "total downtime",
-            "duration of impact",
-            "impact duration",
+        _w(
+            "downtime | duration | outage duration | total downtime | duration of impact | "
+            "impact duration | outage length"
         ),
     ),
-    Label("data_loss", "Data Loss", "[details if any]", ("data lost", "data impact")),
+    Label("data_loss", "Data Loss", "[details if any]", _w("data lost | data impact")),
     Label(
         "financial_impact",
         "Financial Impact",
         "[if applicable]",
-        (
-            "financial",
-            "cost",
-            "revenue impact",
-            "financial cost",
-            "business cost",
-            "estimated cost",
-            "money",
+        _w(
+            "financial | cost | revenue impact | financial cost | business cost | "
+            "estimated cost | money | revenue loss"
         ),
     ),
 )
@@ -495,42 +321,39 @@ TEAM_LABELS: tuple[Label, ...] = (
         "incident_commander",
         "Incident Commander",
         "[name]",
-        ("ic", "commander", "incident lead", "incident manager", "incident owner"),
+        _w("ic | commander | incident lead | incident manager | incident owner"),
     ),
     Label(
         "technical_lead",
         "Technical Lead",
         "[name]",
-        ("tech lead", "lead engineer", "technical owner", "engineering lead"),
+        _w("tech lead | lead engineer | technical owner | engineering lead | tl"),
     ),
     Label(
         "communications",
         "Communications",
         "[name]",
-        ("comms", "communications lead", "comms lead", "communication", "communications manager"),
+        _w("comms | communications lead | comms lead | communication | communications manager"),
     ),
-    Label("documentation", "Documentation", "[name]", ("scribe", "note taker", "notetaker")),
+    Label("documentation", "Documentation", "[name]", _w("scribe | note taker | notetaker")),
 )
 FOOTER_LABELS: tuple[Label, ...] = (
-    Label(
-        "prepared_by",
-        "Report Prepared By",
-        "[name]",
-        ("prepared by", "author", "written by", "report author", "report by", "authored by"),
-    ),
-    Label("report_date", "Date", "[date]", ("report date", "date of report", "written on")),
-    Label(
-        "next_review",
-        "Next Review",
-        "[date]",
-        ("next review date", "review date", "follow up review", "review on"),
-    ),
-)
+    Label("prepared_by", "Report Prepared By", "[name]",
+          _w("prepared by | author | written by | report author | report by | authored by")),
+    Label("report_date", "Date", "[date]", _w("report date | date of report | written on")),
+    Label("next_review", "Next Review", "[date]",
+          _w("next review date | review date | follow up review | review on")),
+)  # fmt: skip
 LABELS: tuple[Label, ...] = (*SUMMARY_LABELS, *IMPACT_LABELS, *TEAM_LABELS, *FOOTER_LABELS)
 LABEL_BY_COLUMN: dict[str, Label] = {lb.column: lb for lb in LABELS}
 _FIELD_ALIASES: dict[str, str] = {
     norm(a): lb.column for lb in LABELS for a in (lb.title, *lb.aliases)
 }
+#: Labels that date the incident itself (``Incident date: March 4, 2026``): a time written
+#: alone on a timeline line takes this date when no earlier line gives one.
+INCIDENT_DATE_LABELS: frozenset[str] = frozenset(
+    _w("incident date | date of incident | occurred | occurred on | day | date")
+)
 
 
 def field_key(label: str) -> str | None:
@@ -559,86 +382,52 @@ TEMPLATE_MILESTONES: dict[str, str] = {
     "resolved": "",
     "postmortem": "",
 }
+#: Other names of each milestone, as labels of timeline lines and in a table's kind column.
 _KIND_ALIASES: dict[str, str] = {
-    "impact started": "impact_start",
-    "impact start": "impact_start",
-    "impact began": "impact_start",
-    "impact begins": "impact_start",
-    "start of impact": "impact_start",
-    "impact": "impact_start",
-    "start": "impact_start",
-    "started": "impact_start",
-    "began": "impact_start",
-    "detection": "detected",
-    "detect": "detected",
-    "alerted": "detected",
-    "alert": "detected",
-    "first alert": "detected",
-    "ack": "acknowledged",
-    "acked": "acknowledged",
-    "acknowledge": "acknowledged",
-    "acknowledgement": "acknowledged",
-    "acknowledgment": "acknowledged",
-    "escalate": "escalated",
-    "escalation": "escalated",
-    "response": "response_started",
-    "response start": "response_started",
-    "responded": "response_started",
-    "responders engaged": "response_started",
-    "mitigate": "mitigated",
-    "mitigation": "mitigated",
-    "resolve": "resolved",
-    "resolution": "resolved",
-    "post mortem": "postmortem",
-    "postmortem": "postmortem",
-    "post mortem meeting": "postmortem",
-    "postmortem meeting": "postmortem",
-    "pir": "postmortem",
-    "retro": "postmortem",
-    "retrospective": "postmortem",
+    **dict.fromkeys(
+        _w("impact started | impact start | impact began | impact begins | start of impact | "
+           "impact | start | started | began | incident start | incident started"),
+        "impact_start",
+    ),
+    **dict.fromkeys(_w("detection | detect | alerted | first alert | detected at"), "detected"),
+    **dict.fromkeys(
+        _w("ack | acked | acknowledge | acknowledgement | acknowledgment | acknowledged at"),
+        "acknowledged",
+    ),
+    **dict.fromkeys(_w("escalate | escalation | escalated at"), "escalated"),
+    **dict.fromkeys(
+        _w("response | response start | responded | responders engaged | response began | "
+           "work started"),
+        "response_started",
+    ),
+    **dict.fromkeys(_w("mitigate | mitigation | mitigated at"), "mitigated"),
+    **dict.fromkeys(
+        _w("resolve | resolution | resolved at | recovered | fully resolved | all clear"),
+        "resolved",
+    ),
+    **dict.fromkeys(
+        _w("post mortem | postmortem | post mortem meeting | postmortem meeting | pir | retro | "
+           "retrospective | post mortem review | review meeting | post incident review"),
+        "postmortem",
+    ),
     # an update that reached customers or the status page (time_to_communicate ends here)
-    "comms": "communication",
-    "customer update": "communication",
-    "customer communication": "communication",
-    "customer comms": "communication",
-    "customer notification": "communication",
-    "customer email": "communication",
-    "external update": "communication",
-    "external communication": "communication",
-    "public update": "communication",
-    "status page": "communication",
-    "statuspage": "communication",
-    "status page update": "communication",
-}
+    **dict.fromkeys(
+        _w("comms | communication | customer update | customer communication | customer comms | "
+           "customer notification | customer email | external update | external communication | "
+           "public update | status page | statuspage | status page update"),
+        "communication",
+    ),
+}  # fmt: skip
+#: Single words that name a milestone in a timeline line's label or a kind column, but mean
+#: something else on a summary line (``Impact: ...``, ``Start: ...``).
+_TIMELINE_ONLY = frozenset(_w("impact | start | started | began | response | resolution"))
 #: Detailed-timeline kinds that are notes of what happened: read as ``update`` events.
 UPDATE_WORDS: frozenset[str] = frozenset(
-    (
-        "update",
-        "note",
-        "comment",
-        "action",
-        "finding",
-        "message",
-        "deploy",
-        "deployment",
-        "change",
-        "investigation",
-        "info",
-        "status",
-        "observation",
-        "decision",
-        "fix",
-        "rollback",
-        "step",
-        "event",
-        "log",
-        "page",
-        "paged",
-        "call",
-        "escalation note",
-        "alert update",
-    )
-)
+    _w("update | note | comment | action | finding | message | deploy | deployment | change | "
+       "investigation | info | status | observation | decision | fix | rollback | step | event | "
+       "log | page | paged | call | escalation note | alert update | alert | alarm | "
+       "notification | incident | symptom | workaround | test | verification | monitoring")
+)  # fmt: skip
 
 
 def kind_name(text: str) -> str | None:
@@ -658,56 +447,25 @@ def kind_name(text: str) -> str | None:
     return "update" if key in UPDATE_WORDS else None
 
 
-#: Timeline line labels that are milestones: the template's plus the kind aliases, but not the
-#: single words that mean something else on a summary line (``Impact``, ``Start``).
-_MILESTONE_LINE: dict[str, str] = {
-    **{norm(label): kind for kind, label in MILESTONE_LABELS.items()},
-    **{
-        k: v
-        for k, v in _KIND_ALIASES.items()
-        if k not in ("impact", "start", "alert", "response", "resolution", "status")
-    },
-    "impact started at": "impact_start",
-    "detected at": "detected",
-    "resolved at": "resolved",
-    "mitigated at": "mitigated",
-    "post mortem review": "postmortem",
-    "post mortem meeting": "postmortem",
-    "review meeting": "postmortem",
-}
-
-
 def milestone_kind(label: str, in_timeline: bool = True) -> str | None:
-    """The milestone a labelled line names (``**Resolved**:``, ``Impact started:``)."""
+    """The milestone a labelled line names (``**Resolved**:``, ``Impact started:``); outside
+    a Timeline section the single words ``Impact``, ``Start``, ``Response`` do not count."""
     key = norm(label)
-    kind = _MILESTONE_LINE.get(key)
-    if kind is None and in_timeline:
-        kind = _KIND_ALIASES.get(key)
-    return kind
+    for kind, title in MILESTONE_LABELS.items():
+        if key == norm(title):
+            return kind
+    if key in _TIMELINE_ONLY and not in_timeline:
+        return None
+    return _KIND_ALIASES.get(key)
 
 
 # --- placeholders and "not known" -----------------------------------------------------------
 #: Values that mean "not known": the field is left unknown, without a warning.
 UNKNOWN_WORDS: frozenset[str] = frozenset(
-    (
-        "n a",
-        "na",
-        "tbd",
-        "tbc",
-        "unknown",
-        "not known",
-        "unk",
-        "pending",
-        "todo",
-        "to be determined",
-        "to be confirmed",
-        "to do",
-        "not yet known",
-        "not applicable",
-        "not sure",
-        "unclear",
-        "",
-        "nil",
+    _w(
+        "n a | na | tbd | tbc | unknown | not known | unk | pending | todo | to be determined | "
+        "to be confirmed | to do | not yet known | not applicable | not sure | unclear | nil | "
+        "unknown yet | still unknown | tba | not measured | not tracked"
     )
 )
 #: Characters a value may consist of and still mean "not known" (``?``, ``-``, ``—``).
@@ -742,26 +500,17 @@ def is_unknown(text: object) -> bool:
     if is_placeholder(text):
         return True
     s = str(text).strip()
-    return len(s) <= 24 and (set(s) <= _UNKNOWN_MARKS or norm(s) in UNKNOWN_WORDS)
+    return len(s) <= 32 and (set(s) <= _UNKNOWN_MARKS or norm(s) in UNKNOWN_WORDS)
 
 
 # --- severity and status (the levels themselves: model.SEVERITIES, model.STATUSES) ----------
-#: Severity words and what they mean when no number is written (``severity_map`` overrides).
+#: Severity words and the level they mean when no number is written (``severity_map``
+#: overrides and adds words).
 SEVERITY_WORDS: dict[str, str] = {
-    "critical": "P1",
-    "crit": "P1",
-    "urgent": "P1",
-    "emergency": "P1",
-    "blocker": "P1",
-    "high": "P2",
-    "major": "P2",
-    "medium": "P3",
-    "moderate": "P3",
-    "minor": "P3",
-    "normal": "P3",
-    "low": "P4",
-    "trivial": "P4",
-    "cosmetic": "P4",
+    **dict.fromkeys(_w("critical | crit | urgent | emergency | blocker | highest"), "P1"),
+    **dict.fromkeys(_w("high | major | serious | severe"), "P2"),
+    **dict.fromkeys(_w("medium | moderate | minor | normal | med"), "P3"),
+    **dict.fromkeys(_w("low | trivial | cosmetic | lowest | informational | info"), "P4"),
 }
 assert set(SEVERITY_WORDS.values()) <= set(SEVERITIES)
 #: Numbers outside P1..P4 that people use, read as the nearest level with a warning.
@@ -769,141 +518,58 @@ SEVERITY_OUT_OF_RANGE: dict[int, str] = {0: "P1", 5: "P4"}
 #: Status words (any case) and the status they mean.
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        (
-            "active",
-            "open",
-            "ongoing",
-            "investigating",
-            "identified",
-            "monitoring",
-            "mitigated",
-            "in progress",
-            "inprogress",
-            "started",
-            "detected",
-            "triage",
-            "triaging",
-            "degraded",
-            "mitigating",
-            "fixing",
-            "watching",
-        ),
+        _w("active | open | ongoing | investigating | identified | monitoring | mitigated | "
+           "in progress | inprogress | started | detected | triage | triaging | degraded | "
+           "mitigating | fixing | watching | acknowledged | escalated | firing"),
         "Active",
     ),
     **dict.fromkeys(
-        (
-            "resolved",
-            "closed",
-            "done",
-            "fixed",
-            "complete",
-            "completed",
-            "recovered",
-            "finished",
-            "resolved closed",
-            "closed resolved",
-        ),
+        _w("resolved | closed | done | fixed | complete | completed | recovered | finished | "
+           "resolved closed | closed resolved | solved"),
         "Resolved",
     ),
     **dict.fromkeys(
-        (
-            "post mortem",
-            "postmortem",
-            "pir",
-            "review",
-            "in review",
-            "post incident review",
-            "postmortem complete",
-            "post mortem complete",
-            "postmortem completed",
-            "post mortem completed",
-            "postmortem done",
-            "post mortem done",
-            "retro",
-            "retrospective",
-            "post mortem scheduled",
-            "postmortem scheduled",
-            "post incident",
-            "pm",
-            "rca",
-            "rca complete",
-            "rca done",
-            "reviewed",
-            "postmortem published",
-            "post mortem published",
-        ),
+        _w("post mortem | postmortem | pir | review | in review | post incident review | "
+           "postmortem complete | post mortem complete | postmortem completed | "
+           "post mortem completed | postmortem done | post mortem done | retro | retrospective | "
+           "post mortem scheduled | postmortem scheduled | post incident | rca | rca complete | "
+           "rca done | reviewed | postmortem published | post mortem published | "
+           "post mortem in progress | postmortem in progress | post mortem pending"),
         "Post-Mortem",
     ),
-}
-
+}  # fmt: skip
 assert set(STATUS_WORDS.values()) == set(STATUSES)
 
 # --- communication ----------------------------------------------------------------------------
 #: Communication checklist: column, the template's item text, and words that identify it.
 COMMUNICATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("comm_internal", "Internal team notified", ("internal", "team notified", "slack")),
-    ("comm_stakeholders", "Stakeholders updated", ("stakeholder", "leadership", "management")),
-    ("comm_customers", "Customer communication sent", ("customer", "client", "user comm")),
-    ("comm_status_page", "Status page updated", ("status page", "statuspage", "status site")),
+    ("comm_internal", "Internal team notified", _w("internal | team notified | slack")),
+    ("comm_stakeholders", "Stakeholders updated", _w("stakeholder | leadership | management")),
+    ("comm_customers", "Customer communication sent", _w("customer | client | user comm")),
+    ("comm_status_page", "Status page updated", _w("status page | statuspage | status site")),
 )
+#: Marks people use instead of ``[x]`` / ``[ ]``.
+DONE_MARKS: frozenset[str] = frozenset("✅✔☑✓🗹")
+OPEN_MARKS: frozenset[str] = frozenset("❌✗✘☐⬜🔲")
 
 # --- time zones -------------------------------------------------------------------------------
-#: Zone abbreviations read as fixed offsets from UTC (minutes). The ambiguous ones below use
-#: these defaults with a warning; ``tz_abbrev`` overrides any of them.
+#: Zone abbreviations read as fixed offsets from UTC (minutes east). The ambiguous ones (see
+#: AMBIGUOUS_ZONES) use these defaults with a warning; ``tz_abbrev`` overrides any of them.
 ZONE_ABBREVIATIONS: dict[str, int] = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "UT": 0,
-    "WET": 0,
-    "WEST": 60,
-    "BST": 60,
-    "CET": 60,
-    "MET": 60,
-    "CEST": 120,
-    "MEST": 120,
-    "EET": 120,
-    "SAST": 120,
-    "CAT": 120,
-    "EEST": 180,
-    "MSK": 180,
-    "EAT": 180,
-    "IST": 330,
-    "NPT": 345,
-    "PKT": 300,
-    "ICT": 420,
-    "WIB": 420,
-    "SGT": 480,
-    "HKT": 480,
-    "AWST": 480,
-    "PHT": 480,
-    "JST": 540,
-    "KST": 540,
-    "ACST": 570,
-    "ACDT": 630,
-    "AEST": 600,
-    "AEDT": 660,
-    "NZST": 720,
-    "NZDT": 780,
-    "NST": -210,
-    "NDT": -150,
-    "AST": -240,
-    "ADT": -180,
-    "BRT": -180,
-    "ART": -180,
-    "EST": -300,
-    "EDT": -240,
-    "CST": -360,
-    "CDT": -300,
-    "MST": -420,
-    "MDT": -360,
-    "PST": -480,
-    "PDT": -420,
-    "AKST": -540,
-    "AKDT": -480,
-    "HST": -600,
-    "HDT": -540,
-}
+    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0,
+    "WEST": 60, "BST": 60, "CET": 60, "MET": 60, "WAT": 60,
+    "CEST": 120, "MEST": 120, "EET": 120, "SAST": 120, "CAT": 120,
+    "EEST": 180, "MSK": 180, "EAT": 180, "TRT": 180,
+    "GST": 240, "PKT": 300, "IST": 330, "NPT": 345, "BDT": 360,
+    "ICT": 420, "WIB": 420,
+    "SGT": 480, "HKT": 480, "AWST": 480, "PHT": 480,
+    "JST": 540, "KST": 540,
+    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660,
+    "NZST": 720, "NZDT": 780,
+    "NST": -210, "NDT": -150, "AST": -240, "ADT": -180, "BRT": -180, "ART": -180,
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "HDT": -540,
+}  # fmt: skip
 #: Abbreviations that name more than one zone: the default reading and the others.
 AMBIGUOUS_ZONES: dict[str, str] = {
     "IST": "India (+05:30); also Israel (+02:00) and Ireland (+01:00)",
@@ -911,26 +577,27 @@ AMBIGUOUS_ZONES: dict[str, str] = {
     "BST": "British Summer Time (+01:00); also Bangladesh (+06:00)",
     "AST": "Atlantic (-04:00); also Arabia (+03:00)",
 }
+#: Generic zone abbreviations that follow daylight saving (IANA zones, not fixed offsets).
+ZONE_GENERIC: dict[str, str] = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
 #: Zone words in notes such as "(all times Eastern)": IANA zones (daylight saving applies).
 ZONE_WORDS: dict[str, str] = {
-    "pacific": "America/Los_Angeles",
-    "pt": "America/Los_Angeles",
-    "mountain": "America/Denver",
-    "mt": "America/Denver",
-    "central": "America/Chicago",
-    "ct": "America/Chicago",
-    "eastern": "America/New_York",
-    "et": "America/New_York",
-    "utc": "UTC",
-    "gmt": "UTC",
-    "zulu": "UTC",
-    "uk": "Europe/London",
-    "london": "Europe/London",
-    "berlin": "Europe/Berlin",
-    "paris": "Europe/Paris",
-    "india": "Asia/Kolkata",
+    **dict.fromkeys(_w("pacific | pt | pst | pdt"), "America/Los_Angeles"),
+    **dict.fromkeys(_w("mountain | mt | mst | mdt"), "America/Denver"),
+    **dict.fromkeys(_w("central | ct | cst | cdt"), "America/Chicago"),
+    **dict.fromkeys(_w("eastern | et | est | edt"), "America/New_York"),
+    **dict.fromkeys(_w("utc | gmt | zulu | z"), "UTC"),
+    **dict.fromkeys(_w("uk | london"), "Europe/London"),
+    **dict.fromkeys(_w("berlin | cet | cest"), "Europe/Berlin"),
+    **dict.fromkeys(_w("india | ist | pune | mumbai | bangalore"), "Asia/Kolkata"),
+    "israel": "Asia/Jerusalem",
     "sydney": "Australia/Sydney",
     "tokyo": "Asia/Tokyo",
+    "jst": "Asia/Tokyo",
     "singapore": "Asia/Singapore",
 }
 

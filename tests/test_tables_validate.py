@@ -97,17 +97,24 @@ def messages(iset):
 def test_unparseable_timestamp(tmp_path):
     iset = problems(tmp_path, events=EVENTS.replace("2026-03-05T09:00:00Z", "tomorrow"))
     assert messages(iset) == [
-        "events.csv:7: timestamp 'tomorrow' is not a timestamp (expected ISO 8601 with an offset, or a zone name)"
+        "events.csv:7: timestamp 'tomorrow' is not a timestamp (e.g. 2026-03-04 14:05 UTC, "
+        "2026-03-04T14:05:00+01:00, March 4, 2026 2:05 PM PST, 04.03.2026 14:05 CET, "
+        "2026-03-04 14:05 Europe/Berlin)"
     ]
     assert iset.ids == ["A-1"]  # the other incident still loads
 
 
 def test_unknown_severity_and_status(tmp_path):
-    iset = problems(tmp_path, incidents=INCIDENTS.replace("P3,Active", "P9,Open"))
+    iset = problems(tmp_path, incidents=INCIDENTS.replace("P3,Active", "P9,Gone"))
     assert messages(iset) == [
-        "incidents.csv:3: severity 'P9' is not a severity (expected one of P1, P2, P3, P4)",
-        "incidents.csv:3: status 'Open' is not a status (expected one of Active, Resolved, Post-Mortem)",
+        "incidents.csv:3: severity 'P9' is not a severity (expected P1..P4, SEV-1, Sev 2, S1, "
+        "Critical/High/Medium/Low, Major/Minor; severity_map adds your own words)",
+        "incidents.csv:3: status 'Gone' is not a status (expected Active, Resolved, "
+        "Post-Mortem (also Open, Monitoring, Closed, Postmortem, PIR))",
     ]
+    # the documented synonyms (vocab.SEVERITY_WORDS, vocab.STATUS_WORDS) are read as such
+    iset = problems(tmp_path, incidents=INCIDENTS.replace("P3,Active", "Sev 3,Open"))
+    assert iset.incidents.loc["A-2", ["severity", "status"]].tolist() == ["P3", "Active"]
 
 
 def test_duplicate_id_across_files(tmp_path, write_report):
@@ -138,15 +145,21 @@ def test_negative_count_and_bad_percentage(tmp_path):
     assert any("users_affected_pct 130.0 is outside 0..100 %" in m for m in msgs)
 
 
-def test_status_needs_matching_resolved_time(tmp_path):
+def test_status_and_timeline_disagreeing_is_a_warning(tmp_path):
+    # Resolved with no Resolved time: time to resolve is not recorded, the incident loads
     iset = problems(tmp_path, incidents=INCIDENTS.replace("P3,Active", "P3,Resolved"))
     assert messages(iset) == [
-        "incidents.csv:3: Status 'Resolved' needs a Resolved time in the timeline"
+        "incidents.csv:3: Status 'Resolved' but the timeline has no Resolved time: "
+        "time to resolve is not recorded"
     ]
+    assert list(iset.problems["level"]) == ["warning"] and len(iset) == 2
+    # Active (e.g. written "Monitoring") with a Resolved time: counted as open, spans end there
     iset = problems(tmp_path, incidents=INCIDENTS.replace("P1,Resolved", "P1,Active"))
     assert messages(iset) == [
-        "incidents.csv:2: Status 'Active' but the timeline has Resolved '2026-03-04 15:00 UTC'"
+        "incidents.csv:2: Status 'Active' but the timeline has Resolved '2026-03-04 15:00 UTC': "
+        "the incident counts as open, its spans end at the recorded times"
     ]
+    assert list(iset.problems["level"]) == ["warning"] and len(iset) == 2
 
 
 def test_event_for_unknown_incident(tmp_path):
@@ -156,7 +169,7 @@ def test_event_for_unknown_incident(tmp_path):
 
 
 def test_strict_raises_once_with_all_problems(tmp_path):
-    write(tmp_path, "incidents.csv", INCIDENTS.replace("P3,Active", "P9,Open"))
+    write(tmp_path, "incidents.csv", INCIDENTS.replace("P3,Active", "P9,Gone"))
     write(tmp_path, "events.csv", EVENTS.replace("2026-03-05T09:00:00Z", "tomorrow"))
     with pytest.raises(ik.ValidationError) as info:
         ik.load(tmp_path, strict=True)

@@ -1,489 +1,1268 @@
 """Incident reports written as filled-in copies of the Markdown report template.
 
-Reading walks markdown-it's token stream: headings set the section, labelled lines
-(``**Detected**: ...``) and list items fill fields, the optional ``### Detailed Timeline``
-table adds events. Writing is in ``markdown_write``, import sync in ``sync``.
+Reading is one pass over pulldown-cmark's CommonMark event stream (``pyromark``): the events
+give the document's blocks (headings, paragraphs, list items, tables, code) with their byte
+ranges, so every value keeps its line and every narrative keeps the author's Markdown as
+written (code blocks, tables, links). Headings are matched against :mod:`incident_kit.vocab`
+(any level, case, emoji, trailing colon, other common titles); labelled lines (``**Severity**:
+P2``, ``Severity: P2``, ``**Severity:** P2``) fill fields; sections the template does not have
+are kept whole in ``extra_sections``, and text inside a known section with no field of its own
+in ``notes``.
+
+Values are collected first and parsed column-wise once per ``read`` call (all timestamps of all
+files in one vectorized :func:`incident_kit.fields.read_times`), so a portfolio of thousands of
+reports costs little more than tokenizing it. Writing is in ``markdown_write``, import sync in
+``sync``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterator
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
+import pandas as pd
+import pyromark
 
 from .. import fields as F
+from .. import vocab as V
 from ..errors import Problem
-from ..model import KINDS, Parts
-from ..vocab import kind_name
+from ..model import KINDS, MILESTONES, Parts
 from .base import ReadOptions
 
-TEMPLATE_TITLE = "incident report template"
-
-# Labelled lines: label (lower case) -> incident field. Timeline labels map to event kinds.
-SUMMARY_LABELS = {"incident id": "incident_id", "severity": "severity", "status": "status"}
-TIMELINE_LABELS = {
-    "impact started": "impact_start",
-    "impact start": "impact_start",
-    "detected": "detected",
-    "acknowledged": "acknowledged",
-    "escalated": "escalated",
-    "response started": "response_started",
-    "mitigated": "mitigated",
-    "resolved": "resolved",
-    "post-mortem": "postmortem",
-    "postmortem": "postmortem",
-}
-IMPACT_LABELS = {
-    "users affected": "users_affected",
-    "services affected": "services",
-    "downtime duration": "downtime_stated",
-    "data loss": "data_loss",
-    "financial impact": "financial_impact",
-}
-TEAM_LABELS = {
-    "incident commander": "incident_commander",
-    "technical lead": "technical_lead",
-    "communications": "communications",
-    "documentation": "documentation",
-}
-FOOTER_LABELS = {
-    "report prepared by": "prepared_by",
-    "date": "report_date",
-    "next review": "next_review",
-}
-LABELS = {**SUMMARY_LABELS, **IMPACT_LABELS, **TEAM_LABELS, **FOOTER_LABELS}
-
-# (h2, h3) -> list or text field of the narrative
-NARRATIVE = {
-    ("root cause analysis", "what happened"): "what_happened",
-    ("root cause analysis", "why it happened"): "why_it_happened",
-    ("root cause analysis", "contributing factors"): "contributing_factors",
-    ("actions taken", "immediate response"): "immediate_response",
-    ("actions taken", "investigation"): "investigation",
-    ("actions taken", "resolution"): "resolution",
-    ("lessons learned", "what went well"): "went_well",
-    ("lessons learned", "what could be improved"): "could_improve",
-    ("lessons learned", "what went wrong"): "went_wrong",
-}
-TEXT_NARRATIVE = {"what_happened", "why_it_happened"}
-HORIZON_HEADINGS = {"immediate": "immediate", "short term": "short_term", "long term": "long_term"}
-KNOWN_H2 = {
-    "incident summary",
-    "timeline",
-    "impact assessment",
-    "root cause analysis",
-    "actions taken",
-    "lessons learned",
-    "action items",
-    "prevention measures",
-    "communication",
-    "team members involved",
-    "references",
-}
-COMMUNICATION_KEYS = (
-    ("internal", "comm_internal"),
-    ("stakeholder", "comm_stakeholders"),
-    ("customer", "comm_customers"),
-    ("status page", "comm_status_page"),
-)
-
-_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+#: Block-level tags of the event stream (everything else is inline markup inside a block).
+_BLOCKS = frozenset(
+    (
+        "Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item", "Table",
+        "TableHead", "TableRow", "TableCell", "FootnoteDefinition", "MetadataBlock",
+        "DefinitionList", "DefinitionListTitle", "DefinitionListDefinition",
+    )
+)  # fmt: skip
+SYNC_MARK = "<!-- incident-kit"  # import sync's own comment (see sources.sync): not narrative
 
 
+# --- blocks from the event stream --------------------------------------------------------------
 @dataclass
-class _Block:
-    kind: str  # heading | para | item | row | header
-    line: int  # 1-based
-    text: str = ""
-    level: int = 0
-    cells: list[str] = field(default_factory=list)
-    labelled: list[tuple[int, str | None, str]] = field(default_factory=list)
+class Block:
+    """A top-level block: kind, byte range, and for lists / tables their items / cells."""
+
+    kind: str  # heading | para | list | table | code | html | quote | rule | other
+    start: int
+    end: int
+    level: int = 0  # heading level
+    items: list = field(default_factory=list)  # list: [(start, end)]; table: [(start, [cells])]
 
 
-def _labelled_lines(token) -> list[tuple[int, str | None, str]]:
-    """Split an inline token into lines: (line offset, bold label or None, value text)."""
-    raw_lines = token.content.split("\n")
-    groups: list[list] = [[]]
-    for child in token.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            groups.append([])
-        else:
-            groups[-1].append(child)
-    out = []
-    for offset, (raw, children) in enumerate(zip(raw_lines, groups, strict=False)):
-        children = [c for c in children if not (c.type == "text" and not c.content.strip())]
-        label = None
-        value = raw.strip()
-        if children and children[0].type == "strong_open":
-            parts = []
-            for child in children[1:]:
-                if child.type == "strong_close":
-                    break
-                parts.append(child.content)
-            label = "".join(parts).strip().rstrip(":").strip()
-            marker = raw.lstrip()[:2]
-            after = raw.lstrip()[2:]
-            close = after.find(marker)
-            value = after[close + 2 :] if close >= 0 else ""
-            value = value.strip().lstrip(":").strip()
-        out.append((offset, label, value))
+def blocks(text: str) -> list[Block]:
+    """The document's top-level blocks, in order (one pass over the CommonMark events)."""
+    out: list[Block] = []
+    depth = 0
+    top: Block | None = None
+    item_start = row_start = 0
+    cells: list[tuple[int, int]] = []
+    for ev, rng in pyromark.events_with_range(text, options=_OPTIONS):
+        if ev.__class__ is str:
+            if ev == "Rule" and depth == 0:
+                out.append(Block("rule", rng["start"], rng["end"]))
+            continue
+        tag = ev.get("Start")
+        if tag is not None:
+            name = tag if tag.__class__ is str else next(iter(tag))
+            if name not in _BLOCKS:
+                continue
+            if depth == 0:
+                top = Block(_KIND.get(name, "other"), rng["start"], rng["end"])
+                if name == "Heading":
+                    top.level = int(tag["Heading"]["level"][1])
+            elif depth == 1 and name == "Item":
+                item_start = rng["start"]
+            elif top is not None and top.kind == "table" and name in ("TableRow", "TableHead"):
+                row_start, cells = rng["start"], []
+            depth += 1
+            continue
+        tag = ev.get("End")
+        if tag is None:
+            continue
+        name = tag if tag.__class__ is str else next(iter(tag))
+        if name not in _BLOCKS:
+            continue
+        depth -= 1
+        if depth == 0 and top is not None:
+            top.end = rng["end"]
+            out.append(top)
+            top = None
+        elif top is not None and top.kind == "list" and depth == 1 and name == "Item":
+            top.items.append((item_start, rng["end"]))
+        elif top is not None and top.kind == "table":
+            if name == "TableCell":
+                cells.append((rng["start"], rng["end"]))
+            elif name in ("TableRow", "TableHead"):
+                top.items.append((row_start, cells))
     return out
 
 
-def _blocks(text: str) -> Iterator[_Block]:
-    """Flatten markdown-it tokens into headings, paragraphs, list items and table rows."""
-    tokens = _md.parse(text)
-    depth_item = 0
-    in_thead = False
-    row: list[str] | None = None
-    row_line = 0
-    pending_heading: tuple[int, int] | None = None
-    item_started = False
-    for i, tok in enumerate(tokens):
-        t = tok.type
-        if t == "heading_open":
-            pending_heading = (int(tok.tag[1]), tok.map[0] + 1)
-        elif t == "list_item_open":
-            depth_item += 1
-            item_started = True
-        elif t == "list_item_close":
-            depth_item -= 1
-        elif t == "thead_open":
-            in_thead = True
-        elif t == "thead_close":
-            in_thead = False
-        elif t == "tr_open":
-            row, row_line = [], tok.map[0] + 1 if tok.map else 0
-        elif t == "tr_close" and row is not None:
-            yield _Block("header" if in_thead else "row", row_line, cells=row)
-            row = None
-        elif t == "inline":
-            if pending_heading is not None:
-                level, line = pending_heading
-                yield _Block("heading", line, text=tok.content.strip(), level=level)
-                pending_heading = None
-            elif row is not None:
-                row.append(tok.content.strip())
-            elif depth_item and tokens[i - 1].type == "paragraph_open" and item_started:
-                item_started = False
-                yield _Block("item", tok.map[0] + 1, tok.content, labelled=_labelled_lines(tok))
-            elif tok.map is not None:
-                yield _Block("para", tok.map[0] + 1, tok.content, labelled=_labelled_lines(tok))
+_KIND = {
+    "Heading": "heading",
+    "Paragraph": "para",
+    "List": "list",
+    "Table": "table",
+    "CodeBlock": "code",
+    "HtmlBlock": "html",
+    "BlockQuote": "quote",
+}
+
+# --- lines -----------------------------------------------------------------------------------
+_LABEL = re.compile(
+    r"""^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?
+    (?:(?P<b>\*\*|__)[ \t]*(?P<bold>[^*_\n]{1,60}?)[ \t]*
+         (?::[ \t]*(?P=b)|(?P=b)[ \t]*(?::|[-–—](?=[ \t])|(?=[ \t]+\S)))
+      |(?P<plain>[^\W\d][^:\n*]{0,58}?)[ \t]*:(?!//))
+    [ \t]*(?P<value>.*)$""",
+    re.X,
+)
+_MARKUP = re.compile(r"(\*\*|__|`|~~)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
+_CHECKBOX = re.compile(r"^(?:\[([ xX✓✔])\]|(?P<mark>[✅✔☑✓🗹❌✗✘☐⬜🔲])\ufe0f?)[ \t]*")
 
 
-def _norm(label: str) -> str:
-    return " ".join(label.lower().replace(":", " ").split())
+def checkbox(text: str) -> tuple[bool | None, str]:
+    """``[x] text`` / ``✅ text`` -> (True, "text"); ``[ ] text`` / ``❌ text`` -> (False,
+    "text"); no box -> (None, text)."""
+    m = _CHECKBOX.match(text)
+    if m is None:
+        return None, text
+    mark = m.group(1) or m.group("mark")
+    return mark not in " ❌✗✘☐⬜🔲", text[m.end() :]
 
 
-def _rfind_ci(text: str, needle: str) -> int:
-    """The last position of ``needle`` (lower case) in ``text``, ignoring case; -1 if none.
-
-    Compares slice by slice: lower-casing the whole text can change its length (``İ``).
-    """
-    for i in range(len(text) - len(needle), -1, -1):
-        if text[i : i + len(needle)].lower() == needle:
-            return i
-    return -1
+_ID_IN_TITLE = re.compile(r"^\[?([A-Z][A-Z0-9]{1,11}-\d[\w-]*)\]?\s*(?::|[-–—]\s)")
+_ZONE_NOTE = re.compile(
+    r"\b(?:all\s+)?times?\b[^.\n]{0,30}?\b(?:are\s+|in\s+|below\s+are\s+|shown\s+in\s+)?"
+    r"(?P<zone>[A-Za-z]+(?:/[A-Za-z_]+)?|[+-]\d{2}:?\d{2})\b",
+    re.I,
+)
 
 
-def _checkbox(text: str) -> tuple[bool | None, str]:
-    """``[x] text`` -> (True, "text"); ``[ ] text`` -> (False, "text"); else (None, text)."""
-    s = text.strip()
-    head = s[:3].lower()
-    if head in ("[x]", "[ ]"):
-        return head == "[x]", s[3:].strip()
-    return None, s
+def plain(text: str) -> str:
+    """A value without inline markup: ``**P2**`` -> ``P2``, ``[INC-1](url)`` -> ``INC-1``."""
+    if "[" in text and "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _MARKUP.sub("", text)
+        if text.startswith("*") and text.endswith("*") and len(text) > 2:
+            text = text[1:-1]
+    return text.strip()
 
 
-class _Reader:
-    """Turns one Markdown file into incident, event and action-item records."""
+def label_of(line: str) -> tuple[str, str] | None:
+    """``(label, value)`` of a labelled line, or None."""
+    m = _LABEL.match(line)
+    if m is None:
+        return None
+    label = m.group("bold") or m.group("plain")
+    return label.strip().rstrip(":").strip(), m.group("value").strip()
 
-    def __init__(self, path: Path, text: str, default_tz: str):
-        self.path, self.text, self.default_tz = path, text, default_tz
+
+def item_body(text: str) -> str:
+    """A list item's text without its bullet, and continuation lines dedented."""
+    lines = text.split("\n")
+    m = _BULLET.match(lines[0])
+    indent = m.end() if m else 0
+    first = lines[0][indent:]
+    rest = [ln[indent:] if ln[:indent].strip() == "" else ln.lstrip() for ln in lines[1:]]
+    return "\n".join([first, *rest]).strip()
+
+
+# --- pieces of a timeline line ---------------------------------------------------------------
+_WHO = re.compile(
+    r"(?P<sep>\s*\(\s*(?:by|via)\b:?\s*|[\s,]+(?:[-–—]\s+)?(?:by|via)\b:?\s+|\s+to\b:?\s+"
+    r"|\s+[-–—]\s+|\s*;\s+)",
+    re.I,
+)
+
+
+def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
+    """``time by who to role`` -> ``(time, actor, role, description)``."""
+    m = _WHO.search(value)
+    if m is None:
+        return value.strip(), None, None, None
+    when, rest = value[: m.start()], value[m.end() :]
+    sep = m.group("sep").strip().lower().lstrip(",").strip()
+    actor = role = description = None
+    if sep.startswith("("):
+        actor = rest[:-1] if rest.endswith(")") and rest.count("(") < rest.count(")") else rest
+    elif sep.endswith(("by", "by:", "via", "via:")):
+        actor = rest
+    elif sep.startswith("to"):
+        role = rest
+    else:
+        inner = _WHO.match(" " + rest)
+        if inner and inner.group("sep").strip().lower().startswith(("by", "(by", "via", "to")):
+            return split_line(when + " " + rest)
+        description = rest
+    if actor is not None:
+        pos = re.search(r"\s+to\s+", actor)
+        if pos:
+            actor, role = actor[: pos.start()], actor[pos.end() :]
+    elif role is not None:
+        pos = re.search(r"\s+(?:\(?by|via)\s+", role)
+        if pos:
+            role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
+    return when.strip(), _who(actor), _who(role), (description or "").strip() or None
+
+
+def _who(text: str | None) -> str | None:
+    if text is None:
+        return None
+    s = plain(text).strip(" .;")
+    return None if V.is_placeholder(s) or V.is_unknown(s) else s
+
+
+# --- action items ------------------------------------------------------------------------------
+_META_BRACKETS = re.compile(r"\s*[\[(](?P<body>[^\[\]()]{1,80})[\])]\s*$")
+_META_KEY = re.compile(
+    r"^(?P<key>owner|owners|assignee|assigned to|who|responsible|due|due date|deadline|eta|"
+    r"by|target|target date|when)\s*[:=]?\s*(?P<value>.*)$",
+    re.I,
+)
+_SEGMENT = re.compile(
+    r"\s+[-–—|]\s+|\s*;\s+|\s+[–—]|[–—]\s+"
+    r"|[.,]\s+(?=(?:owner|owners|assignee|assigned to|due|due date|deadline|eta)\b)",
+    re.I,
+)
+_INLINE_META = re.compile(r"\s(?=(?:owner|owners|assignee|assigned to|due|deadline)\s*:)", re.I)
+_TRAILING_HANDLE = re.compile(r"\s+@([\w.\-]+)$")
+_NAME = re.compile(r"^@?[\w.\-']+(?:\s+[\w.\-']+){0,3}$")
+
+
+def split_item(text: str) -> tuple[str, str | None, str | None, bool]:
+    """``text - Owner: x - Due: d`` and the other ways people write it -> ``(text, owner,
+    due text, struck through)``."""
+    body = text.strip()
+    owner = due = None
+    struck = False
+    for _ in range(4):  # trailing [owner: x] [due: y] / (owner: x, due y) / (@x, 2026-03-10)
+        m = _META_BRACKETS.search(body)
+        if m is None:
+            break
+        o, d = _meta(m.group("body"))
+        if o is None and d is None:
+            break
+        owner, due = owner or o, due or d
+        body = body[: m.start()].rstrip()
+    parts = _SEGMENT.split(body)
+    m = _INLINE_META.search(parts[0])  # "text Owner: @ana" without a separator
+    if m:
+        o, d = _meta(parts[0][m.start() :].strip())
+        if o is not None or d is not None:
+            owner, due = owner or o, due or d
+            parts[0] = parts[0][: m.start()].rstrip(" ,.;")
+    keep = [parts[0]]
+    for segment in parts[1:]:
+        o, d = _meta(segment)
+        if o is None and d is None:
+            keep.append(segment)
+            continue
+        owner, due = owner or o, due or d
+    body = " - ".join(keep).strip()
+    m = _TRAILING_HANDLE.search(body)  # "text @carol" (a due may have been split off already)
+    if m and owner is None:
+        owner, body = m.group(1), body[: m.start()].rstrip()
+    if body.startswith("~~") and "~~" in body[2:]:
+        end = body.index("~~", 2)
+        struck = True
+        body = (body[2:end] + body[end + 2 :]).strip()
+    return body, owner, due, struck
+
+
+def _meta(segment: str) -> tuple[str | None, str | None]:
+    """Owner and due date of one trailing segment (``Owner: @x``, ``@x``, ``Dev Patel, by
+    Apr 30``, ``due 2026-03-10``, ``2026-03-06``)."""
+    owner = due = None
+    pieces = [p.strip() for p in re.split(r",\s*|\s+and\s+", segment.strip()) if p.strip()]
+    unnamed = []
+    labelled_owner = False
+    for piece in pieces:
+        m = _META_KEY.match(piece)
+        if m and m.group("value"):
+            key = m.group("key").lower()
+            if key in ("owner", "owners", "assignee", "assigned to", "who", "responsible"):
+                owner, labelled_owner = m.group("value"), True
+            else:
+                due = m.group("value")
+        elif labelled_owner and due is None and _NAME.match(piece) and not _looks_like_date(piece):
+            owner = f"{owner}, {piece}"  # Owner: Bob, Alice
+        elif _looks_like_date(piece):
+            due = piece
+        elif piece.startswith("@"):
+            owner = piece
+        else:
+            unnamed.append(piece)
+    if owner is None and due is not None and len(unnamed) == 1 and _NAME.match(unnamed[0]):
+        owner, unnamed = unnamed[0], []
+    if unnamed:
+        return None, None  # a segment of the item's own words
+    return owner, due
+
+
+_DATEISH = re.compile(
+    r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|"
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2})?"
+    r"(?:,?\s+\d{4})?|q[1-4](?:\s+\d{4})?|eo[dwmq]|end of (?:day|week|month|quarter)|asap|"
+    r"today|tomorrow|next (?:week|month|sprint))$",
+    re.I,
+)
+
+
+def _looks_like_date(text: str) -> bool:
+    return bool(_DATEISH.match(text.strip().strip(".")))
+
+
+def _newlines(data: str | bytes) -> list[int]:
+    sep = "\n" if isinstance(data, str) else b"\n"
+    out, i = [], data.find(sep)
+    while i >= 0:
+        out.append(i)
+        i = data.find(sep, i + 1)
+    return out
+
+
+# --- the reader ------------------------------------------------------------------------------
+@dataclass
+class _Time:
+    """A timestamp waiting to be parsed with all others of the ``read`` call."""
+
+    text: str
+    line: int
+    field: str
+    event: dict | None  # the event it dates (None: a date field)
+    order: int = 0  # 0: timeline line, 1: detailed-timeline row
+    hint: str | None = None  # zone named in a table header, e.g. "Time (GMT)"
+
+
+@dataclass
+class _Date:
+    text: str
+    line: int
+    field: str
+    target: dict
+    key: str
+
+
+class _Report:
+    """One Markdown file -> records, with values left for the column-wise parse."""
+
+    def __init__(self, path: Path, text: str, options: ReadOptions):
+        self.path, self.text, self.options = path, text, options
         self.file = str(path)
+        self.ascii = text.isascii()
+        self.data = text if self.ascii else text.encode("utf-8")
+        self.newlines = _newlines(self.data)
         self.inc: dict = {}
         self.events: list[dict] = []
         self.items: list[dict] = []
         self.problems: list[Problem] = []
-        self.known_sections = 0
+        self.times: list[_Time] = []
+        self.dates: list[_Date] = []
+        self.notes: list[tuple[str, list[str]]] = []
+        self.extra: list[list[str]] = []
+        self.summary: list[str] = []
+        self.narrative: dict[str, list[str]] = {}
+        self.zone_note: tuple[int, str] | None = None
+        self.day: dt.date | None = None  # the incident's date, when written on its own
+        self.known = 0
+        self.id_line: int | None = None
 
-    # -- problems -------------------------------------------------------------
-    def problem(self, line: int, field: str, value: str, reason: str, level: str = "error"):
+    # -- positions and text -----------------------------------------------------------------
+    def line(self, offset: int) -> int:
+        return bisect_right(self.newlines, offset - 1) + 1
+
+    def src(self, start: int, end: int) -> str:
+        piece = self.data[start:end]
+        return (piece if self.ascii else piece.decode("utf-8", "replace")).strip("\n")
+
+    def problem(self, line, field, value, reason, level="warning"):
         self.problems.append(
-            Problem(self.file, line, field, value, f"{field} {value!r} {reason}", None, level)
+            Problem(
+                self.file, line, field, str(value), f"{field} {str(value)!r} {reason}", None, level
+            )
         )
 
-    def parse(self, fn, line: int, field: str, value: str):
-        try:
-            return fn(value)
-        except ValueError as exc:
-            self.problem(line, field, value, str(exc))
-            return None
-
-    def time(self, line: int, field: str, value: str):
-        try:
-            ts, assumed = F.parse_time(value, self.default_tz)
-        except ValueError as exc:
-            self.problem(line, field, value, str(exc))
-            return None
-        if assumed:
-            self.problem(
-                line, field, value, f"has no time zone; assumed {self.default_tz}", "warning"
-            )
-        return ts
-
-    # -- fields -----------------------------------------------------------------
-    def set_field(self, line: int, label: str, value: str) -> None:
-        key = LABELS[_norm(label)]
-        v = F.clean(value)
-        if v is None:
-            return
-        if key == "incident_id":
-            self.inc["incident_id"] = v
-            self.inc["source_line"] = line
-        elif key == "severity":
-            self.inc["severity"] = self.parse(F.parse_severity, line, label, v)
-        elif key == "status":
-            self.inc["status"] = self.parse(F.parse_status, line, label, v)
-        elif key == "users_affected":
-            parsed = self.parse(F.parse_users, line, label, v)
-            if parsed:
-                self.inc["users_affected"], self.inc["users_affected_pct"] = parsed
-        elif key == "services":
-            self.inc["services"] = F.split_list(v)
-        elif key == "downtime_stated":
-            self.inc["downtime_stated"] = self.parse(F.parse_duration, line, label, v)
-        elif key == "data_loss":
-            self.inc["data_loss"] = v
-            self.inc["has_data_loss"] = F.has_data_loss(v)
-        elif key == "financial_impact":
-            self.inc["financial_impact"] = v
-            amount, currency = F.parse_money(v)
-            self.inc["financial_amount"], self.inc["financial_currency"] = amount, currency
-        elif key in ("report_date", "next_review"):
-            self.inc[key] = self.parse(F.parse_date, line, label, v)
-        else:
-            self.inc[key] = v
-
-    def timeline_line(self, line: int, label: str, value: str) -> None:
-        kind = TIMELINE_LABELS[_norm(label)]
-        when, actor, role = value, None, None
-        for sep in (" by ", " to "):
-            pos = when.find(sep)
-            if pos >= 0:
-                rest = when[pos + len(sep) :]
-                when = when[:pos]
-                other = " to " if sep == " by " else " by "
-                extra = None
-                if other in rest:
-                    rest, extra = rest.split(other, 1)
-                if sep == " by ":
-                    actor, role = rest, extra
-                else:
-                    role, actor = rest, extra
-                break
-        if F.clean(when) is None:
-            return
-        ts = self.time(line, label, when.strip())
-        if ts is None:
-            return
-        self.events.append(
-            {
-                "timestamp": ts,
-                "kind": kind,
-                "actor": F.clean(actor),
-                "role": F.clean(role),
-                "description": None,
-                "source": f"{self.file}:{line}",
-            }
-        )
-
-    def table(self, header: list[str], rows: list[tuple[int, list[str]]]) -> None:
-        names = [_norm(h) for h in header]
-        aliases = {"time": "timestamp", "when": "timestamp", "event": "kind", "who": "actor"}
-        names = [aliases.get(n, n) for n in names]
-        if "timestamp" not in names or "kind" not in names:
-            self.problem(
-                rows[0][0] if rows else 0,
-                "Detailed Timeline",
-                " | ".join(header),
-                "needs columns time and kind",
-            )
-            return
-        for line, cells in rows:
-            rec = dict(zip(names, cells, strict=False))
-            if all(F.is_placeholder(c) for c in cells):
-                continue
-            kind = kind_name(rec.get("kind", ""))
-            if kind is None:
-                self.problem(
-                    line,
-                    "kind",
-                    rec.get("kind", ""),
-                    f"is not an event kind (expected one of {', '.join(KINDS)})",
-                )
-                continue
-            ts = self.time(line, "time", rec.get("timestamp", ""))
-            if ts is None:
-                if F.clean(rec.get("timestamp")) is None:
-                    self.problem(line, "time", rec.get("timestamp", ""), "is missing")
-                continue
-            self.events.append(
-                {
-                    "timestamp": ts,
-                    "kind": kind,
-                    "actor": F.clean(rec.get("actor")),
-                    "role": F.clean(rec.get("role")),
-                    "description": F.clean(rec.get("description")),
-                    "source": f"{self.file}:{line}",
-                }
-            )
-
-    def action_item(self, line: int, horizon: str, text: str) -> None:
-        done, rest = _checkbox(text)
-        due_text = owner = None
-        pos = _rfind_ci(rest, " - due:")
-        if pos >= 0:
-            rest, due_text = rest[:pos], rest[pos + len(" - due:") :]
-        pos = _rfind_ci(rest, " - owner:")
-        if pos >= 0:
-            rest, owner = rest[:pos], rest[pos + len(" - owner:") :]
-        body = F.clean(rest)
-        if body is None:
-            return
-        due = None
-        if F.clean(due_text) is not None:
-            due = self.parse(F.parse_date, line, "Due", due_text.strip())
-        self.items.append(
-            {
-                "horizon": horizon,
-                "text": body,
-                "owner": F.clean(owner),
-                "due": due,
-                "done": bool(done),
-                "source": f"{self.file}:{line}",
-            }
-        )
-
-    # -- the walk -----------------------------------------------------------------
-    def read(self) -> Parts:
-        h2 = h3 = ""
-        header: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        narrative: dict[str, list[str]] = {}
-        title_line = 1
-
-        def flush_table():
-            nonlocal header, rows
-            if header is not None:
-                self.table(header, rows)
-            header, rows = None, []
-
-        for b in _blocks(self.text):
-            if b.kind != "row":
-                flush_table()
+    # -- the walk -----------------------------------------------------------------------------
+    def read(self) -> None:
+        section: str | None = None  # None: before the first section
+        section_level = 0
+        section_title = ""
+        part: str | None = None
+        part_level = 0
+        horizon: str | None = None
+        extra: list[str] | None = None
+        extra_level = 0
+        note_title: str | None = None
+        after_rule = False
+        title_seen = False
+        for b in blocks(self.text):
             if b.kind == "heading":
-                if b.level == 1:
-                    if _norm(b.text) != TEMPLATE_TITLE and F.clean(b.text):
-                        self.inc.setdefault("title", b.text.strip())
-                    title_line = b.line
-                elif b.level == 2:
-                    h2, h3 = _norm(b.text), ""
-                    if h2 in KNOWN_H2:
-                        self.known_sections += 1
-                    else:
-                        self.problem(
-                            b.line,
-                            "section",
-                            b.text,
-                            "is not a section of the template; its text is not loaded",
-                            "warning",
-                        )
-                else:
-                    h3 = _norm(b.text)
-                continue
-            if b.kind == "header":
-                header = b.cells
-                continue
-            if b.kind == "row":
-                rows.append((b.line, b.cells))
-                continue
-            target = NARRATIVE.get((h2, h3))
-            if target is not None:
-                text = b.text.strip()
-                if not F.is_placeholder(text):
-                    narrative.setdefault(target, []).append(text)
-                continue
-            if h2 == "action items":
-                horizon = next((v for k, v in HORIZON_HEADINGS.items() if h3.startswith(k)), None)
-                if b.kind == "item" and horizon:
-                    self.action_item(b.line, horizon, b.text)
-                continue
-            if h2 == "prevention measures" and b.kind == "item":
-                done, text = _checkbox(b.text)
-                if F.clean(text):
-                    self.inc.setdefault("prevention", []).append({"text": text, "done": bool(done)})
-                continue
-            if h2 == "communication" and b.kind == "item":
-                done, text = _checkbox(b.text)
-                for key, column in COMMUNICATION_KEYS:
-                    if key in text.lower():
-                        self.inc[column] = bool(done)
-                        break
-                continue
-            if h2 == "references" and b.kind == "item":
-                if F.clean(b.text):
-                    self.inc.setdefault("references", []).append(b.text.strip())
-                continue
-            for offset, label, value in b.labelled:
-                if label is None:
+                raw = self.src(b.start, b.end)
+                title = _heading_text(raw)
+                lvl = b.level
+                after_rule = False
+                key = _section_key(title)
+                if (
+                    not title_seen
+                    and key is None
+                    and section is None
+                    and V.part_anywhere(_bare(title)) is None
+                ):
+                    title_seen = True
+                    self._title(title, self.line(b.start))
                     continue
-                key = _norm(label)
-                if h2 == "timeline" and key in TIMELINE_LABELS:
-                    self.timeline_line(b.line + offset, label, value)
-                elif key in LABELS:
-                    self.set_field(b.line + offset, label, value)
-        flush_table()
+                title_seen = True
+                inside = section is not None and lvl > section_level
+                if extra is not None and lvl > extra_level and key is None:
+                    extra.append(raw)
+                    continue
+                col = V.part_column(section, _bare(title)) if inside else None
+                hz = V.horizon_name(title) if inside and section == "action_items" else None
+                if col is not None:
+                    part, part_level, extra, note_title = col, lvl, None, None
+                elif hz is not None:
+                    horizon, extra, note_title = hz, None, None
+                elif key is not None:
+                    section, section_level, section_title = key, lvl, title
+                    part = horizon = extra = note_title = None
+                    self.known += 1
+                elif (pa := V.part_anywhere(_bare(title))) is not None and not inside:
+                    section, part = pa
+                    section_level = part_level = lvl
+                    section_title, horizon, extra, note_title = title, None, None, None
+                    self.known += 1
+                elif inside and part in V.TEXT_PARTS and lvl > part_level:
+                    self.narrative.setdefault(part, []).append(raw)
+                elif inside:
+                    # a sub-heading the template does not have, inside a known section
+                    if section == "action_items":
+                        horizon = None
+                    part, extra = None, None
+                    note_title = raw
+                else:
+                    extra = [raw]
+                    self.extra.append(extra)
+                    extra_level = lvl
+                    section, part, horizon, note_title = None, None, None, None
+                continue
+            if b.kind == "rule":
+                after_rule = True
+                continue
+            if b.kind == "html" and self.src(b.start, b.end).lstrip().startswith(SYNC_MARK):
+                continue
+            dated = section in (None, "summary", "timeline") and not after_rule
+            if b.kind == "para" and (extra is None or after_rule) and self._footer(b, dated):
+                continue
+            if extra is not None:
+                extra.append(self.src(b.start, b.end))
+                continue
+            self._block(b, section, section_title, part, horizon, note_title)
+        self._finish_text()
 
-        for column, chunks in narrative.items():
-            self.inc[column] = "\n\n".join(chunks) if column in TEXT_NARRATIVE else chunks
+    def _title(self, title: str, line: int) -> None:
+        text = plain(title)
+        if text and not V.is_placeholder(text) and V.norm(text) != V.norm(V.TEMPLATE_TITLE):
+            self.inc["title"] = title.strip()
+            self.inc.setdefault("_title_line", line)
 
-        if self.known_sections == 0:
-            self.problems.append(
-                Problem(
-                    self.file,
-                    None,
-                    "file",
-                    self.path.name,
-                    f"{self.path.name} is not an incident report (no section of the template found)",
-                )
-            )
-            return Parts(problems=self.problems)
-        if "incident_id" not in self.inc:
-            digest = hashlib.sha1(" ".join(self.text.split()).encode()).hexdigest()[:8].upper()
-            self.inc["incident_id"] = f"INC-{digest}"
-            self.inc["source_line"] = title_line
-        iid = self.inc["incident_id"]
-        self.inc["source_file"] = self.file
-        for rec in (*self.events, *self.items):
-            rec["incident_id"] = iid
-        problems = [
-            Problem(p.file, p.line, p.field, p.value, p.message, iid, p.level)
-            for p in self.problems
+    def _footer(self, b: Block, dated: bool) -> bool:
+        """A paragraph whose every line is a field label (the template's footer, a summary
+        written as plain lines). ``dated``: a ``Date`` here is the incident's date (above the
+        timeline), not the report's."""
+        lines = self.src(b.start, b.end).split("\n")
+        found = [label_of(ln) for ln in lines]
+        if not all(f is not None and V.field_key(f[0]) for f in found):
+            return False
+        first = self.line(b.start)
+        for offset, (label, value) in enumerate(found):
+            if dated and V.norm(label) in V.INCIDENT_DATE_LABELS:
+                self._incident_date(first + offset, value)
+            else:
+                self._field(first + offset, label, value)
+        return True
+
+    # -- one block of a known section ----------------------------------------------------------
+    def _block(self, b, section, section_title, part, horizon, note_title) -> None:
+        if section is None or section == "summary":
+            self._summary(b)
+        elif section == "timeline":
+            self._timeline(b, part, section_title, note_title)
+        elif section in ("impact", "team"):
+            self._labelled(b, section_title, note_title, section)
+        elif section in ("root_cause", "actions_taken", "lessons"):
+            self._narrative(b, section, section_title, part, note_title)
+        elif section == "action_items":
+            self._action_items(b, horizon, section_title, note_title)
+        elif section == "prevention":
+            self._prevention(b, section_title, note_title)
+        elif section == "communication":
+            self._communication(b, section_title, note_title)
+        elif section == "references":
+            self._references(b)
+
+    def _lines(self, b: Block):
+        """``(line number, text, item range or None)`` of each source line of a paragraph, or
+        of each list item's first line."""
+        if b.kind == "list":
+            for start, end in b.items:
+                yield self.line(start), self.src(start, end).split("\n", 1)[0], (start, end)
+            return
+        first = self.line(b.start)
+        for offset, text in enumerate(self.src(b.start, b.end).split("\n")):
+            yield first + offset, text, None
+
+    def _field_table(self, b: Block) -> bool:
+        """A two-column table of labels and values (``| Severity | P2 |``)."""
+        rows = [
+            (self.line(start), [self.src(s, e).strip() for s, e in cells])
+            for start, cells in b.items
         ]
-        return Parts([self.inc], self.events, self.items, problems)
+        known = [
+            (line, cells)
+            for line, cells in rows
+            if len(cells) >= 2 and V.field_key(plain(cells[0]))
+        ]
+        if not known or len(known) < (len(rows) - 1) / 2:
+            return False
+        for line, cells in known:
+            self._field(line, plain(cells[0]), cells[1].replace("\\|", "|"))
+        return True
+
+    def _summary(self, b: Block) -> None:
+        if b.kind == "table" and self._field_table(b):
+            return
+        if b.kind not in ("para", "list"):
+            self.summary.append(self.src(b.start, b.end))
+            return
+        loose: list[str] = []
+        for line, text, _ in self._lines(b):
+            found = label_of(text)
+            if found and V.norm(found[0]) in V.INCIDENT_DATE_LABELS:
+                self._incident_date(line, found[1])
+            elif found and V.field_key(found[0]):
+                self._field(line, *found)
+            elif found and V.milestone_kind(found[0], in_timeline=False):
+                self._milestone(line, *found)
+            else:
+                loose.append(text)
+        if loose and b.kind == "para":
+            self.summary.append("\n".join(loose).strip())
+        elif loose:
+            self.summary.append(self.src(b.start, b.end))
+
+    def _note(self, section_title: str, note_title: str | None, text: str) -> None:
+        head = note_title or f"## {section_title}"
+        if self.notes and self.notes[-1][0] == head:
+            self.notes[-1][1].append(text)
+        else:
+            self.notes.append((head, [text]))
+
+    def _unplaced(self, line: int, where: str, text: str, why: str) -> None:
+        snippet = " ".join(text.split())
+        snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+        self.problems.append(
+            Problem(
+                self.file, line, where, snippet,
+                f"{where}: {snippet!r} {why}; kept as a note", None, "warning",
+            )
+        )  # fmt: skip
+
+    def _timeline(self, b, part, section_title, note_title) -> None:
+        if b.kind == "table":
+            self._table(b)
+            return
+        if b.kind == "list":
+            for start, end in b.items:
+                line = self.line(start)
+                text = self.src(start, end)
+                first = text.split("\n", 1)[0]
+                found = label_of(first)
+                body = item_body(first)
+                if found and V.milestone_kind(found[0]):
+                    self._milestone(line, *found)
+                elif found and V.norm(found[0]) in V.INCIDENT_DATE_LABELS:
+                    self._incident_date(line, found[1])
+                elif found and V.field_key(found[0]):
+                    self._field(line, *found)
+                elif found and _TIMEISH.search(found[1]) and self._labelled_update(line, *found):
+                    pass
+                elif not self._time_first(line, body):
+                    self._note(section_title, note_title, text)
+                    if not V.is_placeholder(body):
+                        self._unplaced(line, "Timeline", body, "has no milestone label or time")
+            return
+        if b.kind == "para":
+            text = self.src(b.start, b.end)
+            labelled = [(ln, label_of(t)) for ln, t, _ in self._lines(b)]
+            if all(f and (V.milestone_kind(f[0]) or V.field_key(f[0])) for _, f in labelled):
+                for ln, (label, value) in labelled:
+                    if V.milestone_kind(label):
+                        self._milestone(ln, label, value)
+                    elif V.norm(label) in V.INCIDENT_DATE_LABELS:
+                        self._incident_date(ln, value)
+                    else:
+                        self._field(ln, label, value)
+                return
+            m = _ZONE_NOTE.search(text)
+            if m and self.zone_note is None:
+                self.zone_note = (self.line(b.start), m.group("zone"))
+            self._note(section_title, note_title, text)
+            return
+        self._note(section_title, note_title, self.src(b.start, b.end))
+
+    def _incident_date(self, line: int, value: str) -> None:
+        """``Date: March 4, 2026`` above the timeline: the day of times written alone."""
+        text = plain(value)
+        if V.is_unknown(text):
+            return
+        try:
+            self.day = F.parse_date(text).date()
+        except ValueError as exc:
+            self.problem(line, "Date", text, f"{exc}; times written alone need a date")
+
+    def _labelled_update(self, line: int, label: str, value: str) -> bool:
+        """``- **Rollback started**: 14:20 UTC by Bob``: an update described by its label."""
+        when, actor, role, description = split_line(plain(value))
+        text = plain(label) + (f": {description}" if description else "")
+        self._event(line, "Timeline", when, {"kind": "update", "actor": actor, "role": role,
+                                             "description": text}, order=0)  # fmt: skip
+        return True
+
+    def _time_first(self, line: int, text: str) -> bool:
+        """``14:05 UTC - paged the on-call`` / ``**14:05 UTC** paged``: an update event."""
+        if not _TIME_FIRST.match(text):
+            return False
+        m = _TIME_FIRST_SPLIT.match(text)
+        when, rest = (m.group("t"), m.group("rest")) if m else (text, None)
+        event = {"kind": "update", "description": plain(rest) if rest else None}
+        self._event(line, "Timeline", plain(when), event, order=0)
+        return True
+
+    def _milestone(self, line: int, label: str, value: str) -> None:
+        kind = V.milestone_kind(label)
+        when, actor, role, description = split_line(plain_keep_links(value))
+        if V.is_placeholder(when) or V.is_unknown(when):
+            return
+        event = {"kind": kind, "actor": actor, "role": role, "description": description}
+        self._event(line, V.MILESTONE_LABELS[kind], when, event, order=0)
+
+    def _event(self, line, field, when, event, order, hint=None) -> None:
+        event.setdefault("actor", None)
+        event.setdefault("role", None)
+        event.setdefault("description", None)
+        event["source"] = f"{self.file}:{line}"
+        self.times.append(_Time(when.strip(), line, field, event, order, hint))
+
+    def _table(self, b: Block) -> None:
+        rows = [
+            (self.line(start), [plain_cell(self.src(s, e)) for s, e in cells])
+            for start, cells in b.items
+        ]
+        if not rows:
+            return
+        header = [V.norm(h) for h in rows[0][1]]
+        names = [_column(h) for h in header]
+        hint = next((_zone_hint(h) for h in rows[0][1] if _column(V.norm(h)) == "timestamp"), None)
+        if "timestamp" not in names:
+            self.problem(rows[0][0], "Detailed Timeline", " | ".join(rows[0][1]),
+                         "has no time column (expected e.g. time | kind | actor | description); "
+                         "its rows are kept as a note", "warning")  # fmt: skip
+            self._note("Timeline", "### Detailed Timeline", self.src(b.start, b.end))
+            return
+        has_description = "description" in names
+        for line, cells in rows[1:]:
+            rec: dict[str, str] = {}
+            for name, cell in zip(names, cells, strict=False):
+                if name and cell and name not in rec:
+                    rec[name] = cell
+            if all(V.is_placeholder(c) for c in cells):
+                continue
+            when = rec.get("timestamp", "")
+            if V.is_placeholder(when) or V.is_unknown(when):
+                self.problem(line, "time", when, "is missing: the row is not an event")
+                self._note("Timeline", "### Detailed Timeline", " | ".join(cells))
+                continue
+            kind, description = self._row_kind(line, rec, has_description)
+            event = {
+                "kind": kind,
+                "actor": _who(rec.get("actor")),
+                "role": _who(rec.get("role")),
+                "description": description,
+            }
+            self._event(line, "time", when, event, order=1, hint=hint)
+
+    def _row_kind(self, line: int, rec: dict, has_description: bool) -> tuple[str, str | None]:
+        """A row's event kind and description; an ``Event`` column is the kind when the
+        table has a description column, else the description (a milestone word: the kind)."""
+        description = rec.get("description")
+        if "kind" in rec or ("event_or_description" in rec and has_description):
+            word = rec.get("kind") or rec["event_or_description"]
+            kind = V.kind_name(word)
+            if kind is None:
+                self.problem(line, "kind", word, f"is not an event kind (expected one of "
+                             f"{', '.join(KINDS)}); read as an update")  # fmt: skip
+                return "update", description or word
+            return kind, description
+        text = rec.get("event_or_description")
+        if text is None:
+            return "update", description
+        kind = V.kind_name(text)
+        if kind in MILESTONES:
+            return kind, description
+        return kind or "update", text
+
+    def _labelled(self, b, section_title, note_title, section) -> None:
+        if b.kind == "table" and self._field_table(b):
+            return
+        if b.kind not in ("para", "list"):
+            self._note(section_title, note_title, self.src(b.start, b.end))
+            return
+        loose = []
+        for line, text, rng in self._lines(b):
+            found = label_of(text)
+            if found and V.field_key(found[0]):
+                self._field(line, *found)
+            elif rng is None:
+                loose.append(text)
+            else:
+                body = item_body(self.src(*rng))
+                if not V.is_placeholder(body):
+                    self._note(section_title, note_title, self.src(*rng))
+                    self._unplaced(
+                        line, _bare(section_title), body, "is not a field of the template"
+                    )
+        if loose:
+            self._note(section_title, note_title, "\n".join(loose))
+
+    def _narrative(self, b, section, section_title, part, note_title) -> None:
+        if part is None:
+            if section == "root_cause" and note_title is None:
+                part = "why_it_happened"
+            else:
+                self._note(section_title, note_title, self.src(b.start, b.end))
+                return
+        text = self.src(b.start, b.end)
+        if part in V.TEXT_PARTS:
+            if not V.is_placeholder(text):
+                self.narrative.setdefault(part, []).append(text)
+            return
+        chunks = self.narrative.setdefault(part, [])
+        if b.kind == "list":
+            for start, end in b.items:
+                body = item_body(self.src(start, end))
+                if not V.is_placeholder(body):
+                    chunks.append(body)
+        elif not V.is_placeholder(text):
+            if chunks and b.kind in ("code", "table", "quote", "html"):
+                chunks[-1] = chunks[-1] + "\n\n" + text  # belongs to the item above it
+            else:
+                chunks.append(text)
+
+    def _action_items(self, b, horizon, section_title, note_title) -> None:
+        if b.kind == "list":
+            for start, end in b.items:
+                self._action_item(self.line(start), horizon, self.src(start, end))
+            return
+        if b.kind == "table" and self._item_table(b, horizon):
+            return
+        self._note(section_title, note_title, self.src(b.start, b.end))
+
+    def _action_item(self, line: int, horizon: str | None, source: str) -> None:
+        body = item_body(source)
+        lines = body.split("\n")
+        n = next((i for i, ln in enumerate(lines[1:], 1) if not ln.strip() or _BULLET.match(ln)
+                  or ln.lstrip().startswith(("```", "~~~"))), len(lines))  # fmt: skip
+        first, more = " ".join(ln.strip() for ln in lines[:n]), "\n".join(lines[n:])
+        box, first = checkbox(first)
+        done = bool(box)
+        text, owner, due, struck = split_item(first)
+        if V.is_placeholder(text) or not text:
+            return
+        if more.strip():
+            text = text + "\n" + more.rstrip()
+        item = {
+            "horizon": horizon,
+            "text": text,
+            "owner": F.owner_name(plain(owner)) if owner else None,
+            "due": None,
+            "done": done or struck,
+            "source": f"{self.file}:{line}",
+        }
+        self.items.append(item)
+        if due is not None and not V.is_unknown(plain(due)):
+            self.dates.append(_Date(plain(due), line, "Due", item, "due"))
+
+    def _item_table(self, b: Block, horizon: str | None) -> bool:
+        rows = [
+            (self.line(start), [self.src(s, e).strip() for s, e in cells])
+            for start, cells in b.items
+        ]
+        if len(rows) < 2:
+            return False
+        header = [V.norm(h) for h in rows[0][1]]
+        what = next((i for i, h in enumerate(header) if h in _ITEM_TEXT), None)
+        if what is None:
+            return False
+        col = {h: i for i, h in enumerate(header)}
+        owner = next(
+            (col[h] for h in ("owner", "assignee", "who", "responsible") if h in col), None
+        )
+        due = next(
+            (col[h] for h in ("due", "due date", "deadline", "eta", "by", "target") if h in col),
+            None,
+        )
+        state = next((col[h] for h in ("status", "state", "done", "complete") if h in col), None)
+        hz = next((col[h] for h in ("horizon", "when", "priority", "term") if h in col), None)
+        for line, cells in rows[1:]:
+
+            def get(i: int | None, cells: list[str] = cells) -> str:
+                return cells[i].strip() if i is not None and i < len(cells) else ""
+
+            text = get(what)
+            if V.is_placeholder(text) or not text:
+                continue
+            st = V.norm(plain(get(state)))
+            item = {
+                "horizon": V.horizon_name(get(hz)) if hz is not None and get(hz) else horizon,
+                "text": text,
+                "owner": F.owner_name(plain(get(owner))) if get(owner) else None,
+                "due": None,
+                "done": st
+                in (
+                    "done",
+                    "x",
+                    "yes",
+                    "closed",
+                    "complete",
+                    "completed",
+                    "fixed",
+                    "resolved",
+                    "true",
+                ),
+                "source": f"{self.file}:{line}",
+            }
+            self.items.append(item)
+            if get(due) and not V.is_unknown(plain(get(due))):
+                self.dates.append(_Date(plain(get(due)), line, "Due", item, "due"))
+        return True
+
+    def _prevention(self, b, section_title, note_title) -> None:
+        if b.kind != "list":
+            self._note(section_title, note_title, self.src(b.start, b.end))
+            return
+        for start, end in b.items:
+            box, text = checkbox(item_body(self.src(start, end)))
+            done = bool(box)
+            if text.startswith("~~") and "~~" in text[2:]:
+                done, text = True, text.replace("~~", "", 2)
+            text = text.strip()
+            if text and not V.is_placeholder(text):
+                self.inc.setdefault("prevention", []).append({"text": text, "done": done})
+
+    def _communication(self, b, section_title, note_title) -> None:
+        if b.kind != "list":
+            self._note(section_title, note_title, self.src(b.start, b.end))
+            return
+        for start, end in b.items:
+            box, text = checkbox(item_body(self.src(start, end)))
+            low = text.lower()
+            for column, _title, words in V.COMMUNICATION:
+                if any(w in low for w in words):
+                    self.inc[column] = _sent(box, low)
+                    break
+            else:
+                self._note(section_title, note_title, self.src(start, end))
+
+    def _references(self, b) -> None:
+        refs = self.inc.setdefault("references", [])
+        if b.kind == "list":
+            for start, end in b.items:
+                body = item_body(self.src(start, end))
+                if not V.is_placeholder(body):
+                    refs.append(body)
+        elif b.kind == "para":
+            refs += [ln.strip() for ln in self.src(b.start, b.end).split("\n") if ln.strip()]
+        else:
+            refs.append(self.src(b.start, b.end))
+
+    # -- fields ----------------------------------------------------------------------------------
+    def _field(self, line: int, label: str, value: str) -> None:
+        column = V.field_key(label)
+        title = V.LABEL_BY_COLUMN[column].title
+        raw = value.strip()
+        if V.is_placeholder(raw) or V.is_placeholder(plain(raw)):
+            return
+        text = plain(raw)
+        inc = self.inc
+        if column == "incident_id":
+            if not V.is_unknown(text):
+                inc["incident_id"], self.id_line = text, line
+        elif column == "title":
+            self._title(raw, line)
+        elif column == "severity":
+            try:
+                level, note = F.read_severity(text, self.options.severity_map)
+            except ValueError as exc:
+                self.problem(line, title, text, str(exc), "error")
+                return
+            inc["severity"] = level
+            if note:
+                self.problem(line, title, text, note)
+        elif column == "status":
+            try:
+                inc["status"] = F.parse_status(text)
+            except ValueError as exc:
+                self.problem(line, title, text, f"{exc}; status left unknown")
+        elif column == "users_affected":
+            inc["users_affected_text"] = raw
+            if not V.is_unknown(text):
+                try:
+                    inc["users_affected"], inc["users_affected_pct"] = F.parse_users(text)
+                except ValueError as exc:
+                    self.problem(line, title, text, f"{exc}; users affected left unknown")
+        elif column == "services":
+            inc["services"] = [plain(s) for s in F.split_list(raw) if not V.is_unknown(plain(s))]
+        elif column == "downtime_stated":
+            inc["downtime_text"] = raw
+            if not V.is_unknown(text):
+                try:
+                    inc["downtime_stated"] = F.parse_duration(text)
+                except ValueError as exc:
+                    self.problem(line, title, text, f"{exc}; downtime left unknown")
+        elif column == "data_loss":
+            inc["data_loss"] = raw
+            inc["has_data_loss"] = F.has_data_loss(text)
+        elif column == "financial_impact":
+            inc["financial_impact"] = raw
+            try:
+                inc["financial_amount"], inc["financial_currency"] = F.parse_money(text)
+            except ValueError as exc:
+                self.problem(line, title, text, f"{exc}; amount left unknown")
+        elif column in ("report_date", "next_review"):
+            if not V.is_unknown(text):
+                self.dates.append(_Date(text, line, title, inc, column))
+        else:  # names: team, prepared by
+            name = F.owner_name(text) if column != "prepared_by" else text
+            if name and not V.is_unknown(name):
+                inc[column] = name
+
+    def _finish_text(self) -> None:
+        for column, chunks in self.narrative.items():
+            if column in V.TEXT_PARTS:
+                self.inc[column] = "\n\n".join(chunks).strip() or None
+            else:
+                self.inc[column] = chunks
+        if self.summary:
+            self.inc["summary"] = "\n\n".join(s for s in self.summary if s.strip()) or None
+        if self.extra:
+            self.inc["extra_sections"] = "\n\n".join("\n\n".join(e).strip() for e in self.extra)
+        if self.notes:
+            self.inc["notes"] = [head + "\n\n" + "\n\n".join(body) for head, body in self.notes]
+
+
+def _sent(box: bool | None, text: str) -> bool | None:
+    """Whether a communication item was done: its box, else a trailing yes/no, else listed
+    as a plain statement ("- Status page updated"): done."""
+    if box is not None:
+        return box
+    m = re.search(r"[:\-–—]\s*(yes|no|done|sent|not sent|n/?a|pending)\W*$", text)
+    if m:
+        word = m.group(1)
+        return None if word in ("na", "n/a", "pending") else word in ("yes", "done", "sent")
+    return not text.startswith(("not ", "no "))
+
+
+_TIMEISH = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d\s*[ap]\.?m\b", re.I)
+_TIME_FIRST = re.compile(
+    r"^\**\s*(?:\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.I,
+)
+_TIME_FIRST_SPLIT = re.compile(
+    r"^\**(?P<t>.{4,60}?)(?:\*\*\s*[-–—:|]?\s*|\s+[-–—|]\s+|:\s+)(?P<rest>\S.*)$"
+)
+_ITEM_TEXT = frozenset(
+    ("action", "action item", "item", "task", "description", "what", "todo", "follow up")
+)
+_COLUMNS = {
+    "time": "timestamp", "when": "timestamp", "timestamp": "timestamp", "date": "timestamp",
+    "datetime": "timestamp", "date time": "timestamp", "date and time": "timestamp",
+    "kind": "kind", "type": "kind", "category": "kind", "milestone": "kind",
+    "event": "event_or_description",
+    "actor": "actor", "who": "actor", "by": "actor", "person": "actor", "owner": "actor",
+    "author": "actor", "source": "actor",
+    "role": "role", "to": "role",
+    "description": "description", "details": "description", "detail": "description",
+    "what": "description", "what happened": "description", "notes": "description",
+    "note": "description", "summary": "description", "message": "description",
+    "action": "description", "update": "description", "comment": "description",
+}  # fmt: skip
+
+
+def _column(header: str) -> str | None:
+    if header in _COLUMNS:
+        return _COLUMNS[header]
+    first = header.split(" ", 1)[0] if header else ""
+    if first in ("time", "timestamp", "when"):
+        return "timestamp"
+    return None
+
+
+def _zone_hint(header: str) -> str | None:
+    m = re.search(r"\(([^)]+)\)", header)
+    return m.group(1).strip() if m else None
+
+
+def plain_cell(text: str) -> str:
+    return plain(text.replace("\\|", "|"))
+
+
+def plain_keep_links(text: str) -> str:
+    """A timeline value without emphasis markup (links keep their text)."""
+    return plain(text)
+
+
+def _heading_text(raw: str) -> str:
+    first = raw.split("\n", 1)[0].strip()
+    if first.startswith("#"):
+        return re.sub(r"\s+#+\s*$", "", first.lstrip("#")).strip()
+    return " ".join(raw.split("\n")[:-1]).strip()  # setext: the underline is the last line
+
+
+def _bare(title: str) -> str:
+    """A heading without a parenthesised aside or a tail after a colon or dash."""
+    s = re.sub(r"\([^)]*\)", " ", title)
+    return re.split(r":\s|\s[-–—]\s", s, maxsplit=1)[0]
+
+
+def _section_key(title: str) -> str | None:
+    return V.section_key(title) or V.section_key(_bare(title))
+
+
+# --- reading files -----------------------------------------------------------------------------
+def read_text(path: Path, text: str, options: ReadOptions) -> _Report:
+    """Walk one report (values not parsed yet)."""
+    report = _Report(path, text, options)
+    report.read()
+    return report
+
+
+def parse(text: str, path: str | Path = "report.md", options: ReadOptions | None = None) -> Parts:
+    """One report's text -> its records (``path`` only names it in problems).
+
+    >>> parse("# Disk full\n\n## Incident Summary\n\n**Severity**: SEV-2\n").incidents[0]["severity"]
+    'P2'
+    """
+    options = options or ReadOptions()
+    return finish([read_text(Path(path), _normalise(text), options)], options)
 
 
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Read Markdown incident reports (one incident per file)."""
-    parts = Parts()
+    reports = []
     for path in paths:
-        text = path.read_text(encoding="utf-8")
-        parts.extend(_Reader(path, text, options.default_tz).read())
+        text = path.read_bytes().decode("utf-8-sig")
+        reports.append(read_text(path, _normalise(text), options))
+    return finish(reports, options)
+
+
+def _normalise(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff")
+
+
+def finish(reports: list[_Report], options: ReadOptions) -> Parts:
+    """Parse every collected timestamp and date column-wise, then build the records."""
+    pending = [t for r in reports for t in r.times]
+    if pending:
+        texts = pd.Series([_with_hint(t) for t in pending], dtype="object")
+        times, errors, notes, partial = F.read_times(
+            texts, options.default_tz, tz_abbrev=options.tz_abbrev
+        )
+        parsed = list(
+            zip(times.tolist(), errors.tolist(), notes.tolist(), partial.tolist(), strict=True)
+        )
+    else:
+        parsed = []
+    parts = Parts()
+    at = 0
+    for report in reports:
+        n = len(report.times)
+        _resolve_times(report, parsed[at : at + n], options)
+        at += n
+        parts.extend(_records(report, options))
     return parts
+
+
+def _with_hint(t: _Time) -> str:
+    if t.hint and not re.search(r"[A-Za-z]{2,5}\s*$|[+-]\d{2}:?\d{2}\s*$|Z$", t.text):
+        return f"{t.text} {t.hint}"
+    return t.text
+
+
+def _resolve_times(report: _Report, parsed: list, options: ReadOptions) -> None:
+    """Place each timestamp: full ones as read; a time alone on the previous line's date (the
+    next day when it is earlier; the Detected line's date for the first), a date without a
+    year in the incident's year. An unreadable milestone is an error on its line; an
+    unreadable update row a warning."""
+    default = F.zone(options.default_tz)
+    detected = _anchor(report, parsed)
+    if detected is None and report.day is not None:
+        detected = _day_start(report.day, default)
+    previous: dict[int, pd.Timestamp | None] = {0: None, 1: None}
+    for t, (ts, err, note, part) in zip(report.times, parsed, strict=True):
+        if err is not None:
+            ts, note, err, part = _prefix_time(t, err, options)
+        if isinstance(part, F.DateOnly) and err is None:
+            ts, note, err = _date_only(t, part, detected, default, options.default_tz)
+        elif part is not None and err is None:
+            base = previous[t.order]
+            ts, err = _place(
+                part, base if base is not None else detected, base is not None, default
+            )
+        if err is not None:
+            milestone = t.event["kind"] in MILESTONES
+            report.problem(
+                t.line, t.field, t.text,
+                err if milestone else f"{err}; the line is not an event",
+                "error" if milestone else "warning",
+            )  # fmt: skip
+            continue
+        if pd.isna(ts):
+            continue
+        if note:
+            if note.startswith("has no time zone") and report.zone_note:
+                named = V.ZONE_WORDS.get(report.zone_note[1].lower(), report.zone_note[1])
+                if named != options.default_tz:
+                    note += f" (the report says {report.zone_note[1]!r}: pass default_tz to use it)"
+            report.problem(t.line, t.field, t.text, note)
+        previous[t.order] = ts
+        t.event["timestamp"] = ts
+        t.event["time_text"] = t.text
+        report.events.append(t.event)
+
+
+def _date_only(t: _Time, part, near, default, default_tz: str):
+    """A milestone written as a date: the post-mortem's day is what matters (read as 00:00,
+    with a warning); any other milestone needs its time of day (an error)."""
+    if t.event["kind"] != "postmortem":
+        return pd.NaT, None, "has a date but no time of day (e.g. 2026-03-04 14:05 UTC)"
+    year = part.year or F.year_near(part.month, part.day, near)
+    if year is None:
+        return pd.NaT, None, "has no year (e.g. 2026-03-06)"
+    note = f"has no time of day: read as 00:00 {part.zone_text or default_tz}"
+    return part.start(default, year), note, None
+
+
+def _day_start(day: dt.date, tz) -> pd.Timestamp:
+    """The first instant of ``day`` in ``tz`` (so a time alone lands on that day)."""
+    return pd.Timestamp(dt.datetime.combine(day, dt.time(0, 0)), tz=tz).tz_convert("UTC")
+
+
+def _anchor(report: _Report, parsed: list) -> pd.Timestamp | None:
+    """The time that dates a first time-alone line: the Detected line's, else the first full."""
+    first = None
+    for t, (ts, err, _note, part) in zip(report.times, parsed, strict=True):
+        if err is None and part is None and not pd.isna(ts):
+            if t.event["kind"] == "detected":
+                return ts
+            first = ts if first is None else first
+    return first
+
+
+def _prefix_time(t: _Time, err: str, options: ReadOptions):
+    """A timestamp followed by words (``14:05 UTC PagerDuty fired``): the longest readable
+    leading part is the time, the rest the description. Ambiguous dates stay errors.
+
+    Returns ``(time, note, error, partial)`` like one row of ``read_times``."""
+    if not err.startswith("is not a timestamp"):  # ambiguous, unknown zone, DST gap: as is
+        return pd.NaT, None, err, None
+    words = t.text.split()
+    abbrevs = tuple(sorted((k.upper(), v) for k, v in (options.tz_abbrev or {}).items()))
+    for n in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:n]).rstrip(" -–—:,")
+        if not re.search(r"\d", head):
+            break
+        try:
+            value, note = F.parse_human_time(head, options.default_tz, abbrevs)
+        except ValueError:
+            continue
+        rest = " ".join(words[n:]).strip(" -–—:,")
+        if rest:
+            t.event["description"] = (
+                f"{t.event['description']}: {rest}" if t.event.get("description") else rest
+            )
+        if isinstance(value, pd.Timestamp):
+            return value, note, None, None
+        return pd.NaT, note, None, value
+    return pd.NaT, None, err, None
+
+
+def _place(part, base: pd.Timestamp | None, roll: bool, default) -> tuple[pd.Timestamp, str | None]:
+    """A :class:`~incident_kit.fields.Clock` or :class:`~incident_kit.fields.NoYear` dated by
+    ``base``: ``(utc time, None)`` or ``(NaT, reason)``."""
+    if base is None:
+        return (
+            pd.NaT,
+            "has a time but no date, and no line before it gives one (e.g. 2026-03-04 14:05 UTC)",
+        )
+    try:
+        if isinstance(part, F.Clock):
+            day = base.tz_convert(part.tz or default).date()
+            ts = part.on(day, default)
+            if roll and ts < base:
+                ts = part.on(day + dt.timedelta(days=1), default)
+            return ts, None
+        return part.in_year(F.year_near(part.month, part.day, base), default), None
+    except ValueError as exc:
+        return pd.NaT, str(exc)
+
+
+def _records(report: _Report, options: ReadOptions) -> Parts:
+    inc = report.inc
+    if report.known == 0:
+        report.problems.append(
+            Problem(report.file, None, "file", report.path.name,
+                    f"{report.path.name} is not an incident report (no section of the template found)")
+        )  # fmt: skip
+        return Parts(problems=report.problems)
+    near = min((e["timestamp"] for e in report.events if e["kind"] == "detected"), default=None)
+    if near is None and report.events:
+        near = min(e["timestamp"] for e in report.events)
+    for d in report.dates:
+        try:
+            d.target[d.key] = F.parse_date(d.text, near=near)
+        except ValueError as exc:
+            report.problem(d.line, d.field, d.text, f"{exc}; left unknown")
+    title_line = inc.pop("_title_line", 1)
+    if "incident_id" not in inc:
+        m = _ID_IN_TITLE.match(inc.get("title") or "")
+        if m:
+            inc["incident_id"], report.id_line = m.group(1), title_line
+        else:
+            digest = hashlib.sha1(" ".join(report.text.split()).encode()).hexdigest()[:8].upper()
+            inc["incident_id"] = f"INC-{digest}"
+    iid = inc["incident_id"]
+    inc["source_file"] = report.file
+    inc["source_line"] = report.id_line or title_line
+    for rec in (*report.events, *report.items):
+        rec["incident_id"] = iid
+    problems = [
+        Problem(p.file, p.line, p.field, p.value, p.message, iid, p.level) for p in report.problems
+    ]
+    return Parts([inc], report.events, report.items, problems)
 
 
 def sniff(path: Path, head: str) -> bool:

@@ -247,9 +247,9 @@ def _times(table: C.Table, column: str, default_tz: str) -> tuple[pd.Series, pd.
     filled = table.present(column)
     if col.dtype == object:  # JSON Lines: a number or a structure is quoted as written
         col = col.map(lambda v: v if v is None or isinstance(v, str) else C.shown(v))
-    times, error, assumed = F.parse_times(col.where(filled, None).astype(object), default_tz)
-    zoneless = assumed.to_numpy(dtype=bool) & filled
-    table.add(zoneless, column, f"has no time zone; assumed {default_tz}", "warning")
+    times, error, notes = F.parse_times(col.where(filled, None).astype(object), default_tz)
+    noted = notes.notna().to_numpy(dtype=bool) & filled  # no zone (default_tz), IST-like, ...
+    table.add(noted, column, notes, "warning")
     error = error.astype(object)
     error[~filled] = "is missing"
     return times, error

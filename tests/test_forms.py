@@ -1,0 +1,630 @@
+"""One focused test per form people write (issue 10), each with small examples of its own.
+
+The hand-written corpus (test_handwritten.py) checks whole reports; these pin each form down
+with values computed by hand, so a regression names the form that broke.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import warnings
+
+import pandas as pd
+import pytest
+
+import incident_kit as ik
+from incident_kit import fields as F
+from incident_kit import vocab
+from incident_kit.sources import markdown
+from incident_kit.sources.base import ReadOptions
+from incident_kit.validate import validate
+
+
+def report(timeline: str = "", *, head: str = "", tail: str = "", severity="P2", status="Active"):
+    """A small report: title, summary, the given timeline lines and extra Markdown (the
+    timeline starts on line 11 when there is no ``head``)."""
+    lines = ["# Test incident", f"\n{textwrap.dedent(head).strip()}\n" if head else ""]
+    lines += ["## Incident Summary", "", "**Incident ID**: T-1", f"**Severity**: {severity}"]
+    lines += [f"**Status**: {status}", "", "## Timeline", "", textwrap.dedent(timeline).strip()]
+    return "\n".join(lines) + "\n" + textwrap.dedent(tail)
+
+
+def load(text: str, **options) -> ik.IncidentSet:
+    return validate(markdown.parse(text, "t.md", ReadOptions(**options)))
+
+
+def first(iset: ik.IncidentSet, kind: str, column: str = "timestamp"):
+    ev = iset.events[iset.events["kind"] == kind]
+    return ev.iloc[0][column] if len(ev) else None
+
+
+def utc(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text).tz_convert("UTC")
+
+
+def problems(iset: ik.IncidentSet, level: str | None = None) -> list[str]:
+    p = iset.problems if level is None else iset.problems[iset.problems["level"] == level]
+    return [f"{r.line}: {r.message}" for r in p.itertuples()]
+
+
+# --- times --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2026-07-09 08:30 UTC", "2026-07-09T08:30Z"),
+        ("2026-07-09T08:30Z", "2026-07-09T08:30Z"),
+        ("2026-07-09T08:30:15+05:30", "2026-07-09T03:00:15Z"),
+        ("2026-07-09T08:30:00-0700", "2026-07-09T15:30Z"),
+        ("July 9, 2026 08:30 UTC", "2026-07-09T08:30Z"),
+        ("9 Jul 2026, 8:30 AM UTC", "2026-07-09T08:30Z"),
+        ("9 Jul 2026, 8:30 PM UTC", "2026-07-09T20:30Z"),
+        ("2026/07/09 08:30 UTC", "2026-07-09T08:30Z"),
+        ("2026-07-09 08:30 (UTC)", "2026-07-09T08:30Z"),
+        ("Thursday, July 9th, 2026 at 8:30am GMT", "2026-07-09T08:30Z"),
+        ("09.07.2026 10:30 CEST", "2026-07-09T08:30Z"),
+        ("2026-07-09 @ 04:30 EDT", "2026-07-09T08:30Z"),
+        ("2026-07-09 10:30 Europe/Paris", "2026-07-09T08:30Z"),
+        ("2026-07-09 08:30 UTC+0", "2026-07-09T08:30Z"),
+        ("2026-07-09 14:00 UTC+5:30", "2026-07-09T08:30Z"),
+        ("Jul 9 2026 1:30 AM PDT", "2026-07-09T08:30Z"),
+        ("2026-07-09 4:30 AM ET", "2026-07-09T08:30Z"),  # ET follows daylight saving
+        ("~2026-07-09 08:30 UTC", "2026-07-09T08:30Z"),
+        ("2026-07-09 0830Z", "2026-07-09T08:30Z"),
+    ],
+)
+def test_timestamp_forms(written, expected):
+    iset = load(report(f"- **Detected**: {written} by Grafana"))
+    assert first(iset, "detected") == utc(expected), problems(iset)
+    assert first(iset, "detected", "actor") == "Grafana"
+    assert problems(iset, "error") == []
+
+
+@pytest.mark.parametrize(
+    ("abbrev", "offset"),
+    [
+        ("EST", "-05:00"), ("EDT", "-04:00"), ("CDT", "-05:00"), ("MST", "-07:00"),
+        ("MDT", "-06:00"), ("PST", "-08:00"), ("PDT", "-07:00"), ("AKST", "-09:00"),
+        ("HST", "-10:00"), ("GMT", "+00:00"), ("WET", "+00:00"), ("CET", "+01:00"),
+        ("CEST", "+02:00"), ("EET", "+02:00"), ("JST", "+09:00"), ("KST", "+09:00"),
+        ("AEST", "+10:00"), ("AEDT", "+11:00"), ("NZST", "+12:00"),
+    ],
+)  # fmt: skip
+def test_zone_abbreviations_are_fixed_offsets(abbrev, offset):
+    # a fixed offset, whatever the season: PST in July is still -08:00
+    iset = load(report(f"- **Detected**: 2026-07-09 12:00 {abbrev}"))
+    assert first(iset, "detected") == utc(f"2026-07-09T12:00{offset}")
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize(
+    ("abbrev", "default", "names"),
+    [("IST", "+05:30", "India"), ("CST", "-06:00", "US Central"), ("BST", "+01:00", "British")],
+)
+def test_ambiguous_abbreviations_take_a_named_default_with_a_warning(abbrev, default, names):
+    iset = load(report(f"- **Detected**: 2026-01-15 09:00 {abbrev}"))
+    assert first(iset, "detected") == utc(f"2026-01-15T09:00{default}")
+    (warning,) = problems(iset, "warning")
+    assert warning.startswith("11: Detected") and abbrev in warning and names in warning
+    assert f"tz_abbrev={{'{abbrev}'" in warning
+
+
+def test_tz_abbrev_overrides_and_can_name_an_iana_zone():
+    text = report(
+        "- **Detected**: 2026-01-15 09:00 IST\n- **Resolved**: 2026-07-15 09:00 IST",
+        status="Closed",
+    )
+    iset = load(text, tz_abbrev={"IST": "Asia/Jerusalem"})
+    assert first(iset, "detected") == utc("2026-01-15T09:00+02:00")  # winter
+    assert first(iset, "resolved") == utc("2026-07-15T09:00+03:00")  # summer: IDT
+    assert problems(iset) == []
+    iset = load(report("- **Detected**: 2026-01-15 09:00 IST"), tz_abbrev={"ist": "+01:00"})
+    assert first(iset, "detected") == utc("2026-01-15T08:00Z")
+
+
+def test_ik_load_passes_tz_abbrev(tmp_path):
+    (tmp_path / "t.md").write_text(report("- **Detected**: 2026-01-15 09:00 CST"), "utf-8")
+    iset = ik.load(tmp_path, tz_abbrev={"CST": "Asia/Shanghai"})
+    assert first(iset, "detected") == utc("2026-01-15T01:00Z") and len(iset.problems) == 0
+
+
+def test_ambiguous_numeric_date_is_an_error_naming_both_readings():
+    iset = load(
+        report("- **Detected**: 05/06/2026 10:00 UTC\n- **Resolved**: 2026-05-06 11:00 UTC")
+    )
+    assert len(iset) == 0
+    (error,) = problems(iset, "error")
+    assert error.startswith("11: Detected '05/06/2026 10:00 UTC' is an ambiguous date")
+    assert "6 May 2026" in error and "5 June 2026" in error
+    # a day above 12 decides it
+    for written in ("05/26/2026 10:00 UTC", "26/05/2026 10:00 UTC"):
+        assert first(load(report(f"- **Detected**: {written}")), "detected") == utc(
+            "2026-05-26T10:00Z"
+        )
+
+
+def test_time_alone_takes_the_date_of_the_line_before_and_rolls_past_midnight():
+    iset = load(
+        report(
+            """
+            - **Impact Started**: 2026-10-03 22:40 CEST
+            - **Detected**: 22:55 CEST by on-call
+            - **Mitigated**: 00:10 CEST
+            - **Resolved**: 7:45 AM CEST
+            """,
+            status="Resolved",
+        )
+    )
+    assert first(iset, "detected") == utc("2026-10-03T22:55+02:00")
+    assert first(iset, "mitigated") == utc("2026-10-04T00:10+02:00")  # earlier clock: next day
+    assert first(iset, "resolved") == utc("2026-10-04T07:45+02:00")
+    assert problems(iset) == []
+
+
+def test_time_alone_before_any_date_takes_the_detected_lines_date():
+    iset = load(
+        report(
+            """
+            - **Impact Started**: 06:50 UTC
+            - **Detected**: 2026-02-02 07:05 UTC
+            """
+        )
+    )
+    assert first(iset, "impact_start") == utc("2026-02-02T06:50Z")
+
+
+def test_incident_date_written_once_dates_times_alone():
+    iset = load(
+        report("- **Detected**: 14:05 UTC\n- **Resolved**: 15:10 UTC", head="**Date**: 4 Feb 2026"),
+    )
+    assert first(iset, "detected") == utc("2026-02-04T14:05Z")
+    assert first(iset, "resolved") == utc("2026-02-04T15:10Z")
+
+
+def test_time_without_zone_takes_default_tz_with_a_located_warning():
+    iset = load(report("- **Detected**: 2026-02-02 07:05 by Bob"), default_tz="America/Chicago")
+    assert first(iset, "detected") == utc("2026-02-02T07:05-06:00")
+    assert problems(iset) == [
+        "11: Detected '2026-02-02 07:05' has no time zone; assumed America/Chicago"
+    ]
+
+
+def test_post_mortem_written_as_a_date_reads_as_the_start_of_that_day():
+    iset = load(report("- **Detected**: 2026-02-02 07:05 UTC\n- **Post-Mortem**: Feb 6, 2026"))
+    assert first(iset, "postmortem") == utc("2026-02-06T00:00Z")
+    assert "has no time of day: read as 00:00 UTC" in problems(iset, "warning")[0]
+
+
+# --- severity and status --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [
+        ("P1", "P1"), ("p2", "P2"), ("SEV-1", "P1"), ("Sev 2", "P2"), ("SEV3", "P3"), ("S1", "P1"),
+        ("Severity 4", "P4"), ("P2 - High", "P2"), ("P2 (major)", "P2"), ("High (P1)", "P1"),
+        ("Critical", "P1"), ("high", "P2"), ("Major", "P2"), ("Medium", "P3"), ("moderate", "P3"),
+        ("Minor", "P3"), ("LOW", "P4"), ("**P3**", "P3"),
+    ],
+)  # fmt: skip
+def test_severity_forms(written, level):
+    iset = load(report("- **Detected**: 2026-02-02 07:05 UTC", severity=written))
+    assert iset.incidents.at["T-1", "severity"] == level
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize(("written", "level"), [("P0", "P1"), ("SEV0", "P1"), ("P5", "P4")])
+def test_severity_outside_the_scale_is_read_as_the_nearest_with_a_warning(written, level):
+    iset = load(report(severity=written))
+    assert iset.incidents.at["T-1", "severity"] == level
+    assert problems(iset) == [f"6: Severity '{written}' is outside P1..P4: read as {level}"]
+
+
+def test_severity_map_overrides_for_markdown_and_unmapped_is_an_error():
+    assert (
+        load(report(severity="Sev-A"), severity_map={"sev-a": "P1"}).incidents.at["T-1", "severity"]
+        == "P1"
+    )
+    assert (
+        load(report(severity="Minor"), severity_map={"Minor": "P4"}).incidents.at["T-1", "severity"]
+        == "P4"
+    )
+    iset = load(report(severity="Purple"))
+    assert len(iset) == 0 and problems(iset, "error")[0].startswith(
+        "6: Severity 'Purple' is not a severity"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("active", "Active"), ("Investigating", "Active"), ("Monitoring", "Active"),
+        ("Mitigated", "Active"), ("Resolved", "Resolved"), ("closed", "Resolved"),
+        ("Closed - fixed in 4.2", "Resolved"), ("Postmortem", "Post-Mortem"),
+        ("Post-mortem", "Post-Mortem"), ("post mortem", "Post-Mortem"), ("PIR", "Post-Mortem"),
+        ("Postmortem complete", "Post-Mortem"), ("In review", "Post-Mortem"),
+    ],
+)  # fmt: skip
+def test_status_forms(written, status):
+    iset = load(report("- **Resolved**: 2026-02-02 09:00 UTC", status=written))
+    assert iset.incidents.at["T-1", "status"] == status
+
+
+# --- timeline lines -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "actor", "role", "description"),
+    [
+        ("- **Detected**: 2026-02-02 07:05 UTC by PagerDuty", "PagerDuty", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC by: Alice Ng", "Alice Ng", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC (by Alice Ng)", "Alice Ng", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC - by Alice Ng", "Alice Ng", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC, by Alice", "Alice", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC by [Monitoring System/Person]", None, None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC via Datadog monitor", "Datadog monitor", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC to SRE on-call", None, "SRE on-call", None),
+        ("- **Detected**: 2026-02-02 07:05 UTC to SRE by Bob", "Bob", "SRE", None),
+        ("- **Detected**: 2026-02-02 07:05 UTC - paged the DB team to help", None, None, "paged the DB team to help"),
+        ("- **Detected:** 2026-02-02 07:05 UTC by Zoë Ødegård", "Zoë Ødegård", None, None),
+        ("- Detected: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
+        ("* __Detected__: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
+        ("1. **detected**: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
+    ],
+)  # fmt: skip
+def test_timeline_line_forms(line, actor, role, description):
+    iset = load(report(line))
+    assert first(iset, "detected") == utc("2026-02-02T07:05Z"), problems(iset)
+    row = iset.events.iloc[0]
+    assert (row["actor"], row["role"], row["description"]) == (actor, role, description)
+
+
+def test_placeholders_left_in_the_timeline_are_unknown_not_errors():
+    iset = load(
+        report(
+            """
+            - **Detected**: 2026-02-02 07:05 UTC by [person/system]
+            - **Escalated**: [timestamp] to [role]
+            - **Resolved**: TBD
+            """,
+            status="Active",
+        )
+    )
+    assert list(iset.events["kind"]) == ["detected"] and problems(iset) == []
+
+
+def test_unreadable_milestone_is_one_error_on_its_line_and_nothing_else():
+    iset = load(report("- **Detected**: 2026-02-02 07:05 UTC\n- **Resolved**: after lunch"))
+    assert len(iset) == 0
+    assert len(problems(iset)) == 1 and problems(iset)[0].startswith("12: Resolved 'after lunch'")
+
+
+def test_milestones_out_of_order_quote_the_time_as_written():
+    iset = load(
+        report("- **Detected**: Feb 2, 2026 9:05 AM PST\n- **Resolved**: Feb 2, 2026 8:00 AM PST")
+    )
+    assert len(iset) == 0
+    assert problems(iset, "error") == [
+        "12: Resolved 'Feb 2, 2026 8:00 AM PST' (2026-02-02 16:00 UTC) is before "
+        "Detected 'Feb 2, 2026 9:05 AM PST' (2026-02-02 17:05 UTC)"
+    ]
+
+
+def test_detailed_timeline_table_with_kind_words_people_use():
+    iset = load(
+        report(
+            """
+            - **Detected**: 2026-02-02 07:05 UTC
+
+            ### Detailed Timeline
+
+            | When (UTC) | Type | Who | What |
+            |---|---|---|---|
+            | 2026-02-02 07:10 | action | Bob | drained node-3 |
+            | 07:20 | Mitigated | Bob | traffic back to normal |
+            | 07:25 | status page | Ana | posted an update |
+            | 07:40 | Resolved |  |  |
+            """,
+            status="Resolved",
+        )
+    )
+    ev = iset.events.set_index("kind")
+    assert ev.at["update", "description"] == "drained node-3"
+    assert ev.at["mitigated", "timestamp"] == utc("2026-02-02T07:20Z")
+    assert ev.at["communication", "actor"] == "Ana"
+    assert ev.at["resolved", "timestamp"] == utc("2026-02-02T07:40Z")
+    assert problems(iset) == []  # the header's (UTC) is the zone of the cells
+
+
+# --- impact -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "count", "pct"),
+    [
+        ("~12,000", 12000, None), ("12k", 12000, None), ("1.2M", 1200000, None),
+        ("12000 (3%)", 12000, 3.0), ("~7,500 users (0.4%)", 7500, 0.4),
+        ("about 3% of users", None, 3.0), ("under 1% of requests", None, 1.0),
+        ("none", 0, None), ("0", 0, None), ("None (internal tooling only)", 0, None),
+        ("N/A", None, None), ("unknown", None, None), ("TBD", None, None), ("?", None, None),
+        ("12.000 Kunden", 12000, None), ("ca. 6,800 (11%)", 6800, 11.0),
+    ],
+)  # fmt: skip
+def test_users_affected_forms(written, count, pct):
+    iset = load(report(tail=f"\n## Impact\n\n- **Users Affected**: {written}\n"))
+    inc = iset.incidents.loc["T-1"]
+    assert (None if pd.isna(inc["users_affected"]) else int(inc["users_affected"])) == count
+    assert (None if pd.isna(inc["users_affected_pct"]) else float(inc["users_affected_pct"])) == pct
+    assert inc["users_affected_text"] == written  # the page shows it as written
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ("1h 27m", 5220), ("1h27m", 5220), ("87 minutes", 5220), ("1.5 hours", 5400),
+        ("01:27:00", 5220), ("1:27", 5220), ("1 hour 27 min", 5220), ("~90 min", 5400),
+        ("2 hrs 5 mins", 7500), ("PT1H27M", 5220), ("none (degraded only)", 0), ("0", 0),
+        ("No downtime", 0), ("45s", 45), ("2 days", 172800), ("N/A", None), ("unknown", None),
+    ],
+)  # fmt: skip
+def test_downtime_forms(written, seconds):
+    iset = load(report(tail=f"\n## Impact\n\n- **Downtime Duration**: {written}\n"))
+    got = iset.incidents.at["T-1", "downtime_stated"]
+    assert (None if pd.isna(got) else got.total_seconds()) == seconds
+    assert iset.incidents.at["T-1", "downtime_text"] == written
+
+
+@pytest.mark.parametrize(
+    ("written", "amount", "currency"),
+    [
+        ("$12,400", 12400.0, "USD"), ("€3k", 3000.0, "EUR"), ("£1.2M", 1_200_000.0, "GBP"),
+        ("~USD 50,000 in SLA credits", 50000.0, "USD"), ("12,400 EUR", 12400.0, "EUR"),
+        ("CHF 900 (refunds)", 900.0, "CHF"), ("₹2 lakh", 200_000.0, "INR"),
+        ("214 orders honoured at old prices", None, None), ("None", None, None),
+        ("N/A", None, None),
+    ],
+)  # fmt: skip
+def test_money_only_where_a_currency_is_written(written, amount, currency):
+    iset = load(report(tail=f"\n## Impact\n\n- **Financial Impact**: {written}\n"))
+    inc = iset.incidents.loc["T-1"]
+    assert (None if pd.isna(inc["financial_amount"]) else inc["financial_amount"]) == amount
+    assert (None if pd.isna(inc["financial_currency"]) else inc["financial_currency"]) == currency
+    assert inc["financial_impact"] == written
+
+
+@pytest.mark.parametrize(
+    ("written", "loss"),
+    [("None", False), ("No", False), ("N/A", False), ("No data lost (replayed)", False),
+     ("3 minutes of metrics are gone", True), ("Yes - 40 rows", True), ("TBD", None)],
+)  # fmt: skip
+def test_data_loss_forms(written, loss):
+    iset = load(report(tail=f"\n## Impact\n\n- **Data Loss**: {written}\n"))
+    got = iset.incidents.at["T-1", "has_data_loss"]
+    assert (None if pd.isna(got) else bool(got)) is loss
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "column"),
+    [
+        ("Users Affected", "loads of people", "users_affected"),
+        ("Downtime Duration", "most of the morning", "downtime_stated"),
+        ("Financial Impact", "$10-15k", "financial_amount"),
+    ],
+)
+def test_unreadable_impact_value_costs_that_field_only(label, value, column):
+    iset = load(
+        report(
+            "- **Detected**: 2026-02-02 07:05 UTC", tail=f"\n## Impact\n\n- **{label}**: {value}\n"
+        )
+    )
+    assert iset.ids == ["T-1"] and pd.isna(iset.incidents.at["T-1", column])
+    (warning,) = problems(iset, "warning")
+    assert warning.startswith(f"15: {label} '{value}' ")
+
+
+# --- structure ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "heading",
+    ["## Timeline", "# ⏱️ Timeline", "### timeline:", "## TIMELINE", "## Timeline (UTC)",
+     "## 2. Timeline", "Timeline\n--------", "#### Incident Timeline"],
+)  # fmt: skip
+def test_headings_at_any_level_with_emoji_colon_or_case(heading):
+    text = report().replace("## Timeline", heading) + "- **Detected**: 2026-02-02 07:05 UTC\n"
+    assert first(load(text), "detected") == utc("2026-02-02T07:05Z")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "**Severity**: P3",
+        "**Severity:** P3",
+        "Severity: P3",
+        "- **Severity**: P3",
+        "__Severity__: P3",
+    ],
+)
+def test_label_forms(line):
+    text = report().replace("**Severity**: P2", line)
+    assert load(text).incidents.at["T-1", "severity"] == "P3"
+
+
+def test_crlf_tabs_bom_and_non_ascii(tmp_path):
+    text = (
+        "\ufeff# Ödeme hatası\r\n\r\n## Incident Summary\r\n\r\n**Incident ID**: Ü-7\r\n"
+        "## Timeline\r\n\r\n-\t**Detected**:\t2026-02-02 07:05 UTC by Zoë\r\n"
+        "## Team\r\n\r\n- **Incident Commander**: José Ñúñez\r\n"
+    )
+    path = tmp_path / "x.md"
+    path.write_bytes(text.encode("utf-8"))
+    iset = ik.load(path)
+    assert iset.ids == ["Ü-7"]
+    inc = iset.incidents.loc["Ü-7"]
+    assert inc["title"] == "Ödeme hatası" and inc["incident_commander"] == "José Ñúñez"
+    assert first(iset, "detected", "actor") == "Zoë"
+    assert iset.events.iloc[0]["source"].endswith("x.md:8")
+
+
+def test_sections_deleted_or_reordered():
+    text = """# Reordered
+
+## Team
+- Incident Commander: Ana
+
+## Root Cause
+The queue filled up.
+
+## Incident Summary
+Incident ID: R-1
+Severity: P4
+
+## Timeline
+- Resolved: 2026-02-02 09:00 UTC
+- Detected: 2026-02-02 08:00 UTC
+"""
+    iset = load(text)
+    inc = iset.incidents.loc["R-1"]
+    assert (inc["severity"], inc["incident_commander"]) == ("P4", "Ana")
+    assert inc["why_it_happened"] == "The queue filled up."
+    assert first(iset, "resolved") == utc("2026-02-02T09:00Z")
+
+
+# --- action items -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "text", "owner", "due", "done"),
+    [
+        ("- [ ] Add an alert - Owner: Ana - Due: 2026-03-10", "Add an alert", "Ana", "2026-03-10", False),
+        ("- [x] Add an alert - Owner: @ana - Due: 2026-03-10", "Add an alert", "ana", "2026-03-10", True),
+        ("- [X] Add an alert Owner: @ana", "Add an alert", "ana", None, True),
+        ("- [ ] Add an alert (owner: Bob Nguyen, due 2026-03-10)", "Add an alert", "Bob Nguyen", "2026-03-10", False),
+        ("- [ ] Add an alert @carol - 2026-03-06", "Add an alert", "carol", "2026-03-06", False),
+        ("- [ ] Add an alert - @carol - 2026-03-06", "Add an alert", "carol", "2026-03-06", False),
+        ("- [ ] Add an alert — Dev Patel, by Apr 30", "Add an alert", "Dev Patel", "2026-04-30", False),
+        ("- [ ] Add an alert [owner: Eve] [due: 2026-03-12]", "Add an alert", "Eve", "2026-03-12", False),
+        ("- [ ] ~~Add an alert~~ - Owner: Ana", "Add an alert", "Ana", None, True),
+        ("- ~~Add an alert~~", "Add an alert", None, None, True),
+        ("- Add an alert, owner: Ana, due: March 10", "Add an alert", "Ana", "2026-03-10", False),
+        ("- [ ] Add an alert (@ana, 3/17/2026)", "Add an alert", "ana", "2026-03-17", False),
+        ("- ✅ Add an alert - Owner: Ana", "Add an alert", "Ana", None, True),
+        ("- [ ] Split the queue - a big one - Owner: Ana", "Split the queue - a big one", "Ana", None, False),
+    ],
+)  # fmt: skip
+def test_action_item_forms(line, text, owner, due, done):
+    iset = load(
+        report("- **Detected**: 2026-03-04 07:05 UTC", tail=f"\n## Action Items\n\n{line}\n")
+    )
+    (item,) = iset.action_items.to_dict("records")
+    got_due = None if pd.isna(item["due"]) else item["due"].strftime("%Y-%m-%d")
+    assert (item["text"], item["owner"], got_due, item["done"]) == (text, owner, due, done)
+    assert pd.isna(item["horizon"])  # straight under Action Items: horizon unknown
+
+
+def test_action_items_under_horizon_headings_and_without():
+    tail = """
+## ✅ Action Items
+
+- [ ] Loose item
+
+### Immediate:
+- [x] Now item
+
+### Short-term (next sprint)
+- [ ] Soon item
+
+### Long Term (Next month)
+- [ ] [Action item 1] - Owner: [name] - Due: [date]
+"""
+    items = load(report(tail=tail)).action_items
+    assert list(items["text"]) == ["Loose item", "Now item", "Soon item"]
+    assert [None if pd.isna(h) else h for h in items["horizon"]] == [
+        None,
+        "immediate",
+        "short_term",
+    ]
+
+
+def test_due_without_a_year_is_in_the_incidents_year():
+    tail = (
+        "\n## Action Items\n\n- [ ] A - Owner: x - Due: Jan 5\n- [ ] B - Owner: y - Due: Dec 30\n"
+    )
+    items = load(report("- **Detected**: 2025-12-30 22:00 UTC", tail=tail)).action_items
+    assert list(items["due"].dt.strftime("%Y-%m-%d")) == ["2026-01-05", "2025-12-30"]
+
+
+def test_unreadable_due_costs_the_due_only():
+    tail = "\n## Action Items\n\n- [ ] Fix it - Owner: Ana - Due: when we can\n"
+    iset = load(report(tail=tail))
+    (item,) = iset.action_items.to_dict("records")
+    assert (item["text"], item["owner"]) == ("Fix it", "Ana") and pd.isna(item["due"])
+    assert problems(iset, "warning")[0].startswith("15: Due 'when we can' is not a date")
+
+
+# --- nothing lost -----------------------------------------------------------------------------
+def test_code_tables_links_and_extra_sections_are_kept():
+    tail = """
+## Root Cause Analysis
+
+### What Happened
+
+The [deploy](https://ci.example/run/9) broke it:
+
+```
+ERROR pool exhausted (64/64)
+```
+
+| node | state |
+|------|-------|
+| db-1 | down  |
+
+## 📣 Customer Communication
+
+We emailed 40 accounts at 10:05.
+
+## Graphs
+
+![p99](https://grafana.example/p99.png)
+"""
+    iset = load(report("- **Detected**: 2026-02-02 07:05 UTC", tail=tail))
+    inc = iset.incidents.loc["T-1"]
+    assert "[deploy](https://ci.example/run/9)" in inc["what_happened"]
+    assert "ERROR pool exhausted (64/64)" in inc["what_happened"]
+    assert "| db-1 | down  |" in inc["what_happened"]
+    assert inc["extra_sections"].startswith("## 📣 Customer Communication\n\nWe emailed 40")
+    assert "## Graphs" in inc["extra_sections"] and "p99.png" in inc["extra_sections"]
+    assert list(iset.events["kind"]) == ["detected"]  # the table in Root Cause is narrative
+
+
+def test_text_without_a_field_is_kept_as_a_note_with_a_located_warning():
+    tail = "\n## Impact\n\n- **Users Affected**: 10\n- **Regions**: eu-west-1, eu-central-1\n"
+    iset = load(report("- **Detected**: 2026-02-02 07:05 UTC\n\nAll times are UTC.", tail=tail))
+    inc = iset.incidents.loc["T-1"]
+    assert any("All times are UTC." in n for n in inc["notes"])
+    assert any("eu-west-1, eu-central-1" in n and n.startswith("## Impact") for n in inc["notes"])
+    (warning,) = problems(iset, "warning")
+    assert warning.startswith("18: Impact: '**Regions**: eu-west-1, eu-central-1'")
+    assert "kept as a note" in warning
+
+
+def test_summary_prose_is_kept():
+    text = report(head="> Short version: the cache fell over.").replace(
+        "**Status**: Active", "**Status**: Active\n\nA deploy emptied the cache at 09:00."
+    )
+    inc = load(text).incidents.loc["T-1"]
+    assert "Short version: the cache fell over." in inc["summary"]
+    assert "A deploy emptied the cache at 09:00." in inc["summary"]
+
+
+def test_vocabulary_is_the_one_the_writer_uses():
+    # every section title and label the writer writes reads back as itself
+    for section in vocab.SECTIONS:
+        assert vocab.section_key(f"## {section.title}") == section.key
+        for part in section.parts:
+            assert vocab.part_column(section.key, part.title) == part.column
+    for label in vocab.LABELS:
+        assert vocab.field_key(label.title) == label.column
+    for kind, label in vocab.MILESTONE_LABELS.items():
+        assert vocab.milestone_kind(label) == kind and vocab.kind_name(label) == kind
+
+
+def test_parse_times_is_vectorized_and_keeps_its_shape():
+    values = pd.Series(["2026-03-04T14:05:00Z", None, "N/A", "2026-03-04 14:05", "14:05 UTC", "x"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        times, errors, notes = F.parse_times(values, "Europe/Berlin")
+    assert times[0] == utc("2026-03-04T14:05Z") and times[3] == utc("2026-03-04T13:05Z")
+    assert [e is None for e in errors] == [True, True, True, True, False, False]
+    assert notes[3] == "has no time zone; assumed Europe/Berlin"
+    assert errors[4] == "has a time but no date (e.g. 2026-03-04 14:05 UTC)"
