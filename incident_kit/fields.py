@@ -482,7 +482,8 @@ def _fast_path(s, default_tz, default, abbrevs, out, error, note) -> pd.Series:
             ~(is_utc | is_abbrev)[direct],
             body[direct] + upper[direct].map(lambda z: offsets.get(z, "+00:00")),
         )
-        out.loc[text.index] = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+        out.loc[text.index] = _in_range(parsed).astype(TIME_DTYPE)
     # 2. IANA zone names and 3. naive times in default_tz: localise per zone
     no_zone = iso_naive & ~is_utc & ~is_abbrev & ~is_zone
     groups = [(tail[iso_naive & is_zone], body[iso_naive & is_zone])]
@@ -491,7 +492,8 @@ def _fast_path(s, default_tz, default, abbrevs, out, error, note) -> pd.Series:
     for zones, part in groups:
         if not len(part):
             continue
-        parsed = pd.to_datetime(part, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        parsed = pd.to_datetime(part, format="ISO8601", errors="coerce")
+        parsed = _in_range(parsed).astype("datetime64[ns]")
         for name in zones.unique():
             members = zones.index[zones == name]
             local = parsed[members]
@@ -506,6 +508,12 @@ def _fast_path(s, default_tz, default, abbrevs, out, error, note) -> pd.Series:
     tried = direct | (iso_naive & is_zone) | no_zone
     done = tried & (out[s.index].notna() | error[s.index].notna())
     return s[~done]
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """NaT for years a nanosecond timestamp cannot hold (``-5`` reads as year -5, ``0001``)."""
+    years = parsed.dt.year
+    return parsed.where((years > 1677) & (years < 2262))
 
 
 def parse_times(

@@ -267,7 +267,7 @@ def test_blank_money_and_data_loss_beside_filled_ones(tmp_path):
         ("users_affected_pct", "most", "is not a number or percentage of users"),
         ("downtime_stated", "a while", "is not a duration"),
         ("downtime_stated", "87", "is a number without a unit"),
-        ("report_date", "someday", "is not a date (expected YYYY-MM-DD)"),
+        ("report_date", "someday", "is not a date (e.g. 2026-03-10, March 10, 2026, 10.03.2026)"),
         ("comm_customers", "maybe", "is not true or false"),
         ("has_data_loss", "perhaps", "is not true or false"),
         ("financial_amount", "a lot", "is not an amount of money"),
@@ -345,7 +345,8 @@ def test_a_bad_row_costs_the_row_and_lines_stay_true_after_multiline_cells(tmp_p
     assert messages(iset) == [
         "incidents.csv:4: row has 5 cells but the header has 3; row left out",
         "incidents.csv:5: incident_id '' is missing; the incident row is left out",
-        "incidents.csv:6: status 'Bogus' is not a status (expected one of Active, Resolved, Post-Mortem)",
+        "incidents.csv:6: status 'Bogus' is not a status (expected Active, Resolved, "
+        "Post-Mortem (also Open, Monitoring, Closed, Postmortem, PIR))",
     ]
 
 
@@ -355,7 +356,9 @@ def test_an_unreadable_update_time_costs_the_update_a_milestone_the_incident(tmp
         events=EVENTS + "A-2,yesterday,update,,,note\nA-1,,resolved,,,\n",
     )
     assert messages(iset) == [
-        "events.csv:8: timestamp 'yesterday' is not a timestamp (expected ISO 8601 with an offset, or a zone name); the update is left out",
+        "events.csv:8: timestamp 'yesterday' is not a timestamp (e.g. 2026-03-04 14:05 UTC, "
+        "2026-03-04T14:05:00+01:00, March 4, 2026 2:05 PM PST, 04.03.2026 14:05 CET, "
+        "2026-03-04 14:05 Europe/Berlin); the update is left out",
         "events.csv:9: timestamp '' is missing",
     ]
     assert iset.ids == ["A-2"]
