@@ -262,14 +262,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import run
+    from .report import ReportOptions, run
 
-    result = run(
-        args.paths,
-        output=args.output,
+    options = ReportOptions(
         jobs=args.jobs,
         only=args.only,
-        as_of=args.as_of,
+        as_of=args.as_of,  # parsed (and "now" read) once, here at the edge
         display_tz=args.display_tz,
         self_contained=args.self_contained,
         force=args.force,
@@ -278,6 +276,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         timeout=args.timeout,
     )
+    result = run(args.paths, args.output, options)
     print(result.summary())
     return 0 if result.ok else 1
 

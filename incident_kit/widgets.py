@@ -513,11 +513,12 @@ class Explorer(W.VBox):
         return path
 
     def render_reports(self, folder: str | Path | None = None):
-        """Render the post-mortems of the filtered incidents into ``folder`` (progress bar)."""
-        import tempfile
+        """Render the post-mortems of the filtered incidents into ``folder`` (progress bar).
 
+        The batch gets the whole set with ``only`` the filtered IDs, so the folder's index
+        keeps listing every incident.
+        """
         from .report import run
-        from .sources.tables import write
 
         folder = Path(folder or self.report_folder.value)
         ids = self.filtered.ids
@@ -527,10 +528,10 @@ class Explorer(W.VBox):
         self.progress.max, self.progress.value = len(ids), 0
 
         def tick(done: int, failed: int, total: int) -> None:
-            self.progress.value = done
+            self.progress.max, self.progress.value = total, done
 
-        with tempfile.TemporaryDirectory() as tmp:
-            write(self.filtered, tmp, "jsonl")
-            result = run(tmp, folder, only=ids, as_of=self.as_of, progress=False, on_progress=tick)
+        result = run(
+            self.iset, folder, only=ids, as_of=self.as_of, progress=False, on_progress=tick
+        )
         self.message.value = html.escape(result.summary()).replace("\n", "<br>")
         return result

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 
@@ -255,3 +257,162 @@ def test_bad_input_is_listed_and_the_rest_is_rendered(tmp_path, capsys):
     index = (out / "index.html").read_text()
     # one error for the unreadable line; the status check adds no follow-on error (issue 10)
     assert "Input problems (1)" in index and "GOOD-1.html" in index
+
+
+# -- one clock per run, --only, sources, payloads, kernel start (issues 11 and 13) -----------
+def clock_source(tmp_path: Path) -> Path:
+    """An open incident (detected 09:00 UTC, still Active) and a resolved one."""
+    src = tmp_path / "clock"
+    src.mkdir()
+    (src / "open.md").write_text(
+        report_md(
+            "OPEN-1",
+            status="Active",
+            timeline="- **Detected**: 2026-03-05 09:00 UTC by Bob",
+            impact="- **Users Affected**: 100",
+        ),
+        encoding="utf-8",
+    )
+    (src / "done.md").write_text(
+        report_md(
+            "DONE-2",
+            timeline="""
+            - **Detected**: 2026-03-04 14:05 UTC by Bob
+            - **Resolved**: 2026-03-04 15:00 UTC
+            """,
+        ),
+        encoding="utf-8",
+    )
+    return src
+
+
+def as_of_shown(page: str) -> list[str]:
+    return re.findall(r"as of (\d{4}-\d\d-\d\d \d\d:\d\d UTC)", text_of(page))
+
+
+def test_a_moved_clock_rerenders_open_incidents_and_the_portfolio(tmp_path):
+    src, out = clock_source(tmp_path), tmp_path / "out"
+    first = ik.report.run(src, out, as_of="2026-03-05T10:00Z", progress=False)
+    assert first.ok and "1h 00m" in text_of((out / "OPEN-1.html").read_text())
+    later = ik.report.run(src, out, as_of="2026-03-05T12:00Z", progress=False)
+    assert [r.key for r in later.results if not r.skipped] == ["OPEN-1"]
+    assert [r.key for r in later.results if r.skipped] == ["DONE-2"]
+    assert later.portfolio is not None and later.portfolio.ok
+    page, index = (out / "OPEN-1.html").read_text(), (out / "index.html").read_text()
+    portfolio = (out / "portfolio.html").read_text()
+    assert as_of_shown(page) == as_of_shown(index) == ["2026-03-05 12:00 UTC"]
+    assert "2026-03-05 12:00 UTC" in as_of_shown(portfolio)
+    assert "Time to resolve 3h 00m ongoing" in re.sub(r"\s+", " ", text_of(page))
+    assert "3h 00m (ongoing)" in index
+
+
+def test_the_default_clock_is_read_once_per_run_and_renders_open_incidents_again(tmp_path):
+    src, out = clock_source(tmp_path), tmp_path / "out"
+    ik.report.run(src, out, progress=False)
+    again = ik.report.run(src, out, progress=False)  # the clock moved: OPEN-1 is stale
+    assert [r.key for r in again.results if not r.skipped] == ["OPEN-1"]
+    assert again.portfolio is not None
+    page, index = (out / "OPEN-1.html").read_text(), (out / "index.html").read_text()
+    assert as_of_shown(page) == as_of_shown(index)
+    stamp = json.loads((out / "manifest.json").read_text())["jobs"]["OPEN-1"]["as_of"]
+    assert pd.Timestamp(stamp) == again.as_of
+
+
+def test_only_into_a_full_run_keeps_every_incident_in_the_index(tmp_path, capsys):
+    src, out = small_source(tmp_path, ["A-1", "B-2", "C-3"]), tmp_path / "out"
+    assert main(["report", str(src), "-o", str(out), "-q", "--force"]) == 0
+    assert main(["report", str(src), "-o", str(out), "-q", "--only", "B-2", "--force"]) == 0
+    assert "1 report(s) rendered" in capsys.readouterr().out
+    index = (out / "index.html").read_text()
+    for iid in ("A-1", "B-2", "C-3"):
+        assert f'href="{iid}.html"' in index
+    assert 'href="portfolio.html"' in index and "3 incidents" in index
+
+
+def test_only_into_an_empty_folder_lists_the_others_without_pages(tmp_path):
+    src, out = small_source(tmp_path, ["A-1", "B-2"]), tmp_path / "out"
+    result = ik.report.run(src, out, only=["A-1"], progress=False)
+    assert result.ok and [r.key for r in result.results] == ["A-1"]
+    index = (out / "index.html").read_text()
+    assert 'href="A-1.html"' in index and 'href="B-2.html"' not in index
+    assert re.search(r"B-2 <span[^>]*>\(not rendered\)", index)
+    assert not (out / "B-2.html").exists()
+
+
+def test_an_incident_set_renders_like_its_files(tmp_path, sample):
+    src = clock_source(tmp_path)
+    a = ik.report.run(src, tmp_path / "a", as_of="2026-03-05T12:00Z", progress=False)
+    b = ik.report.run(ik.load(src), tmp_path / "b", as_of="2026-03-05T12:00Z", progress=False)
+    assert a.ok and b.ok
+    for name in ("OPEN-1.html", "DONE-2.html", "portfolio.html", "index.html"):
+        pages = [
+            re.sub(r"Generated [^·]*·|cell-id=[0-9a-f]+", "", (tmp_path / d / name).read_text())
+            for d in "ab"
+        ]
+        assert pages[0] == pages[1], name
+
+
+def test_a_job_carries_its_records_and_problems_and_leaves_no_inputs(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "w.md").write_text(
+        report_md("WARN-1", status="Active", timeline="- **Detected**: 2026-03-05 09:00 by Bob"),
+        encoding="utf-8",
+    )
+    tpl = failing_template(tmp_path, 'print("PROBLEMS", list(pm.iset.problems["message"]))')
+    out = tmp_path / "out"
+    result = ik.report.run(src, out, template=tpl, progress=False)
+    assert result.ok
+    nb = nbformat.read(out / "WARN-1.ipynb", as_version=4)
+    printed = "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+    assert "PROBLEMS [\"Detected '2026-03-05 09:00' has no time zone; assumed UTC\"]" in printed
+    injected = next(
+        c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    source = re.search(r'source = "(.*)"', injected).group(1)
+    assert not Path(source).exists() and out.resolve() not in Path(source).resolve().parents
+    assert not (out / ".inputs").exists()
+    assert {p.name for p in out.iterdir()} == {
+        "WARN-1.html",
+        "WARN-1.ipynb",
+        "portfolio.html",
+        "portfolio.ipynb",
+        "index.html",
+        "manifest.json",
+        "assets",
+    }
+
+
+def test_a_kernel_that_dies_before_it_is_ready_is_replaced_once(tmp_path, monkeypatch):
+    from incident_kit.report import execute, plan
+    from incident_kit.report.kernels import KernelPool
+
+    src = small_source(tmp_path, ["K-1"])
+    settings = plan.Settings(
+        pd.Timestamp("2026-03-05T12:00Z"),
+        params.notebook_path("postmortem.ipynb").read_text(),
+        params.notebook_path("portfolio.ipynb").read_text(),
+    )
+    (job,) = plan.plan(ik.load(src), settings, only=["K-1"]).jobs()
+    acquire, doomed = KernelPool.acquire, []
+
+    def acquire_then_die(self):  # a real kernel that dies after the pool handed it out
+        kernel = acquire(self)
+        if len(doomed) < deaths:
+            doomed.append(kernel)
+            kernel.connection_info()
+            kernel.process.kill()
+        return kernel
+
+    monkeypatch.setattr(KernelPool, "acquire", acquire_then_die)
+    deaths = 1
+    rendered = execute.render(job)
+    assert rendered.ok and len(doomed) == 1, rendered.error
+    assert ">Incident Summary<" in rendered.html and rendered.timings["cells"] > 0
+    deaths, doomed[:] = 2, []
+    rendered = execute.render(job)
+    assert not rendered.ok and len(doomed) == 2
+    assert rendered.error.startswith("the kernel did not start, twice")
+    assert "This report failed to render" in rendered.html

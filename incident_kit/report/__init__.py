@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..files import safe_name
 from ..markup import Html
+from .batch import BatchResult, ReportOptions, run
 from .inline import show
 from .packet import ReviewOptions, ReviewResult, review
 from .params import (
@@ -24,23 +25,17 @@ from .pdf import print_pdf, print_pdfs
 from .review import Review, Window, resolve_window
 from .views import Chart, Portfolio, Postmortem
 
-
-def run(*args, **kwargs):
-    """Render every incident's post-mortem, the portfolio and an index (see batch.run)."""
-    from .batch import run as _run
-
-    return _run(*args, **kwargs)
-
-
 __all__ = [
     "PORTFOLIO_PARAMETERS",
     "POSTMORTEM_PARAMETERS",
     "POSTMORTEM_SECTIONS",
     "REVIEW_PARAMETERS",
+    "BatchResult",
     "Chart",
     "Html",
     "Portfolio",
     "Postmortem",
+    "ReportOptions",
     "Review",
     "ReviewOptions",
     "ReviewResult",

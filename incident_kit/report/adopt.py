@@ -51,7 +51,7 @@ def client_class():
     jupyter_client's check waits 0.2 s for an IOPub message after each kernel_info reply and
     then until IOPub has been quiet for 0.2 s; with a kernel that is already up, that is most
     of the cost of a small notebook. This one probes IOPub for 20 ms (asking again while the
-    subscription is still joining) and flushes for 50 ms. A kernel that dies or stays silent
+    subscription is still joining) and does not flush. A kernel that dies or stays silent
     raises :class:`KernelStartError`, which the batch answers by trying another kernel.
     """
     from queue import Empty
@@ -79,10 +79,7 @@ def client_class():
                     raise KernelStartError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
                     raise KernelStartError(f"Kernel didn't respond in {timeout} seconds")
-            while True:  # drain what the probes left on IOPub
-                try:
-                    await self.iopub_channel.get_msg(timeout=0.05)
-                except Empty:
-                    break
+            # what the probes left on IOPub and shell needs no draining: nbclient skips
+            # messages whose parent is not the request it waits for
 
     return QuickClient

@@ -79,7 +79,9 @@ def _row(res, iset: IncidentSet, d: pd.Series, detected: object, display_tz: str
     active = _is_open(iset, d, iid)
     classes = " ".join(c for c in ("" if res.ok else "failed", "active" if active else "") if c)
     link = f'<a href="{html.escape(res.name)}.html">{html.escape(iid)}</a>'
-    if not res.ok:
+    if getattr(res, "html", "") is None:  # listed, but no page rendered yet (--only)
+        link = f'{html.escape(iid)} <span class="nr">(not rendered)</span>'
+    elif not res.ok:
         link += f' <span title="{html.escape(res.error or "")}">(failed)</span>'
     status = html.escape(fmt.text(inc["status"], missing="")) or NR
     if active:

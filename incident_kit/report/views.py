@@ -164,11 +164,11 @@ class Postmortem(PostmortemAnalytics):
         repeats computed elsewhere (:func:`incident_kit.similar.batch_context`); None
         computes them from ``source``, which then must hold the whole portfolio."""
         from ..fields import zone
-        from ..sources import load
+        from .payload import read_source
 
         zone(display_tz)
         paths = source_paths(source)
-        iset = load(*paths)
+        iset = read_source(paths).iset
         if incident_id is None:
             if not len(iset):
                 from ..errors import IncidentKitError
@@ -442,10 +442,10 @@ class Portfolio(PortfolioAnalytics):
     ) -> Portfolio:
         """Load ``source`` (None: :func:`incident_kit.paths.default_data`)."""
         from ..fields import zone
-        from ..sources import load
+        from .payload import read_source
 
         zone(display_tz)
-        return cls(load(*source_paths(source)), metrics.to_utc(as_of), display_tz)
+        return cls(read_source(source_paths(source)).iset, metrics.to_utc(as_of), display_tz)
 
     @property
     def at(self) -> pd.Timestamp:

@@ -1,33 +1,87 @@
-"""A kernel "zygote": imports ipykernel and the libraries once, then forks kernels on request.
+"""A kernel "zygote": imports and warms the libraries once, then forks kernels on request.
 
 Protocol on stdin/stdout, one line each: the parent writes a connection-file path, the zygote
 forks a child that becomes an ipykernel on that file and answers with the child's pid. The
-zygote itself never runs notebook code, so every kernel starts clean but already warm.
+child binds its own ports and writes the file. Before serving, the zygote runs the shipped
+notebooks' cells once on a tiny synthetic portfolio, in a scratch namespace with the outputs
+discarded, so plotly's lazily imported validators, the readers and every cache are in place:
+each kernel starts where a second report would be, yet has never run a notebook's cell.
 Children are reaped automatically (SIGCHLD ignored in the zygote); the zygote ends when its
 parent closes the pipe, and each kernel ends when the zygote does (ipykernel's parent poller).
 """
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import gc
+import io
+import json
 import os
 import signal
 import sys
+import tempfile
+
+IMPORTS = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "pandas",
+    "plotly.graph_objects",
+    "plotly.io",
+    "incident_kit",
+    "incident_kit.report.views",
+)
+
+
+def _show(value: object) -> None:
+    """What the kernel's display does with a cell's value: ask for its representations."""
+    for method in ("_repr_mimebundle_", "_repr_html_"):
+        if hasattr(value, method):
+            getattr(value, method)()
+            return
+
+
+def warm_up() -> None:
+    """Run postmortem.ipynb and portfolio.ipynb once on three synthetic incidents."""
+    from incident_kit import synth
+    from incident_kit.report.params import notebook_path
+    from incident_kit.report.payload import Payload
+
+    iset = synth.generate(3, seed=1)
+    with tempfile.TemporaryDirectory(prefix="ik-warm-") as tmp:
+        source = str(Payload(iset).write(tmp))
+        for name, extra in (
+            ("postmortem.ipynb", {"incident_id": iset.ids[0]}),
+            ("portfolio.ipynb", {}),
+        ):
+            scope = {"source": source, "as_of": "2026-01-01T00:00Z", "display_tz": "UTC", **extra}
+            cells = json.loads(notebook_path(name).read_text(encoding="utf-8"))["cells"]
+            for cell in cells:
+                tags = cell.get("metadata", {}).get("tags", [])
+                if cell["cell_type"] != "code" or "parameters" in tags:
+                    continue
+                tree = ast.parse("".join(cell["source"]))
+                last = (
+                    tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                )
+                exec(compile(tree, name, "exec"), scope)
+                if last is not None:
+                    _show(eval(compile(ast.Expression(last.value), name, "eval"), scope))
 
 
 def serve() -> None:
     import importlib
 
-    for name in (
-        "ipykernel.kernelapp",
-        "ipykernel.ipkernel",
-        "IPython",
-        "pandas",
-        "plotly.graph_objects",
-        "plotly.io",
-        "incident_kit",
-        "incident_kit.report.views",
-    ):
+    for name in IMPORTS:
         importlib.import_module(name)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            warm_up()
+    except Exception:  # warming is an optimisation: kernels still start, only colder
+        pass
+    gc.collect()
+    gc.freeze()  # the warm heap stays shared with the kernels instead of copied by their gc
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     stdout.write(b"ready\n")
@@ -48,7 +102,7 @@ def serve() -> None:
                 from ipykernel.kernelapp import IPKernelApp
 
                 IPKernelApp.launch_instance(
-                    argv=[  # exits when the zygote does
+                    argv=[  # binds its own ports, writes `path`, exits when the zygote does
                         "-f",
                         path,
                         "--HistoryManager.enabled=False",

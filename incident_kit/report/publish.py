@@ -1,0 +1,179 @@
+"""Publish a batch in the driver: pages, the manifest and the index, every write atomic.
+
+Workers return what they made; only this module writes into the output folder. Each page
+is written as its result arrives (a crash later keeps it); the manifest (what each page was
+made from, and whether it rendered) is saved at most once a second and at the end, so a run
+over 10,000 incidents does not rewrite it 10,000 times. A page written but missing from the
+manifest is simply rendered again next time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ReportError
+from ..files import atomic_write, inside
+from ..model import IncidentSet
+from . import export
+from .execute import Rendered
+from .plan import PORTFOLIO, Job
+
+MANIFEST = "manifest.json"
+VERSION = 2
+
+
+@dataclass
+class JobResult:
+    """One page of a run: rendered now, unchanged (skipped), or failed (with where)."""
+
+    key: str
+    name: str
+    ok: bool
+    html: str | None = None  # the page's path; None: no page (never rendered)
+    notebook: str | None = None
+    error: str | None = None
+    cell: str | None = None
+    seconds: float = 0.0
+    skipped: bool = False
+    fingerprint: str = ""
+    #: worker seconds: payload, kernel, cells, export, total; and the driver's write
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def prepare(output: str | Path, *, self_contained: bool) -> Path:
+    """The output folder, created, with the shared plotly.js unless pages inline it."""
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    if not self_contained:
+        asset = out / export.ASSET
+        script = export.plotly_js().encode()
+        if not asset.is_file() or asset.stat().st_size != len(script):
+            atomic_write(asset, script)
+    return out
+
+
+def read_manifest(out: Path) -> dict:
+    """The last run's manifest (an empty one if missing, unreadable or of an older layout):
+    ``{"version", "as_of", "jobs": {incident ID: entry}, "portfolio": entry}``."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return {"version": VERSION, "jobs": {}, PORTFOLIO: None}
+    return data
+
+
+def pages(out: Path) -> set[str]:
+    """The page file names in the output folder (one directory read, not a stat per page)."""
+    with os.scandir(out) as entries:
+        return {e.name for e in entries if e.name.endswith(".html")}
+
+
+class Publisher:
+    """Writes each result into the output folder as it arrives and keeps the manifest."""
+
+    def __init__(self, out: Path, manifest: dict, as_of: pd.Timestamp, interval: float = 1.0):
+        self.out = out
+        self.manifest = manifest
+        self.as_of = as_of.isoformat()
+        self.interval = interval
+        self.results: dict[str, JobResult] = {}
+        self._saved = time.monotonic()
+
+    def __call__(self, job: Job, rendered: Rendered) -> JobResult:
+        started = time.perf_counter()
+        html, nb = self.out / f"{job.name}.html", self.out / f"{job.name}.ipynb"
+        if not (inside(self.out, html) and inside(self.out, nb)):  # safe_name prevents it
+            raise ReportError(f"{job.key!r} would write outside {self.out}")
+        error = rendered.error
+        try:
+            atomic_write(html, rendered.html)
+            atomic_write(nb, rendered.notebook)
+        except OSError as exc:
+            error = error or f"could not write the page: {exc}"
+        timings = {**rendered.timings, "write": time.perf_counter() - started}
+        result = JobResult(
+            job.key,
+            job.name,
+            error is None,
+            str(html),
+            str(nb),
+            error,
+            rendered.cell,
+            rendered.timings.get("total", 0.0),
+            fingerprint=job.fingerprint,
+            timings=timings,
+        )
+        entries = self.manifest["jobs"]
+        if job.kind == "portfolio":
+            entries = self.manifest
+        else:
+            self.results[job.key] = result
+        entries[job.key] = {
+            "name": job.name,
+            "fingerprint": job.fingerprint,
+            "ok": result.ok,
+            "error": error,
+            "cell": rendered.cell,
+            "as_of": self.as_of,
+        }
+        if time.monotonic() - self._saved >= self.interval:
+            self.save()
+        return result
+
+    def save(self) -> None:
+        self.manifest["as_of"] = self.as_of
+        atomic_write(self.out / MANIFEST, json.dumps(self.manifest, indent=1, sort_keys=True))
+        self._saved = time.monotonic()
+
+    def result(self, key: str, name: str, fingerprint: str = "") -> JobResult:
+        """What the folder holds for a page not rendered in this run (from the manifest)."""
+        if key in self.results:
+            return self.results[key]
+        entry: Mapping = self.manifest["jobs"].get(key) or {}
+        html = self.out / f"{name}.html"
+        if not entry or not html.is_file():
+            return JobResult(key, name, True, None, None, skipped=True, fingerprint=fingerprint)
+        return JobResult(
+            key,
+            name,
+            bool(entry.get("ok")),
+            str(html),
+            str(self.out / f"{name}.ipynb"),
+            entry.get("error"),
+            entry.get("cell"),
+            skipped=True,
+            fingerprint=entry.get("fingerprint", ""),
+        )
+
+    def finish(
+        self,
+        iset: IncidentSet,
+        names: Sequence[tuple[str, str]],
+        *,
+        display_tz: str,
+        as_of: pd.Timestamp,
+    ) -> list[JobResult]:
+        """Write the index (every incident of ``iset``, rendered now or before) and the
+        manifest; return the index's results in order."""
+        from .index import render_index
+
+        listed = [self.result(key, name) for key, name in names]
+        portfolio = (self.out / f"{PORTFOLIO}.html").is_file()
+        index = render_index(iset, listed, as_of=as_of, display_tz=display_tz, portfolio=portfolio)
+        atomic_write(self.out / "index.html", index)
+        self.save()
+        return listed
+
+
+__all__ = ["MANIFEST", "JobResult", "Publisher", "pages", "prepare", "read_manifest"]
