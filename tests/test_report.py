@@ -302,7 +302,7 @@ def test_a_moved_clock_rerenders_open_incidents_and_the_portfolio(tmp_path):
     portfolio = (out / "portfolio.html").read_text()
     assert as_of_shown(page) == as_of_shown(index) == ["2026-03-05 12:00 UTC"]
     assert "2026-03-05 12:00 UTC" in as_of_shown(portfolio)
-    assert "Time to resolve 3h 00m ongoing" in re.sub(r"\s+", " ", text_of(page))
+    assert "Time to resolve 3h 00m (ongoing)" in re.sub(r"\s+", " ", text_of(page))
     assert "3h 00m (ongoing)" in index
 
 

@@ -2,14 +2,12 @@
 
 The window is resolved here, once (the edge), and handed to the review notebook as UTC ISO
 strings; the notebook runs in a kernel from the batch's pool and is exported by the batch's
-code (``render_job``), so the packet looks and behaves like every other page.
+code (``execute.render``, with the loaded set as its payload), so the packet looks and
+behaves like every other page.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 import warnings
 from collections.abc import Sequence
@@ -128,8 +126,11 @@ def review(
     sources = [paths] if isinstance(paths, (str, Path)) else list(paths)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        problems = load(*sources, default_tz=opts.default_tz).problems
-    error = _render(out, parameters(sources, window, opts), title(window, opts.display_tz), opts)
+        iset = load(*sources, default_tz=opts.default_tz)
+    error = _render(
+        out, iset, parameters(sources, window, opts), title(window, opts.display_tz), opts
+    )
+    problems = iset.problems
     result = ReviewResult(out, window, error=error, problems=problems)
     if opts.pdf and error is None:
         from .pdf import print_pdf
@@ -151,38 +152,37 @@ def _output_file(output: str | Path) -> Path:
     return out
 
 
-def _render(out: Path, parameters: dict, title: str, opts: ReviewOptions) -> str | None:
-    """Run and export the notebook in a scratch folder beside ``out``, then move the page
-    into place: nothing but ``out`` (and its assets) is written next to it."""
-    from .batch import Job, render_job
+def _render(out: Path, iset, parameters: dict, title: str, opts: ReviewOptions) -> str | None:
+    """Run and export the notebook on ``iset`` (the job's payload: the kernel reads no
+    source files), then write the page: nothing but ``out`` (and its assets) is written."""
+    from .execute import render
     from .kernels import close_shared_pool, shared_pool
+    from .payload import Payload
+    from .plan import Job
 
     if not opts.self_contained:
         asset = out.parent / export.ASSET
         if not asset.exists() or asset.stat().st_size != len(export.plotly_js().encode()):
             atomic_write(asset, export.plotly_js())
-    scratch = Path(tempfile.mkdtemp(prefix=".ik-review-", dir=out.parent))
     job = Job(
         "review",
         "review",
         "review",
-        str(params.notebook_path(NOTEBOOK)),
-        str(scratch),
-        parameters,
-        "",
         title,
+        params.notebook_path(NOTEBOOK).read_text(encoding="utf-8"),
+        {k: v for k, v in parameters.items() if k != "source"},  # the payload is the source
+        Payload(iset),
+        "",
         opts.self_contained,
         opts.cell_timeout,
         opts.timeout,
     )
     try:
         shared_pool(spares=0)
-        result = render_job(job)
-        if result.html and Path(result.html).is_file():
-            os.replace(result.html, out)
+        result = render(job)
+        atomic_write(out, result.html)
     finally:
         close_shared_pool()
-        shutil.rmtree(scratch, ignore_errors=True)
     if result.ok:
         return None
     return result.error + (f" (in {result.cell})" if result.cell else "")

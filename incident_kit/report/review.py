@@ -210,11 +210,12 @@ class Review:
         ``pages`` is where the incident pages are, relative to the packet (default: beside it).
         """
         from ..fields import zone
-        from ..sources import load
+        from .payload import read_source
 
         zone(display_tz)
         window = resolve_window(since, until, as_of)
-        return cls(load(*source_paths(source)), window, display_tz, int(postmortem_days), pages)
+        iset = read_source(source_paths(source)).iset
+        return cls(iset, window, display_tz, int(postmortem_days), pages)
 
     # -- frames (public: a notebook user can take them further) ----------------------------
     @cached_property
