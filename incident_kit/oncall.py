@@ -148,6 +148,29 @@ def people(text: object) -> list[str]:
     return [n.lstrip("@") for n in names if n]
 
 
+def _named(positions: np.ndarray, texts: pd.Series, roles: np.ndarray) -> pd.DataFrame:
+    """(position of the incident, person, role) rows, each distinct one once.
+
+    Built on integer codes: a million timeline rows by a handful of actors shrink to their
+    distinct (incident, actor, role) triples before any name is split.
+    """
+    actor, actors = pd.factorize(texts.to_numpy())
+    role, role_names = pd.factorize(roles)
+    key = (positions.astype(np.int64) * len(actors) + actor) * max(1, len(role_names)) + role
+    key = np.unique(key)
+    role_of = key % max(1, len(role_names))
+    rest = key // max(1, len(role_names))
+    names = [people(a) for a in actors]
+    frame = pd.DataFrame(
+        {
+            "position": rest // max(1, len(actors)),
+            "person": [names[i] for i in rest % max(1, len(actors))],
+            "role": np.asarray(role_names, dtype=object)[role_of] if len(key) else [],
+        }
+    )
+    return frame.explode("person").dropna(subset=["person"])
+
+
 def involvement(iset: IncidentSet) -> pd.DataFrame:
     """Who took part in each incident: one row per (incident_id, person) with ``role``
     (team role, else the kind of their first timeline event).
@@ -156,16 +179,22 @@ def involvement(iset: IncidentSet) -> pd.DataFrame:
     as the source of a detection ("Datadog monitor", "Customer support ticket") is a system,
     not a responder, unless the same name also acts as a person elsewhere.
     """
-    rows = []
+    parts = []
     inc = iset.incidents
     for column, label in TEAM_ROLES:
-        for iid, text in inc[column].items():
-            rows += [(iid, name, label) for name in people(text)]
+        named = inc[column].dropna()
+        where = inc.index.get_indexer(named.index)
+        parts.append(_named(where, named, np.full(len(named), label, dtype=object)))
     ev = iset.events[iset.events["actor"].notna()]
-    for r in ev.itertuples():
-        for name in people(r.actor):
-            rows.append((r.incident_id, name, str(r.kind)))
-    frame = pd.DataFrame(rows, columns=["incident_id", "person", "role"])
+    where = inc.index.get_indexer(ev["incident_id"])
+    parts.append(_named(where, ev["actor"], ev["kind"].astype(str).to_numpy()))
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[frame["position"] >= 0]
+    columns = ["incident_id", "person", "role"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["incident_id"] = inc.index.to_numpy()[frame["position"].to_numpy()]
+    frame["person"] = frame["person"].astype(str)
     frame["key"] = frame["person"].str.casefold()
     acting = set(frame.loc[frame["role"] != "detected", "key"])
     frame = frame[frame["key"].isin(acting)]
@@ -174,10 +203,8 @@ def involvement(iset: IncidentSet) -> pd.DataFrame:
     # team roles first, then timeline kinds: the first row per pair names the role
     rank = {label: i for i, (_, label) in enumerate(TEAM_ROLES)}
     frame = frame.assign(_r=frame["role"].map(rank).fillna(len(rank)))
-    frame = frame.sort_values(["incident_id", "key", "_r"], kind="stable")
-    return frame.drop_duplicates(["incident_id", "key"])[
-        ["incident_id", "person", "role"]
-    ].reset_index(drop=True)
+    frame = frame.sort_values(["position", "key", "_r"], kind="stable")
+    return frame.drop_duplicates(["position", "key"])[columns].reset_index(drop=True)
 
 
 def workload(

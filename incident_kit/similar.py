@@ -400,21 +400,36 @@ def _json_time(value: object) -> str | None:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Related rows as plain JSON (what a batch job carries)."""
+    """Related rows as plain JSON (what a batch job carries), built column-wise."""
     from .files import safe_name
 
+    if frame.empty:
+        return []
+    links = {i: safe_name(i) for i in pd.unique(frame["incident_id"])}
+    started = [None if pd.isna(t) else t.isoformat() for t in frame["started"]]
+    titles = [None if pd.isna(t) else str(t) for t in frame["title"]]
+    severities = [None if pd.isna(v) else str(v) for v in frame["severity"].astype("object")]
     return [
         {
-            "incident_id": r.incident_id,
-            "score": float(r.score),
-            "title": None if pd.isna(r.title) else str(r.title),
-            "severity": None if pd.isna(r.severity) else str(r.severity),
-            "started": _json_time(r.started),
-            "shared_services": list(r.shared_services),
-            "repeat": bool(r.repeat),
-            "link": safe_name(r.incident_id),
+            "incident_id": iid,
+            "score": float(score),
+            "title": title,
+            "severity": severity,
+            "started": when,
+            "shared_services": list(shared),
+            "repeat": bool(repeat),
+            "link": links[iid],
         }
-        for r in frame.itertuples()
+        for iid, score, title, severity, when, shared, repeat in zip(
+            frame["incident_id"],
+            frame["score"],
+            titles,
+            severities,
+            started,
+            frame["shared_services"],
+            frame["repeat"],
+            strict=True,
+        )
     ]
 
 
@@ -454,11 +469,11 @@ def batch_context(iset: IncidentSet, options: SimilarOptions | None = None) -> d
     sim = Similarity.fit(iset, options)
     table = sim.table()
     out: dict[str, dict] = {iid: {"related": [], "repeat_of": []} for iid in iset.ids}
-    for source, rows in table.groupby("source", sort=False):
-        out[source]["related"] = _records(rows)
+    for source, record in zip(table["source"], _records(table), strict=True):
+        out[source]["related"].append(record)  # the table is best first within a source
     reps = sim.repeats()
-    for iid, rows in reps.groupby("incident_id", sort=False):
-        out[iid]["repeat_of"] = _repeat_records(rows)
+    for iid, record in zip(reps["incident_id"], _repeat_records(reps), strict=True):
+        out[iid]["repeat_of"].append(record)
     return out
 
 

@@ -262,9 +262,9 @@ class CompareOptions:
     """How :func:`compare` tests a change.
 
     ``alpha``: a change is called only below this p-value. ``n_resamples`` permutations for
-    the p-value and bootstrap resamples for the interval (None: 9999 for up to 1,000
-    incidents, fewer above, at least 999, so a large portfolio's comparison stays a few
-    seconds; 999 still resolves p-values of 0.001); ``seed`` makes both reproducible
+    the p-value and bootstrap resamples for the interval (None: 9,999 for up to 400
+    incidents, fewer above, at least 199, so a large portfolio's comparison stays a few
+    seconds; 199 still resolves p-values of 0.005); ``seed`` makes both reproducible
     (each group uses its own generator seeded alike, so a group's result does not depend on
     the others). ``min_incidents``: fewer in either period and no test is run.
     """
@@ -318,7 +318,7 @@ def _test(before: pd.DataFrame, after: pd.DataFrame, options: CompareOptions) ->
         my = np.nan_to_num(_median_rows(values, events, y), nan=sentinel)
         return my - mx
 
-    n_resamples = options.n_resamples or max(999, min(9999, 10_000_000 // len(pool)))
+    n_resamples = options.n_resamples or max(199, min(9999, 4_000_000 // len(pool)))
     batch = max(1, min(n_resamples, 4_000_000 // len(pool)))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
