@@ -151,7 +151,13 @@ class PortfolioAnalytics:
             for _, r in s.iterrows()
         ]
         label = span.replace("_", " ")
-        head = [html.escape(by or ""), "incidents", "open", f"median {label}", "95 % interval"]
+        head = [
+            html.escape(by or ""),
+            "incidents",
+            "open",
+            f"median {label}, open counted",
+            "95 % interval",
+        ]
         note = (
             '<p class="note">Kaplan–Meier median: open incidents count as "at least this '
             'long" up to the as-of time. "not reached": fewer than half have ended.</p>'
@@ -194,7 +200,14 @@ class PortfolioAnalytics:
             )
             classes.append("changed" if r.changed else "")
         label = span.replace("_", " ")
-        head = ["month", "incidents", f"median {label}", "vs month before", "p", "verdict"]
+        head = [
+            "month",
+            "incidents",
+            f"median {label}, open counted",
+            "vs month before",
+            "p",
+            "verdict",
+        ]
         note = (
             '<p class="note">A change is marked only when a permutation test says it is '
             "unlikely to be chance (p &lt; 0.05); medians count open incidents.</p>"
