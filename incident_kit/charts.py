@@ -939,7 +939,7 @@ def survival(
                 mode="lines",
                 line={"width": 0, "shape": "hv"},
                 fill="tonexty",
-                fillcolor=_rgba(color, 0.15),
+                fillcolor=_rgba(color, 0.08 if len(groups) > 1 else 0.15),
                 hoverinfo="skip",
                 showlegend=False,
                 legendgroup=name,
@@ -1035,6 +1035,18 @@ def mark_changes(fig: go.Figure, changes: pd.DataFrame) -> go.Figure:
             font={"size": 12, "color": "#D55E00" if up else "#009E73"},
         )
     marked = changes.loc[changes["changed"], "period"].tolist() if len(changes) else []
+    if len(changes) and not marked:  # say so: a spike in a line is not a change
+        fig.add_annotation(
+            x=1,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            text="no month differs from the one before beyond noise (permutation test)",
+            font={"size": 11, "color": "#666"},
+        )
     fig.update_layout(meta={**(fig.layout.meta or {}), "changed_periods": marked})
     return fig
 
@@ -1058,7 +1070,10 @@ def detection_heatmap(iset: IncidentSet, *, hours: object = None) -> go.Figure:
             y=list(table.index),
             colorscale=[[0, "#f7fbff"], [0.01, "#deebf7"], [1, "#08519c"]],
             hovertemplate="%{y} %{x}:00–%{x}:59: %{z} detected<extra></extra>",
-            colorbar={"title": "incidents"},
+            colorbar={
+                "title": "incidents",
+                "dtick": max(1, int(np.ceil(table.to_numpy().max() / 5))),
+            },
             xgap=2,
             ygap=2,
         ),

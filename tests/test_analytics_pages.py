@@ -167,3 +167,19 @@ def test_survival_chart_draws_the_estimate(sample):
     assert "1d" in fig.layout.xaxis.ticktext  # readable duration ticks, as on other charts
     open_marks = [t for t in fig.data if t.name and "still open" in t.name]
     assert sum(len(t.x) for t in open_marks) == 2  # the two Active incidents
+
+
+def test_trend_marks_only_changes_beyond_noise():
+    from .test_stats import two_periods
+
+    frame = two_periods(list(range(10, 30, 2)), list(range(100, 120, 2)))
+    changes = ik.stats.period_changes(frame, "time_to_resolve")
+    fig = ik.charts.mark_changes(ik.charts.trend(frame, "time_to_resolve"), changes)
+    assert fig.layout.meta["changed_periods"] == ["2026-02"]
+    assert any(a.text.startswith("▲ longer (p = ") for a in fig.layout.annotations)
+    calm = two_periods([10, 20, 30], [15, 25, 35])
+    fig = ik.charts.mark_changes(
+        ik.charts.trend(calm, "time_to_resolve"), ik.stats.period_changes(calm, "time_to_resolve")
+    )
+    assert fig.layout.meta["changed_periods"] == []
+    assert any("beyond noise" in a.text for a in fig.layout.annotations)
