@@ -11,6 +11,7 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, UnknownNameError
@@ -167,7 +168,8 @@ def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
     out = frame.reindex(columns=list(columns))
     for name, dtype in columns.items():
         if name in LIST_FIELDS or name == "prevention":
-            out[name] = [v if isinstance(v, list) else [] for v in out[name]]
+            values = _lists(out[name].to_numpy(dtype=object))
+            out[name] = pd.Series(values, index=out.index, dtype=object)
             continue
         if str(out[name].dtype) != str(dtype):
             if len(out) and out[name].isna().all():  # e.g. NaT from a dict: no type to keep
@@ -180,6 +182,23 @@ def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
             else:
                 out[name] = out[name].astype(dtype)
     return out
+
+
+_new_list = np.frompyfunc(lambda _: [], 1, 1)
+
+
+def _lists(values: np.ndarray) -> np.ndarray:
+    """Every cell a list of its own: blanks (None, NaN) become [], tuples and arrays (e.g.
+    from Parquet) lists, anything else []. Vectorized for the common case of blanks."""
+    odd = np.flatnonzero(np.fromiter(map(type, values), object, len(values)) != list)  # noqa: E721
+    if not len(odd):
+        return values
+    values, kept = values.copy(), values[odd]
+    values[odd] = _new_list(np.empty(len(odd), dtype=object))
+    for j in np.flatnonzero(~pd.isna(kept)):
+        if isinstance(kept[j], (list, tuple, np.ndarray)):
+            values[odd[j]] = list(kept[j])
+    return values
 
 
 def incidents_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +215,24 @@ def events_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
     """The events table, sorted by incident and time (stable for equal times)."""
     frame = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
     frame = _typed(frame, EVENT_COLUMNS)
+    if _in_order(frame):  # tables are usually written sorted: skip a million-row sort
+        return frame.reset_index(drop=True)
     return frame.sort_values(["incident_id", "timestamp"], kind="stable").reset_index(drop=True)
+
+
+def _in_order(frame: pd.DataFrame) -> bool:
+    """Whether events are already sorted by incident and time (no missing times)."""
+    if len(frame) < 2:
+        return True
+    ids = frame["incident_id"].to_numpy(dtype=object)
+    stamps = frame["timestamp"].to_numpy(dtype="datetime64[ns]")
+    if np.isnat(stamps).any() or any(type(i) is not str for i in ids[:1]):
+        return False
+    try:
+        after, same = ids[1:] > ids[:-1], ids[1:] == ids[:-1]
+    except TypeError:  # IDs of mixed types: let sort_values decide
+        return False
+    return bool(np.all(after | (same & (stamps[1:] >= stamps[:-1]))))
 
 
 def action_items_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:

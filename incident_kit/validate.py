@@ -7,6 +7,7 @@ error is left out whole (its numbers would be wrong), never half-loaded.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import fmt
@@ -83,44 +84,56 @@ def orphan_events(
 
 def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[Problem]:
     """impact_start <= detected <= acknowledged/escalated/response_started <= mitigated <=
-    resolved <= postmortem, comparing the first event of each kind. ``written`` maps an
-    event's source (file:line) to its time as the author wrote it, for the message."""
+    resolved <= postmortem, comparing the first event of each kind (``events`` is sorted by
+    incident and time), on an incidents x milestones array of first times. ``written`` maps
+    an event's source (file:line) to its time as the author wrote it, for the message."""
     written = written or {}
-    firsts = events[events["kind"] != "update"].drop_duplicates(["incident_id", "kind"])
-    if firsts.empty:
+    kinds = list(KIND_RANK)
+    ranked = events[events["kind"].isin(kinds)]
+    if ranked.empty:
         return []
-    kind = firsts["kind"].astype(str)
-    times = firsts.pivot(index="incident_id", columns="kind", values="timestamp")
-    sources = firsts.assign(kind=kind).pivot(index="incident_id", columns="kind", values="source")
-    times.columns = times.columns.astype(str)
-    present = [k for k in KIND_RANK if k in times.columns]
-    reported: set[tuple[str, str]] = set()
+    iid_codes, iids = pd.factorize(ranked["incident_id"])
+    kind_codes = pd.Categorical(ranked["kind"].astype(str), categories=kinds).codes
+    key = iid_codes.astype(np.int64) * len(kinds) + kind_codes
+    _, first = np.unique(key, return_index=True)
+    rows, cols = iid_codes[first], kind_codes[first]
+    stamps = ranked["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    times = np.full((len(iids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)
+    where = np.full((len(iids), len(kinds)), -1, dtype=np.int64)
+    times[rows, cols], where[rows, cols] = stamps[first], first
+    has = where >= 0
     problems = []
-    for later in present:
+    for later in range(len(kinds)):
+        reported = np.zeros(len(iids), dtype=bool)
         earlier = sorted(
-            (k for k in present if KIND_RANK[k] < KIND_RANK[later]), key=lambda k: -KIND_RANK[k]
+            (k for k in range(len(kinds)) if KIND_RANK[kinds[k]] < KIND_RANK[kinds[later]]),
+            key=lambda k: -KIND_RANK[kinds[k]],
         )
         for before in earlier:
-            bad = times[later] < times[before]
-            for iid in times.index[bad.fillna(False).to_numpy()]:
-                if (iid, later) in reported:
-                    continue
-                reported.add((iid, later))
-                file, line = _split_source(sources.at[iid, later])
-                value = _as_written(written, sources.at[iid, later], times.at[iid, later])
-                other = _as_written(written, sources.at[iid, before], times.at[iid, before])
+            bad = has[:, later] & has[:, before] & (times[:, later] < times[:, before])
+            for i in np.flatnonzero(bad & ~reported):
                 problems.append(
-                    Problem(
-                        file,
-                        line,
-                        MILESTONE_LABELS[later],
-                        written.get(sources.at[iid, later]) or value,
-                        f"{MILESTONE_LABELS[later]} {value} is before "
-                        f"{MILESTONE_LABELS[before]} {other}",
-                        str(iid),
-                    )
+                    _out_of_order(ranked, iids[i], where[i], (later, before), kinds, written)
                 )
+            reported |= bad
     return problems
+
+
+def _out_of_order(ranked, iid, where, pair: tuple[int, int], kinds: list[str], written) -> Problem:
+    later, before = pair
+    row, other = ranked.iloc[where[later]], ranked.iloc[where[before]]
+    file, line = _split_source(row["source"])
+    value = _as_written(written, row["source"], row["timestamp"])
+    earlier_value = _as_written(written, other["source"], other["timestamp"])
+    label, earlier = MILESTONE_LABELS[kinds[later]], MILESTONE_LABELS[kinds[before]]
+    return Problem(
+        file,
+        line,
+        label,
+        written.get(row["source"]) or value,
+        f"{label} {value} is before {earlier} {earlier_value}",
+        str(iid),
+    )
 
 
 def _as_written(written: dict, source: object, when: pd.Timestamp) -> str:

@@ -72,13 +72,16 @@ def test_jsonl_tables(tmp_path):
 
 
 def test_write_tables_round_trip(sample, tmp_path):
-    for fmt in ("csv", "jsonl"):
+    for fmt in ("csv", "jsonl", "parquet"):
         ik.to_tables(sample, tmp_path / fmt, fmt)
         again = ik.load(tmp_path / fmt, strict=True)
         cols = [c for c in sample.incidents.columns if c not in ("source_file", "source_line")]
         pd.testing.assert_frame_equal(again.incidents[cols], sample.incidents[cols])
         pd.testing.assert_frame_equal(
             again.events.drop(columns="source"), sample.events.drop(columns="source")
+        )
+        pd.testing.assert_frame_equal(
+            again.action_items.drop(columns="source"), sample.action_items.drop(columns="source")
         )
 
 
@@ -400,9 +403,36 @@ def test_lists_with_separators_round_trip_through_csv(tmp_path):
         '{"incident_id": "L-1", "timestamp": "2026-01-01T00:00:00Z", "kind": "detected"}\n',
     )
     iset = ik.load(tmp_path, strict=True)
-    for fmt in ("csv", "jsonl"):
-        ik.to_tables(iset, tmp_path / fmt, fmt)
+    for fmt in ("csv", "jsonl", "parquet"):
+        ik.to_tables(iset, tmp_path / fmt, format=fmt)
         again = ik.load(tmp_path / fmt, strict=True).incident("L-1")
         assert again["services"] == ["a;b", "c"]
         assert again["went_well"] == ["line one\nline two", "[bracketed] start"]
         assert again["prevention"] == [{"text": "multi\nline", "done": True}]
+
+
+def test_parquet_keeps_types_and_reads_text_columns_like_csv(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "incident_id": ["Q-1", "Q-2"],
+            "status": ["resolved", "Active"],
+            "users_affected": ["~1,200", None],
+            "services": [["api", "db"], []],
+        }
+    )
+    frame.to_parquet(tmp_path / "incidents.parquet")
+    pd.DataFrame(
+        {
+            "incident_id": ["Q-1", "Q-1", "Q-2"],
+            "timestamp": pd.to_datetime(
+                ["2026-01-01T01:00+01:00", "2026-01-01T01:30Z", "2026-01-02T00:00Z"], utc=True
+            ),
+            "kind": ["detected", "resolved", "detected"],
+        }
+    ).to_parquet(tmp_path / "events.parquet")
+    iset = ik.load(tmp_path, strict=True)
+    q1 = iset.incident("Q-1")
+    assert (q1["status"], q1["users_affected"], q1["services"]) == ("Resolved", 1200, ["api", "db"])
+    assert ik.durations(iset, as_of="2026-02-01T00:00Z").at[
+        "Q-1", "time_to_resolve"
+    ] == pd.Timedelta(minutes=90)

@@ -8,11 +8,14 @@ Adding a format is one :func:`register_format` call.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
@@ -102,9 +105,16 @@ def _ignore_patterns(folder: Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+#: File types that are binary by design: detected from the name alone.
+BINARY_SUFFIXES = (".parquet",)
+
+
 def _head(path: Path) -> str:
     """The first few KiB as text; SourceError for files that are empty or not UTF-8."""
-    data = path.read_bytes()[:65536]
+    if path.suffix.lower() in BINARY_SUFFIXES:
+        return ""
+    with path.open("rb") as file:
+        data = file.read(65536)
     if not data.strip():
         raise SourceError(f"{path}: the file is empty")
     try:
@@ -195,6 +205,24 @@ def load(
                 )
             continue
         groups.setdefault(fmt.name, []).append(path)
+    with _bulk():
+        return _load(groups, problems, options, link or {}, strict)
+
+
+@contextlib.contextmanager
+def _bulk():
+    """No cyclic garbage collection while a load allocates millions of objects (none of them
+    garbage): the collector would scan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(groups, problems, options, link, strict) -> IncidentSet:
     parts = Parts()
     for name, files in groups.items():
         try:
@@ -208,7 +236,7 @@ def load(
                 Problem(str(first), None, "file", first.name, f"cannot be read as {name}: {reason}")
             )
     parts.problems = problems + parts.problems
-    parts = merge_linked(parts, link or {})
+    parts = merge_linked(parts, link)
     iset = validate(parts)
     _warn(iset.problems)
     if strict:
@@ -287,12 +315,14 @@ def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:
 def _linked_by_reference(incidents: pd.DataFrame, ids: set[str]) -> dict[str, str]:
     """{other_id: referring_id} where a reference names another incident: its exact ID, or a
     URL ending in the ID's part after the tool prefix (``.../incidents/PT4KHLK``)."""
+    found: dict[str, str] = {}
+    refs = incidents["references"]
+    has = np.fromiter((type(v) is list and len(v) > 0 for v in refs.to_numpy()), bool, len(refs))
+    if not has.any():
+        return found
     by_suffix: dict[str, set[str]] = {}
     for iid in ids:
         by_suffix.setdefault(str(iid).split("-", 1)[-1], set()).add(iid)
-    found: dict[str, str] = {}
-    refs = incidents["references"]
-    has = [isinstance(v, list) and len(v) > 0 for v in refs]
     for iid, values in zip(incidents["incident_id"][has], refs[has], strict=True):
         if iid not in ids:
             continue

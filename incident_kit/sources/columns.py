@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import fields as F
 from ..errors import Problem
+from ..model import TIME_DTYPE
 
 #: How a JSON array written into a cell starts (``["a", "b"]``): not a placeholder.
 _JSON_STARTS = ('["', "[{")
@@ -196,6 +197,8 @@ def boolean(value: object) -> bool:
 
 def text_list(value: object, sep: str) -> list[str]:
     """A list: a JSON array (in JSON Lines or written as text) or text split at ``sep``."""
+    if isinstance(value, (np.ndarray, tuple)):
+        value = list(value)
     if isinstance(value, list):
         return [
             str(v).strip() for v in value if not is_blank(v) and not isinstance(v, (list, dict))
@@ -225,6 +228,8 @@ def prevention(value: object) -> list[dict]:
     if isinstance(value, str):
         loaded = _json_array(value)
         value = loaded if loaded is not None else value.splitlines()
+    if isinstance(value, (np.ndarray, tuple)):
+        value = list(value)
     if isinstance(value, dict) or not isinstance(value, list):
         value = [_scalar_text(value, "is not a list of measures")]
     out = []
@@ -265,6 +270,7 @@ class Table:
         self.lines = pd.Series(np.asarray(lines, dtype=np.int64), index=frame.index)
         self.problems: list[Problem] = []
         self.ids: pd.Series | None = None
+        self._present: dict[str, np.ndarray] = {}
 
     def add(
         self,
@@ -313,7 +319,9 @@ class Table:
 
     def present(self, column: str) -> np.ndarray:
         """True where the column holds something other than a blank or placeholder."""
-        return filled_mask(self.frame[column])
+        if column not in self._present:
+            self._present[column] = filled_mask(self.frame[column])
+        return self._present[column]
 
     def parse(
         self, column: str, parser: Callable[[object], object], level: str = "warning"
@@ -325,6 +333,11 @@ class Table:
         out = np.full(len(col), None, dtype=object)
         filled = self.present(column)
         if not filled.any():
+            return pd.Series(out, index=col.index, dtype=object)
+        if parser in (text, ident) and isinstance(col.dtype, pd.StringDtype):
+            # text in, text out: strip each distinct value once, share the Python strings
+            codes, uniques = pd.factorize(col[filled])
+            out[filled] = uniques.str.strip().to_numpy(dtype=object)[codes]
             return pd.Series(out, index=col.index, dtype=object)
         values = col[filled]
         keys = values.map(_key) if col.dtype == object else values
@@ -351,22 +364,38 @@ class Table:
 
 def filled_mask(col: pd.Series) -> np.ndarray:
     """True where a cell holds something: not None/NaN, not blank text, not a placeholder."""
-    filled = col.notna().to_numpy(dtype=bool, na_value=False).copy()
-    if not filled.any():
-        return filled
-    if isinstance(col.dtype, pd.StringDtype):
-        text = col[filled].str.strip()
-        placeholder = (
-            text.str.startswith("[")
-            & text.str.endswith("]")
-            & ~text.str.contains("](", regex=False)
-            & ~text.str.startswith(_JSON_STARTS)
-        )
-        filled[filled] = ~(text.eq("") | placeholder).to_numpy(dtype=bool, na_value=True)
-    elif col.dtype == object:
-        values = col.to_numpy()[filled]
-        filled[filled] = ~np.fromiter((is_blank(v) for v in values), bool, len(values))
+    arrow = isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
+    if arrow:
+        filled, candidates = _maybe_blank(col)
+    else:
+        filled = col.notna().to_numpy(dtype=bool, na_value=False).copy()
+        if not (col.dtype == object or isinstance(col.dtype, pd.StringDtype)):
+            return filled
+        candidates = filled.copy()
+    if candidates.any():  # the cells that start or end like a blank or a placeholder
+        values = col[candidates].to_numpy(dtype=object)
+        filled[candidates] = ~np.fromiter((is_blank(v) for v in values), bool, len(values))
     return filled
+
+
+def _maybe_blank(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(not null, could be blank or a placeholder): the second is the cells that are empty or
+    start or end with whitespace or a bracket (pyarrow, no Python per cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(col.array, type=pa.string(), from_pandas=True)
+    first = pc.utf8_slice_codeunits(arr, 0, 1)
+    last = pc.utf8_slice_codeunits(arr, -1, 2**31 - 1)
+    maybe = pc.or_(
+        pc.or_(pc.equal(first, "["), pc.equal(last, "]")),
+        pc.or_(
+            pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last)),
+            pc.equal(pc.utf8_length(arr), 0),
+        ),
+    )
+    valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
+    return valid.copy(), pc.fill_null(maybe, False).to_numpy(zero_copy_only=False) & valid
 
 
 def objects(items: list) -> np.ndarray:
@@ -384,8 +413,65 @@ def _copy(value: object) -> object:
     return value
 
 
+#: ISO 8601 with a date, a time and its own offset or Z: what exports write, parsed in C.
+_ISO_OFFSET = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+)
+
+
+def iso_times(col: pd.Series, filled: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """The cells written as ISO 8601 with an offset or ``Z`` parsed to UTC by pyarrow, and
+    which those are. Everything else (no zone, zone names, other forms, impossible dates) is
+    left to ``fields.parse_times``: this is only the fast lane for the unambiguous form."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    done = np.zeros(len(col), dtype=bool)
+    times = pd.Series(pd.NaT, index=col.index, dtype=TIME_DTYPE)
+    if not isinstance(col.dtype, pd.StringDtype) or not filled.any():
+        return times, done
+    utc = pa.timestamp("ns", "UTC")
+    arr = pa.array(col.array, type=pa.string(), from_pandas=True)
+    try:  # the common case: every cell is such a time (arrow rejects any without a zone)
+        parsed = pc.cast(arr if filled.all() else pc.filter(arr, pa.array(filled)), utc)
+        done = filled.copy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        text = pc.utf8_trim_whitespace(arr)
+        match = pc.fill_null(pc.match_substring_regex(text, _ISO_OFFSET), False)
+        match = match.to_numpy(zero_copy_only=False) & filled
+        if not match.any():
+            return times, done
+        try:
+            parsed = pc.cast(pc.filter(text, pa.array(match)), utc)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return times, done  # an impossible date among them: the shared parser explains
+        done = match
+    values = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[ns]")
+    values[done] = parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    return pd.Series(pd.DatetimeIndex(values).tz_localize("UTC"), index=col.index), done
+
+
+def typed(col: pd.Series, dtype: object) -> pd.Series | None:
+    """``col`` as the model's ``dtype`` when it is already of that kind (Parquet), else None
+    (text and JSON cells go through the cell parsers)."""
+    kind = str(dtype)
+    numeric = pd.api.types.is_numeric_dtype(col.dtype)
+    if kind in ("Int64", "Float64") and numeric and not pd.api.types.is_bool_dtype(col.dtype):
+        return col.astype(kind).astype(object).where(col.notna(), None)
+    if kind == "boolean" and pd.api.types.is_bool_dtype(col.dtype):
+        return col.astype("boolean").astype(object).where(col.notna(), None)
+    if kind == "timedelta64[ns]" and pd.api.types.is_timedelta64_dtype(col.dtype):
+        return col
+    if kind == "datetime64[ns]" and pd.api.types.is_datetime64_any_dtype(col.dtype):
+        day = col.dt.tz_localize(None) if getattr(col.dt, "tz", None) else col
+        return day.dt.normalize()
+    return None
+
+
 def _key(value: object) -> object:
     """A hashable stand-in for a cell (JSON lists and objects are not hashable)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
     if isinstance(value, (list, dict)):
         return ("json", json.dumps(value, sort_keys=True, default=str))
     if isinstance(value, float) and not isinstance(value, bool):

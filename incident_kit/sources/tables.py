@@ -24,6 +24,7 @@ from ..model import (
     DATE_DTYPE,
     EVENT_COLUMNS,
     INCIDENT_COLUMNS,
+    KIND_DTYPE,
     KINDS,
     LIST_FIELDS,
     SEVERITY_DTYPE,
@@ -36,7 +37,9 @@ from . import columns as C
 from .base import ReadOptions, kind_name
 
 TABLE_NAMES = ("incidents", "events", "action_items")
-SUFFIXES = (".csv", ".jsonl", ".ndjson")
+SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+#: Formats ``write`` produces.
+WRITE_FORMATS = ("csv", "jsonl", "parquet")
 #: Columns a table may have that the loader fills itself (ignored when read).
 _OWN = {"source_file", "source_line", "source"}
 
@@ -49,13 +52,33 @@ def sniff(path: Path, head: str) -> bool:
 def read_table(path: Path) -> C.Table:
     """The file's rows as a :class:`Table` of raw cells (text for CSV, JSON values for
     JSON Lines), each row with its line; rows that cannot be read are problems."""
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return _read_csv(path)
+    if suffix == ".parquet":
+        return _read_parquet(path)
     return _read_jsonl(path)
+
+
+def _read_parquet(path: Path) -> C.Table:
+    """A Parquet table: typed columns stay typed (times, dates, durations, lists), text
+    columns are read like CSV cells. Rows have no lines: the row number stands in."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceError(f"{path}: is not a readable Parquet file ({exc})") from None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return C.Table(path, frame, np.arange(1, len(frame) + 1, dtype=np.int64))
 
 
 def _read_csv(path: Path) -> C.Table:
     data = path.read_bytes()
+    fast = _read_csv_arrow(path, data)
+    if fast is not None:
+        return fast
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -97,6 +120,71 @@ def _read_csv(path: Path) -> C.Table:
     table = C.Table(path, frame.reset_index(drop=True), np.asarray(lines, dtype=np.int64))
     table.problems.extend(problems)
     return table
+
+
+def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
+    """The common case, in C (pyarrow, all cores): a UTF-8 CSV whose header names each column
+    once and whose rows all have the header's cells. Returns None for anything else (ragged
+    rows, blank lines, odd headers, bad bytes), which the csv-module reader then reads and
+    locates row by row."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    end = data.find(b"\n")
+    try:
+        first = data[: end if end >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    header = next(csv.reader([first]), [])
+    names = [h.strip() for h in header]
+    if not names or len(set(names)) != len(names) or "" in names or '"' in first:
+        return None
+    bad_rows: list[object] = []
+
+    def invalid(row) -> str:
+        bad_rows.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=b'"' in data, invalid_row_handler=invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if bad_rows:
+        return None
+    lines = _row_lines(data, table)
+    if lines is None:
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    return C.Table(path, frame, lines)
+
+
+def _row_lines(data: bytes, table) -> np.ndarray | None:
+    """The line each row starts on: the header is line 1, a row takes one line plus the line
+    breaks inside its quoted cells. None when that does not add up (blank lines skipped)."""
+    import pyarrow.compute as pc
+
+    physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    extra = np.zeros(table.num_rows, dtype=np.int64)
+    if b'"' in data:
+        for column in table.columns:
+            counts = pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+            extra += np.nan_to_num(counts.astype(float), nan=0).astype(np.int64)
+    taken = np.ones(table.num_rows, dtype=np.int64) + extra
+    if 1 + int(taken.sum()) != physical:
+        return None
+    return 2 + np.concatenate(([0], np.cumsum(taken)[:-1])) if len(taken) else taken
 
 
 def _unique_columns(path: Path, names: list[str], problems: list[Problem]) -> list[int]:
@@ -203,6 +291,10 @@ def parse_incidents(table: C.Table, default_tz: str) -> pd.DataFrame:
     out["source_line"] = table.lines
     for column, dtype in INCIDENT_COLUMNS.items():
         if column in f.columns and column not in _OWN:
+            typed = C.typed(f[column], dtype)
+            if typed is not None:  # Parquet: already the model's type
+                out[column] = typed
+                continue
             parser, level = _incident_parser(column, dtype)
             out[column] = table.parse(column, parser, level)
     _unknown_columns(table, set(INCIDENT_COLUMNS) | {"incident_id"}, "incidents")
@@ -245,13 +337,24 @@ def _times(table: C.Table, column: str, default_tz: str) -> tuple[pd.Series, pd.
     not a time (the caller reports it at the level the row's kind calls for)."""
     col = table.frame[column]
     filled = table.present(column)
-    if col.dtype == object:  # JSON Lines: a number or a structure is quoted as written
-        col = col.map(lambda v: v if v is None or isinstance(v, str) else C.shown(v))
-    times, error, notes = F.parse_times(col.where(filled, None).astype(object), default_tz)
-    noted = notes.notna().to_numpy(dtype=bool) & filled  # no zone (default_tz), IST-like, ...
-    table.add(noted, column, notes, "warning")
-    error = error.astype(object)
+    if isinstance(col.dtype, pd.DatetimeTZDtype):  # Parquet: times with their zone
+        return col.dt.tz_convert("UTC").astype(TIME_DTYPE), pd.Series(
+            np.where(filled, None, "is missing"), index=col.index, dtype=object
+        )
+    times, done = C.iso_times(col, filled)
+    rest = filled & ~done
+    error = pd.Series(None, index=col.index, dtype=object)
     error[~filled] = "is missing"
+    if rest.any():
+        cells = col[rest]
+        if cells.dtype == object:  # JSON Lines: a number or a structure is quoted as written
+            cells = cells.map(lambda v: v if isinstance(v, str) else C.shown(v))
+        parsed, why, notes = F.parse_times(cells.astype(object), default_tz)
+        times[rest] = parsed
+        error[rest] = why.astype(object).where(why.notna(), None)
+        noted = np.zeros(len(col), dtype=bool)  # no zone (default_tz), IST-like, ...
+        noted[rest] = notes.notna().to_numpy(dtype=bool)
+        table.add(noted, column, notes.reindex(col.index), "warning")
     return times, error
 
 
@@ -269,6 +372,7 @@ def parse_events(table: C.Table, default_tz: str) -> pd.DataFrame:
     table.add(bad_time & ~minor, "timestamp", error)
     update = bad_time & minor
     table.add(update, "timestamp", error[update] + "; the update is left out", "warning")
+    kinds = pd.Series(pd.Categorical(kinds.to_numpy(dtype=object), dtype=KIND_DTYPE), index=f.index)
     out = pd.DataFrame({"incident_id": ids, "timestamp": times, "kind": kinds})
     for column in ("actor", "role", "description"):
         out[column] = table.parse(column, C.text) if column in f.columns else None
@@ -310,8 +414,10 @@ def parse_action_items(table: C.Table, default_tz: str) -> pd.DataFrame:
     else:
         out["horizon"] = "short_term"
     out["owner"] = table.parse("owner", C.text) if "owner" in f else None
-    out["due"] = table.parse("due", C.date) if "due" in f else None
-    done = table.parse("done", C.boolean) if "done" in f else pd.Series(False, index=f.index)
+    due = C.typed(f["due"], DATE_DTYPE) if "due" in f else None
+    out["due"] = due if due is not None else (table.parse("due", C.date) if "due" in f else None)
+    done = C.typed(f["done"], "boolean") if "done" in f else pd.Series(False, index=f.index)
+    done = done if done is not None else table.parse("done", C.boolean)
     out["done"] = done.where(done.notna(), False).astype(bool)
     _unknown_columns(table, set(ACTION_ITEM_COLUMNS), "action items")
     out["source"] = str(table.path) + ":" + table.lines.astype(str)
@@ -343,9 +449,10 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
 
 # -- writing ------------------------------------------------------------------------------
 def write(iset: IncidentSet, folder: str | Path, format: str = "csv") -> list[Path]:
-    """Write the three tables to ``folder`` (``csv`` or ``jsonl``) so ``load`` reads them back."""
-    if format not in ("csv", "jsonl"):
-        raise SourceError(f"unknown table format {format!r} (csv, jsonl)")
+    """Write the three tables to ``folder`` as ``csv``, ``jsonl`` or ``parquet`` so ``load``
+    reads them back (Parquet keeps types: times, durations, lists, categories)."""
+    if format not in WRITE_FORMATS:
+        raise SourceError(f"unknown table format {format!r} ({', '.join(WRITE_FORMATS)})")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     inc = iset.incidents.drop(columns=["source_file", "source_line"]).reset_index()
@@ -356,6 +463,8 @@ def write(iset: IncidentSet, folder: str | Path, format: str = "csv") -> list[Pa
         path = folder / f"{name}.{format}"
         if format == "csv":
             _as_text(frame).to_csv(path, index=False)
+        elif format == "parquet":
+            _write_parquet(frame, path)
         else:
             records = _json_ready(frame)
             path.write_text(
@@ -363,6 +472,27 @@ def write(iset: IncidentSet, folder: str | Path, format: str = "csv") -> list[Pa
             )
         paths.append(path)
     return paths
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fields = []
+    for column in frame.columns:
+        if column in LIST_FIELDS:
+            fields.append(pa.field(column, pa.list_(pa.string())))
+        elif column == "prevention":
+            item = pa.struct([("text", pa.string()), ("done", pa.bool_())])
+            fields.append(pa.field(column, pa.list_(item)))
+        elif frame[column].dtype == object:
+            fields.append(pa.field(column, pa.string()))
+        else:
+            fields.append(
+                pa.field(column, pa.Schema.from_pandas(frame[[column]]).field(column).type)
+            )
+    table = pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
+    pq.write_table(table, path)
 
 
 def _list_cell(items: list, sep: str) -> str:
