@@ -47,7 +47,8 @@ print(json.dumps({
     "events": len(iset.events),
     "action_items": len(iset.action_items),
     "errors": int((iset.problems["level"] == "error").sum()),
-    "resolve_total_s": float(d["time_to_resolve"].dt.total_seconds().sum()),
+    # whole seconds: CSV keeps microseconds, Parquet the generator's nanoseconds
+    "resolve_total_s": round(float(d["time_to_resolve"].dt.total_seconds().sum())),
 }))
 """
 

@@ -271,6 +271,8 @@ class Table:
         self.problems: list[Problem] = []
         self.ids: pd.Series | None = None
         self._present: dict[str, np.ndarray] = {}
+        #: Columns that hold Python lists already (Parquet list columns).
+        self.typed_lists: set[str] = set()
 
     def add(
         self,
@@ -385,6 +387,9 @@ def _maybe_blank(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     arr = pa.array(col.array, type=pa.string(), from_pandas=True)
+    if arr.null_count == len(arr):  # an empty column: nothing to look at
+        none = np.zeros(len(arr), dtype=bool)
+        return none, none.copy()
     first = pc.utf8_slice_codeunits(arr, 0, 1)
     last = pc.utf8_slice_codeunits(arr, -1, 2**31 - 1)
     maybe = pc.or_(

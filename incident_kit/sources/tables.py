@@ -70,8 +70,15 @@ def _read_parquet(path: Path) -> C.Table:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise SourceError(f"{path}: is not a readable Parquet file ({exc})") from None
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    return C.Table(path, frame, np.arange(1, len(frame) + 1, dtype=np.int64))
+    lists = [f.name for f in table.schema if pa.types.is_list(f.type)]
+    frame = table.drop_columns(lists).to_pandas(
+        types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get
+    )
+    for name in lists:  # Python lists straight from arrow (None where null)
+        frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
+    result = C.Table(path, frame[table.column_names], np.arange(1, len(frame) + 1))
+    result.typed_lists = set(lists)
+    return result
 
 
 def _read_csv(path: Path) -> C.Table:
@@ -291,7 +298,7 @@ def parse_incidents(table: C.Table, default_tz: str) -> pd.DataFrame:
     out["source_line"] = table.lines
     for column, dtype in INCIDENT_COLUMNS.items():
         if column in f.columns and column not in _OWN:
-            typed = C.typed(f[column], dtype)
+            typed = f[column] if column in table.typed_lists else C.typed(f[column], dtype)
             if typed is not None:  # Parquet: already the model's type
                 out[column] = typed
                 continue
