@@ -436,3 +436,10 @@ def test_parquet_keeps_types_and_reads_text_columns_like_csv(tmp_path):
     assert ik.durations(iset, as_of="2026-02-01T00:00Z").at[
         "Q-1", "time_to_resolve"
     ] == pd.Timedelta(minutes=90)
+
+
+def test_tz_abbrev_reaches_table_and_tool_times(tmp_path):
+    write(tmp_path, "incidents.csv", "incident_id,status\nZ-1,Active\n")
+    write(tmp_path, "events.csv", "incident_id,timestamp,kind\nZ-1,2026-03-04 14:05 IST,detected\n")
+    iset = ik.load(tmp_path, tz_abbrev={"IST": "Asia/Kolkata"})
+    assert iset.events.iloc[0]["timestamp"] == pd.Timestamp("2026-03-04T08:35Z")

@@ -201,21 +201,17 @@ class Export:
         if exact is not None:
             return exact
         try:
-            ts, assumed = F.parse_time(value, self.options.default_tz)
+            ts, note = F.parse_time(
+                value, self.options.default_tz, tz_abbrev=self.options.tz_abbrev
+            )
         except ValueError as exc:
             raise RecordError(field, value, str(exc)) from None
         if ts is None:  # a placeholder such as "[time]"
             if required:
                 raise RecordError(field, value, "is missing")
             return None
-        if assumed:
-            self.problem(
-                record,
-                field,
-                value,
-                f"has no time zone; assumed {self.options.default_tz}",
-                level="warning",
-            )
+        if note:  # no zone (default_tz), an ambiguous abbreviation, ...
+            self.problem(record, field, value, note, level="warning")
         return ts
 
     def event(

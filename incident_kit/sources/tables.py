@@ -339,7 +339,9 @@ def _fill(out: pd.DataFrame, column: str, values: pd.Series) -> None:
     out[column] = pd.Series(current, index=out.index, dtype=object)
 
 
-def _times(table: C.Table, column: str, default_tz: str) -> tuple[pd.Series, pd.Series]:
+def _times(
+    table: C.Table, column: str, default_tz: str, tz_abbrev: dict | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Parse a time column; returns (times, reason) with the reason where a cell is blank or
     not a time (the caller reports it at the level the row's kind calls for)."""
     col = table.frame[column]
@@ -356,7 +358,7 @@ def _times(table: C.Table, column: str, default_tz: str) -> tuple[pd.Series, pd.
         cells = col[rest]
         if cells.dtype == object:  # JSON Lines: a number or a structure is quoted as written
             cells = cells.map(lambda v: v if isinstance(v, str) else C.shown(v))
-        parsed, why, notes = F.parse_times(cells.astype(object), default_tz)
+        parsed, why, notes = F.parse_times(cells.astype(object), default_tz, tz_abbrev=tz_abbrev)
         times[rest] = parsed
         error[rest] = why.astype(object).where(why.notna(), None)
         noted = np.zeros(len(col), dtype=bool)  # no zone (default_tz), IST-like, ...
@@ -365,7 +367,7 @@ def _times(table: C.Table, column: str, default_tz: str) -> tuple[pd.Series, pd.
     return times, error
 
 
-def parse_events(table: C.Table, default_tz: str) -> pd.DataFrame:
+def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None) -> pd.DataFrame:
     """The events table from raw cells: rows with an ID, a kind and a time."""
     f = table.frame
     if not table.require(("incident_id", "timestamp", "kind")):
@@ -373,7 +375,7 @@ def parse_events(table: C.Table, default_tz: str) -> pd.DataFrame:
     ids = _ids(table, "event")
     kinds = table.parse("kind", _kind, "error")
     table.add(~table.present("kind"), "kind", "is missing")
-    times, error = _times(table, "timestamp", default_tz)
+    times, error = _times(table, "timestamp", default_tz, tz_abbrev)
     bad_time = error.notna().to_numpy() & ids.notna().to_numpy()
     minor = (kinds == "update").to_numpy()
     table.add(bad_time & ~minor, "timestamp", error)
@@ -446,7 +448,10 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
         table = read_table(path)
         if table.frame.empty and not table.problems:
             continue  # no rows: nothing to read, whatever the header says
-        result = _PARSERS[name](table, options.default_tz)
+        if name == "events":
+            result = parse_events(table, options.default_tz, options.tz_abbrev)
+        else:
+            result = _PARSERS[name](table, options.default_tz)
         located = sorted(table.problems, key=lambda p: p.line or 0)
         piece = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), located)
         setattr(piece, name, result)
