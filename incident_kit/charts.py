@@ -583,34 +583,105 @@ def _group_stats(frame: pd.DataFrame, span: str, by: str | None) -> pd.DataFrame
     return s.set_index("group")[["count", "median", "p90"]]
 
 
-def _stat_label(group: object, row: pd.Series) -> str:
-    p90 = (
-        fmt.duration(row["p90"])
-        if pd.notna(row["p90"])
-        else f"– (needs n ≥ {metrics.P90_MIN_COUNT})"
-    )
+def _stat_label(group: object, row: pd.Series, show=fmt.duration) -> str:
+    p90 = show(row["p90"]) if pd.notna(row["p90"]) else f"– (needs n ≥ {metrics.P90_MIN_COUNT})"
     return (
         f"<b>{html.escape(str(group))}</b> (n={int(row['count'])})"
-        f"<br>median {fmt.duration(row['median'], missing='–')}<br>p90 {p90}"
+        f"<br>median {show(row['median'], missing='–')}<br>p90 {p90}"
     )
+
+
+def _meta(value: object) -> object:
+    """A figure for a trace's ``meta``: ISO text for a duration, else the number."""
+    return value.isoformat() if isinstance(value, pd.Timedelta) else float(value)
 
 
 _MEDIAN_MARK = {"symbol": "line-ew-open", "size": 28, "color": "#000", "line": {"width": 2}}
 _P90_MARK = {"symbol": "triangle-up-open", "size": 12, "color": "#000", "line": {"width": 2}}
 
 
+def _even_sample(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of ``k`` of ``values`` spread evenly by rank (smallest and largest kept), so
+    the drawn points keep the shape of the distribution."""
+    if len(values) <= k:
+        return np.arange(len(values))
+    order = np.argsort(values, kind="stable")
+    return np.sort(order[np.unique(np.linspace(0, len(values) - 1, k).round().astype(int))])
+
+
+def _box_stats(hours: pd.Series) -> dict:
+    """Quartiles (linear, as plotly computes them) and the 1.5 IQR fences of one group."""
+    v = np.sort(hours.to_numpy(dtype=float))
+    q1, med, q3 = np.percentile(v, [25, 50, 75])
+    reach = 1.5 * (q3 - q1)
+    return {
+        "q1": q1,
+        "median": med,
+        "q3": q3,
+        "lowerfence": v[v >= q1 - reach].min(),
+        "upperfence": v[v <= q3 + reach].max(),
+    }
+
+
+def _thin(parts: list[tuple[object, pd.DataFrame]], max_points: int | None) -> list:
+    """Each group's rows to draw as points: all of them, or with more than ``max_points`` in
+    all, a share of ``max_points`` (at least 50 a group) picked evenly by rank."""
+    total = sum(len(p) for _, p in parts)
+    if max_points is None or total <= max_points:
+        return [p for _, p in parts]
+    out = []
+    for group, part in parts:
+        values = part["_hours"].to_numpy()
+        if group is None:  # one shared trace: thin each group within it
+            keep = np.concatenate(
+                [
+                    np.flatnonzero(part["group"].to_numpy() == g)[
+                        _even_sample(values[part["group"].to_numpy() == g], k)
+                    ]
+                    for g, k in (
+                        (g, max(50, round(max_points * n / total)))
+                        for g, n in part["group"].value_counts(sort=False).items()
+                    )
+                ]
+            )
+            out.append(part.iloc[np.sort(keep)])
+        else:
+            out.append(
+                part.iloc[_even_sample(values, max(50, round(max_points * len(part) / total)))]
+            )
+    return out
+
+
 def durations(
-    frame: pd.DataFrame, span: str = "time_to_resolve", *, by: str | None = "severity"
+    frame: pd.DataFrame,
+    span: str = "time_to_resolve",
+    *,
+    by: str | None = "severity",
+    max_points: int | None = None,
 ) -> go.Figure:
     """Distribution of one span per group: every incident as a point, with a box, and the
     median and p90 marked; each group's label gives its n. Ongoing (censored) values are
-    left out, as in summaries, and a p90 is only drawn from ``P90_MIN_COUNT`` values up."""
+    left out, as in summaries, and a p90 is only drawn from ``P90_MIN_COUNT`` values up.
+
+    With more than ``max_points`` incidents, that many are drawn as points (picked evenly by
+    value in each group, smallest and largest kept) and the chart says so; boxes, medians and
+    p90s still come from every incident. Thousands of overlapping points tell nothing more
+    and make the chart slow to send and draw. ``span`` may also be a numeric column such as
+    ``user_minutes`` (its axis and labels then show numbers).
+    """
     if span not in frame.columns:
         raise UnknownNameError(f"no span {span!r}; known: {', '.join(metrics.span_columns(frame))}")
     ongoing = frame.get(f"{span}_ongoing", pd.Series(False, index=frame.index)).astype(bool)
     data = _groups(frame[~ongoing & frame[span].notna()], by)
     if data.empty:
         return empty_figure()
+    is_time = pd.api.types.is_timedelta64_dtype(data[span])
+    show = fmt.duration if is_time else fmt.number
+
+    def plotted(values: pd.Series) -> pd.Series:  # what the y axis is in: hours, or the value
+        return values.dt.total_seconds() / 3600.0 if is_time else values.astype("float64")
+
+    data = data.assign(_hours=plotted(data[span]))
     order = (
         [g for g in SEVERITIES if g in set(data["group"])]
         if by == "severity"
@@ -618,30 +689,71 @@ def durations(
     )
     order += [g for g in data["group"].unique() if g not in order]
     stats = _group_stats(frame, span, by).reindex(order)
-    labels = {g: _stat_label(g, stats.loc[g]) for g in order}
+    labels = {g: _stat_label(g, stats.loc[g], show) for g in order}
     fig = go.Figure(layout={"template": TEMPLATE})
     # Severity gets a box (and colour) per group; other groupings, possibly dozens of groups,
     # share one box trace and one marker trace so the figure stays quick to build and draw.
     boxes = [(g, data[data["group"] == g]) for g in order] if by == "severity" else [(None, data)]
-    for group, part in boxes:
+    drawn = _thin(boxes, max_points)
+    thinned = sum(len(d) for d in drawn) < len(data)
+    for (group, part), points in zip(boxes, drawn, strict=True):
         color = SEVERITY_COLORS.get(group, "#0072B2") if group is not None else "#0072B2"
+        style = {
+            "marker": {"color": color, "size": 8, "opacity": 0.8},
+            "line": {"color": color},
+            "fillcolor": "rgba(0,0,0,0)",
+            "showlegend": False,
+            "boxmean": False,
+        }
+        if thinned:  # the box from every value (precomputed), the sample as points beside it
+            per = [labels[group]] if group is not None else [labels[g] for g in order]
+            groups = [part] if group is not None else [part[part["group"] == g] for g in order]
+            st = [_box_stats(g["_hours"]) for g in groups]
+            fig.add_trace(
+                go.Box(
+                    name=labels[group] if group is not None else span,
+                    x=per,
+                    **{k: [s[k] for s in st] for k in st[0]},
+                    boxpoints=False,
+                    hoverinfo="skip",
+                    **style,
+                )
+            )
+            style = {**style, "line": {"width": 0}, "whiskerwidth": 0}
         fig.add_trace(
             go.Box(
                 name=labels[group] if group is not None else span,
-                x=None if group is not None else part["group"].map(labels).to_numpy(),
-                y=part[span].dt.total_seconds() / 3600.0,
+                x=None if group is not None else points["group"].map(labels).to_numpy(),
+                y=points["_hours"].to_numpy(),
                 boxpoints="all",
                 jitter=0.4,
                 pointpos=0,
                 hoveron="points",
-                marker={"color": color, "size": 8, "opacity": 0.8},
-                line={"color": color},
-                fillcolor="rgba(0,0,0,0)",
-                customdata=np.stack([part.index.to_numpy(), fmt.durations(part[span])], axis=1),
+                customdata=np.stack(
+                    [
+                        points.index.to_numpy(),
+                        fmt.durations(points[span])
+                        if is_time
+                        else [fmt.number(v) for v in points[span]],
+                    ],
+                    axis=1,
+                ),
                 hovertemplate="<b>%{customdata[0]}</b>: %{customdata[1]}<extra></extra>",
-                showlegend=False,
-                boxmean=False,
+                **style,
             )
+        )
+    if thinned:
+        fig.add_annotation(
+            text=f"points: {sum(len(d) for d in drawn):,} of {len(data):,} drawn, evenly by "
+            "value; boxes, medians and p90 from all",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.02,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 11, "color": "#555"},
         )
     marks = [(g, stats.loc[[g]]) for g in order] if by == "severity" else [(None, stats)]
     for group, st in marks:
@@ -652,14 +764,13 @@ def durations(
             go.Scatter(
                 name=f"{group} median / p90" if group is not None else "median / p90",
                 x=xs + p90_x,
-                y=list(st["median"].dt.total_seconds() / 3600.0)
-                + list(st["p90"].dropna().dt.total_seconds() / 3600.0),
+                y=list(plotted(st["median"])) + list(plotted(st["p90"].dropna())),
                 mode="markers",
                 hovertext=[
-                    f"median {fmt.duration(v)} (n={int(n)})"
+                    f"median {show(v)} (n={int(n)})"
                     for v, n in zip(st["median"], st["count"], strict=True)
                 ]
-                + [f"p90 {fmt.duration(v)}" for v in st["p90"].dropna()],
+                + [f"p90 {show(v)}" for v in st["p90"].dropna()],
                 marker={
                     k: [_MEDIAN_MARK[k]] * len(xs) + [_P90_MARK[k]] * len(p90_x)
                     for k in ("symbol", "size")
@@ -669,8 +780,8 @@ def durations(
                 showlegend=False,
                 meta={
                     "n": [int(n) for n in st["count"]],
-                    "median": [v.isoformat() for v in st["median"]],
-                    "p90": [None if pd.isna(v) else v.isoformat() for v in st["p90"]],
+                    "median": [_meta(v) for v in st["median"]],
+                    "p90": [None if pd.isna(v) else _meta(v) for v in st["p90"]],
                 },
             )
         )
@@ -685,10 +796,11 @@ def durations(
         _legend_entry(f"p90 (from n = {metrics.P90_MIN_COUNT})", mode="markers", marker=_P90_MARK)
     )
     name = metrics.label(span)
-    top = data[span].dt.total_seconds().max()
+    top = data["_hours"].max()
     fig.update_layout(
         title=f"{name} by {by or 'portfolio'}",
-        yaxis={"title": name, **duration_axis(top)},
+        yaxis={"title": name}
+        | (duration_axis(top * 3600.0) if is_time else {"rangemode": "tozero"}),
         xaxis={
             "title": by or "",
             "categoryorder": "array",
@@ -704,7 +816,8 @@ def durations(
 def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS") -> go.Figure:
     """Incidents per period as bars, with the median and p90 of ``span`` as lines on a
     second axis (periods start at ``freq``: ``MS`` months, ``W-MON`` weeks). Hover gives each
-    period's n; a period's p90 is only drawn from ``P90_MIN_COUNT`` finished values up."""
+    period's n; a period's p90 is only drawn from ``P90_MIN_COUNT`` finished values up.
+    ``span`` may also be a numeric column such as ``user_minutes`` (shown as numbers)."""
     if span not in frame.columns:
         raise UnknownNameError(f"no span {span!r}; known: {', '.join(metrics.span_columns(frame))}")
     data = frame[frame["started"].notna()]
@@ -721,7 +834,8 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
     counts = period.value_counts().sort_index()
     full = pd.date_range(counts.index.min(), counts.index.max(), freq=freq)
     counts = counts.reindex(full.union(counts.index), fill_value=0)
-    finished = data[span].where(~ongoing)
+    is_time = pd.api.types.is_timedelta64_dtype(data[span])
+    finished = data[span].where(~ongoing) if is_time else data[span].astype("float64")
     by_period = finished.groupby(period)
     n = by_period.count().reindex(counts.index, fill_value=0)
     med = by_period.median().reindex(counts.index)
@@ -741,18 +855,20 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
     label = metrics.label(span).lower()
     for name, series, dash in (("median", med, "solid"), ("p90", p90, "dash")):
         missing = (
-            "no finished incidents" if name == "median" else f"needs n ≥ {metrics.P90_MIN_COUNT}"
+            ("no finished incidents" if is_time else "none recorded")
+            if name == "median"
+            else f"needs n ≥ {metrics.P90_MIN_COUNT}"
         )
         fig.add_trace(
             go.Scatter(
                 name=f"{name} {label}"
                 + (f" (from n = {metrics.P90_MIN_COUNT})" if name == "p90" else ""),
                 x=series.index,
-                y=series.dt.total_seconds() / 3600.0,
+                y=series.dt.total_seconds() / 3600.0 if is_time else series.to_numpy(),
                 mode="lines+markers",
                 line={"dash": dash, "color": "#0072B2" if name == "median" else "#D55E00"},
                 text=[
-                    f"{fmt.duration(v, missing=missing)} (n={int(k)})"
+                    f"{(fmt.duration if is_time else fmt.number)(v, missing=missing)} (n={int(k)})"
                     for v, k in zip(series, n, strict=True)
                 ],
                 hoverinfo="x+text+name",
@@ -760,7 +876,7 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
             ),
             secondary_y=True,
         )
-    top = pd.concat([med, p90]).dt.total_seconds().max()
+    both = pd.concat([med, p90])
     fig.update_layout(
         title=f"Incidents per period and {label}",
         height=420,
@@ -772,7 +888,12 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
         rangemode="tozero",
         dtick=max(1, int(np.ceil(counts.max() / 6))),  # whole incidents
     )
-    fig.update_yaxes(title_text=label, secondary_y=True, showgrid=False, **duration_axis(top))
+    fig.update_yaxes(
+        title_text=label,
+        secondary_y=True,
+        showgrid=False,
+        **(duration_axis(both.dt.total_seconds().max()) if is_time else {"rangemode": "tozero"}),
+    )
     return fig
 
 

@@ -55,6 +55,8 @@ class LiveChart(anywidget.AnyWidget):
     """
 
     _esm = Path(__file__).with_name("static") / "livechart.js"
+    #: Send the whole figure on every change instead of what changed (for comparisons).
+    whole = False
 
     def __init__(self, figure: go.Figure | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -84,7 +86,7 @@ class LiveChart(anywidget.AnyWidget):
         old = self._sent
         self.figure = figure
         kinds = [t.get("type") for t in spec["data"]]
-        if kinds != [t.get("type") for t in old["data"]]:
+        if self.whole or kinds != [t.get("type") for t in old["data"]]:
             self._sent = spec
             self.rev += 1
             self.send({"kind": "figure", "rev": self.rev, "figure": spec})

@@ -122,6 +122,9 @@ class Explorer(W.VBox):
     """
 
     MAX_OPTIONS = 500
+    _CONTEXT = ("started", "severity", "status", "services", "month")
+    #: Points drawn in the distribution chart at most (evenly by value; the chart says so).
+    MAX_POINTS = 1000
 
     def __init__(self, iset: IncidentSet, as_of: object = None):
         self._quiet = False
@@ -179,6 +182,7 @@ class Explorer(W.VBox):
             options=[], description="Incident", layout=W.Layout(width="520px")
         )
         self.count = W.HTML()
+        self.count.add_class("ik-count")
         self.filters_line = W.HTML()
         self.summary_html = W.HTML()
         # made with their first figure, in the first refresh
@@ -323,34 +327,27 @@ class Explorer(W.VBox):
 
     def refresh(self) -> None:
         """Recompute the selection, summary, charts and the incident list."""
-        keep = self.mask()
-        ids = self.iset.incidents.index[keep.to_numpy()]
+        keep = self.mask().to_numpy()
+        ids = self.iset.incidents.index[keep]
         self._ids, self._filtered = ids, None
-        frame = self.frame.loc[ids]
+        metric, by = self.metric.value, self.group_by.value
+        # only the columns the summary and charts read: every copy pandas makes is smaller
+        columns = [c for c in (metric, f"{metric}_ongoing", *self._CONTEXT) if c in self.frame]
+        frame = self.frame[columns][keep]
         n, total = len(ids), len(self.iset)
         self.count.value = f"<b>{n} of {total} incidents</b>"
         self.filters_line.value = self.describe_filters()
         self.date_label.value = f'<span class="ik-range">{self._range_text()}</span>'
-        metric = self.metric.value
         if n == 0:
             self.summary = pd.DataFrame()
             self.summary_html.value = '<p class="nr"><i>No incidents match the filters.</i></p>'
             self._draw("figure", charts.empty_figure())
             self._draw("trend_figure", charts.empty_figure())
-        else:
-            self.summary = metrics.summarize(frame, by=self.group_by.value, columns=[metric])
+        else:  # in the order people look: the count (above), the chart, the table, the trend
+            self._draw("figure", charts.durations(frame, metric, by=by, max_points=self.MAX_POINTS))
+            self.summary = metrics.summarize(frame, by=by, columns=[metric])
             self.summary_html.value = self._summary_table(metric)
-            if metric in METRIC_EXTRA:
-                fig = self._numeric_distribution(frame, metric)
-            else:
-                fig = charts.durations(frame, metric, by=self.group_by.value)
-            self._draw("figure", fig)
-            self._draw(
-                "trend_figure",
-                charts.trend(frame, metric)
-                if metric not in METRIC_EXTRA
-                else charts.trend(frame, "time_to_resolve"),
-            )
+            self._draw("trend_figure", charts.trend(frame, metric))
         self._set_incident_options(ids)
 
     def _draw(self, name: str, fig: go.Figure) -> str:
@@ -404,36 +401,6 @@ class Explorer(W.VBox):
             for _, r in s.iterrows()
         ]
         return table(rows, [html.escape(key), "count", "open", "median", "p90", "mean"])
-
-    def _numeric_distribution(self, frame: pd.DataFrame, column: str) -> go.Figure:
-        data = frame[frame[column].notna()]
-        if data.empty:
-            return charts.empty_figure()
-        by = self.group_by.value
-        groups = (
-            data.assign(group=data["services"]).explode("group")
-            if by == "service"
-            else data.assign(group=data[by].astype("object"))
-        )
-        fig = go.Figure(
-            layout={
-                "template": charts.TEMPLATE,
-                "title": f"{column.replace('_', ' ')} by {by}",
-                "height": 420,
-            }
-        )
-        for g, part in groups.groupby("group", sort=True):
-            fig.add_trace(
-                go.Box(
-                    name=str(g),
-                    y=part[column],
-                    boxpoints="all",
-                    customdata=part.index.to_numpy(),
-                    hovertemplate="%{customdata}: %{y:,.0f}<extra></extra>",
-                    showlegend=False,
-                )
-            )
-        return fig
 
     # -- drill-down ---------------------------------------------------------------------
     def _on_point(self, _trace: int, _point: int, custom: object) -> None:

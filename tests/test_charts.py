@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -267,3 +268,45 @@ def test_empty_selection_says_so(sample):
         charts.impact(empty),
     ):
         assert fig.layout.annotations[0].text == "No incidents match"
+
+
+def test_trend_of_a_numeric_column(sample):
+    d = ik.durations(sample, as_of="2026-11-26T12:00Z")
+    d["user_minutes"] = ik.impact(sample, "2026-11-26T12:00Z")["user_minutes"].astype("float64")
+    fig = charts.trend(d, "user_minutes")
+    median = fig.data[1]
+    assert median.name == "median user minutes" and fig.layout.yaxis2.title.text == "user minutes"
+    # May 2026: INC-0001 (48,200 users x 46m impact = 2,217,200) and INC-0002; per month median
+    may = d[d["started"].dt.strftime("%Y-%m") == "2026-05"]["user_minutes"].dropna()
+    assert median.y[0] == pytest.approx(may.median())
+    assert median.text[0] == f"{ik.fmt.number(may.median())} (n={len(may)})"
+    assert "tickvals" not in fig.layout.yaxis2.to_plotly_json()  # numbers, not durations
+
+
+def test_durations_chart_draws_a_sample_of_many_points_and_says_so():
+    from incident_kit import synth
+
+    big = synth.generate(3000, seed=5)
+    d = ik.durations(big, as_of="2026-01-01T00:00Z")
+    full = charts.durations(d, "time_to_resolve")
+    fig = charts.durations(d, "time_to_resolve", max_points=400)
+    finished = d[~d["time_to_resolve_ongoing"] & d["time_to_resolve"].notna()]
+    stats_boxes = [t for t in fig.data if t.type == "box" and t.boxpoints is False]
+    point_boxes = [t for t in fig.data if t.type == "box" and t.boxpoints == "all"]
+    assert len(stats_boxes) == len(point_boxes) == 4
+    drawn = sum(len(t.y) for t in point_boxes)
+    # about 400, each group its share but at least 50 (P1 is 5% of the incidents)
+    assert 380 <= drawn <= 400 + 4 * 50 and min(len(t.y) for t in point_boxes) == 50
+    assert sum(len(t.y) for t in full.data if t.type == "box") == len(finished)
+    note = fig.layout.annotations[0].text
+    assert note.startswith(f"points: {drawn:,} of {len(finished):,} drawn")
+    for sev, box, points in zip(("P1", "P2", "P3", "P4"), stats_boxes, point_boxes, strict=True):
+        hours = (
+            finished.loc[finished["severity"] == sev, "time_to_resolve"].dt.total_seconds() / 3600
+        )
+        q1, med, q3 = np.percentile(hours, [25, 50, 75])  # from every incident, not the sample
+        assert (box.q1[0], box.median[0], box.q3[0]) == pytest.approx((q1, med, q3))
+        assert min(points.y) == pytest.approx(hours.min())  # the extremes are kept
+        assert max(points.y) == pytest.approx(hours.max())
+        assert box.x[0] == points.name and box.x[0].startswith(f"<b>{sev}</b> (n={len(hours)})")
+    assert not full.layout.annotations  # under the limit: every point, no note

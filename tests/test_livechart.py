@@ -73,3 +73,10 @@ def test_clicks_reach_the_handlers_with_the_points_customdata(chart):
     chart._on_message(chart, {"kind": "click", "curve": 0, "point": 2, "customdata": "x"}, [])
     chart._on_message(chart, {"kind": "click", "curve": 7, "point": 0}, [])  # no such trace
     assert seen == [(0, 2, "C")]
+
+
+def test_whole_sends_the_figure_every_time(chart):
+    chart.whole = True
+    assert chart.show(box([1, 2, 3, 9], ["A", "B", "C", "D"])) == "full"
+    ((msg, _),) = chart.sent
+    assert msg["kind"] == "figure" and msg["figure"]["layout"]["title"]["text"] == "t"

@@ -47,8 +47,24 @@ def test_metric_and_group_by_pickers(ex):
     # search: INC-0009 12m, INC-0012 7m; INC-0003 has no impact start
     assert s.at["search", "count"] == 2 and s.at["search", "median"] == M(minutes=9, seconds=30)
     assert ex.figure.layout.title.text == "Time to detect by service"
+    assert ex.trend_figure.data[1].name == "median time to detect"  # the trend follows
     ex.metric.value = "user_minutes"
     assert ex.summary.iloc[0]["metric"] == "user_minutes"
+    assert ex.figure.layout.title.text == "User minutes by service"
+    assert ex.trend_figure.data[1].name == "median user minutes"
+    row = ex.summary.set_index("service").loc["checkout-api"]
+    label = next(c for c in ex.figure.layout.xaxis.categoryarray if "checkout-api" in c)
+    assert f"median {ik.fmt.number(row['median'])}" in label  # the table's figure, on the chart
+
+
+def test_many_incidents_draw_a_sample_and_say_so():
+    from incident_kit import synth
+
+    ex = Explorer(synth.generate(3000, seed=5), as_of="2026-01-01T00:00Z")
+    points = sum(len(t.y) for t in ex.figure.data if t.type == "box" and t.boxpoints == "all")
+    assert points <= ex.MAX_POINTS + 4 * 50 and ex.figure.layout.annotations[0].text.startswith(
+        f"points: {points:,} of "
+    )
 
 
 def test_date_range_and_search(ex):

@@ -62,6 +62,7 @@ function render({ model, el }) {
 
   const draw = () => {
     const shown = rev;
+    const received = performance.now();
     // shallow copies: plotly.react compares them with what it drew, property by property
     const data = figure.data.map((trace) => ({ ...trace }));
     const layout = { ...figure.layout };
@@ -83,7 +84,9 @@ function render({ model, el }) {
           });
         }
         el.dataset.rev = String(shown);
-        el.dispatchEvent(new CustomEvent("ik-drawn", { detail: { rev: shown } }));
+        // for tests and benchmarks: which revision is drawn, when it came and when it was done
+        const detail = { rev: shown, received, drawn: performance.now() };
+        el.dispatchEvent(new CustomEvent("ik-drawn", { detail }));
       })
       .catch((error) => {
         el.textContent = String(error);
