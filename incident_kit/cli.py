@@ -64,6 +64,25 @@ def _severity(text: str) -> str:
         ) from None
 
 
+def _abbrev(text: str) -> tuple[str, str]:
+    """``IST=Asia/Kolkata`` (or ``IST=+05:30``) for ``--tz-abbrev``."""
+    from .fields import zone
+
+    abbrev, sep, name = text.partition("=")
+    if not (sep and abbrev.strip().isalpha() and name.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not ABBREV=ZONE (e.g. IST=Asia/Kolkata, CST=America/Chicago, IST=+05:30)"
+        )
+    try:
+        zone(name.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--tz-abbrev {text!r}: unknown time zone {name.strip()!r} (an IANA name such as "
+            "Asia/Kolkata, or an offset such as +05:30)"
+        ) from None
+    return abbrev.strip().upper(), name.strip()
+
+
 def _link(text: str) -> tuple[str, str]:
     source, sep, target = text.partition("=")
     if not (sep and source.strip() and target.strip()):
@@ -83,7 +102,7 @@ def _load(args: argparse.Namespace):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the CLI prints problems itself
-        return load(*args.paths, default_tz=args.default_tz)
+        return load(*args.paths, default_tz=args.default_tz, tz_abbrev=dict(args.tz_abbrev or []))
 
 
 def _require_incidents(iset, args: argparse.Namespace, errors: int) -> None:
@@ -251,13 +270,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         iset = load(
             *args.paths,
             default_tz=args.default_tz,
+            tz_abbrev=dict(args.tz_abbrev or []),
             format=args.format,
             mapping=args.mapping,
             link=dict(args.link or []),
         )
     errors = _print_problems(iset)
-    for path, state in write_folder(iset, args.output):
-        print(f"{state} {path}")
+    done = write_folder(iset, args.output)
+    for synced in done:
+        print(synced)
+    counts = {
+        s: sum(d.state == s for d in done) for s in ("created", "updated", "unchanged", "conflict")
+    }
+    print(", ".join(f"{n} {state}" for state, n in counts.items()))
     return 1 if errors else 0
 
 
@@ -273,6 +298,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         force=args.force,
         template=args.template,
         default_tz=args.default_tz,
+        tz_abbrev=dict(args.tz_abbrev or []),
         progress=not args.quiet,
         timeout=args.timeout,
     )
@@ -327,13 +353,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"incident-kit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def with_paths(sp: argparse.ArgumentParser) -> None:
+    def with_paths(sp: argparse.ArgumentParser, tz_abbrev: bool = True) -> None:
         sp.add_argument("paths", nargs="+", help="incident files or folders")
         sp.add_argument(
             "--default-tz",
             default="UTC",
             type=_zone,
             help="IANA zone for timestamps written without one (default: UTC)",
+        )
+        if not tz_abbrev:
+            return
+        sp.add_argument(
+            "--tz-abbrev",
+            action="append",
+            type=_abbrev,
+            metavar="ABBREV=ZONE",
+            help="read a zone abbreviation as this zone, e.g. IST=Asia/Kolkata (repeatable; "
+            "ambiguous ones default to IST=+05:30, CST=-06:00, BST=+01:00, AST=-04:00)",
         )
 
     def with_as_of(sp: argparse.ArgumentParser, what: str) -> None:
@@ -422,7 +458,7 @@ def parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_notebooks)
 
     sp = sub.add_parser("review", help="the review packet for a period: one HTML file (and PDF)")
-    with_paths(sp)
+    with_paths(sp, tz_abbrev=False)  # the packet reads with default options (batch: ReviewOptions)
     sp.add_argument(
         "--since", required=True, help="start: ISO date or time, or a length before --until (7d)"
     )

@@ -51,7 +51,11 @@ def items(values: Iterable[str], ordered: bool = False) -> str:
     if not values:
         return f"<p>{NR}</p>"
     tag = "ol" if ordered else "ul"
-    return f"<{tag}>" + "".join(f"<li>{inline_markdown(v)}</li>" for v in values) + f"</{tag}>"
+
+    def one(value: str) -> str:  # an item with code or sub-items below its first line
+        return markdown(value) if "\n" in str(value) else inline_markdown(value)
+
+    return f"<{tag}>" + "".join(f"<li>{one(v)}</li>" for v in values) + f"</{tag}>"
 
 
 def table(

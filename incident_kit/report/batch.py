@@ -54,6 +54,7 @@ class ReportOptions:
     only: Sequence[str] | None = None  # just these (the index still lists every incident)
     force: bool = False  # render unchanged pages too
     default_tz: str = "UTC"  # for loading paths: zone of times written without one
+    tz_abbrev: dict[str, str] | None = None  # for loading paths: {"IST": "Asia/Kolkata"}
     # where and how long
     jobs: int | None = None  # parallel kernels (default: CPUs); with ``executor``: in flight / 4
     executor: Executor | None = None  # e.g. dask's ``Client.get_executor()``
@@ -181,7 +182,7 @@ def _incidents(source: Source, opts: ReportOptions) -> IncidentSet:
     paths = [source] if isinstance(source, (str, Path)) else list(source)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the batch result lists every problem
-        iset = load(*paths, default_tz=opts.default_tz)
+        iset = load(*paths, default_tz=opts.default_tz, tz_abbrev=opts.tz_abbrev)
     if not len(iset) and not len(iset.problems):  # e.g. a mistyped folder: not a success
         raise ReportError(f"no incident data found in {', '.join(str(p) for p in paths)}")
     return iset

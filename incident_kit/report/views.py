@@ -17,16 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, fmt, metrics
+from .. import vocab as V
 from ..markup import NR, Html, esc, inline_markdown, items, markdown, severity_badge, table
 from ..model import HORIZONS, IncidentSet
 from ..version import __version__
 from .analytics import PortfolioAnalytics, PostmortemAnalytics
 
-HORIZON_TITLES = {
-    "immediate": "Immediate (Next 24 hours)",
-    "short_term": "Short Term (Next week)",
-    "long_term": "Long Term (Next month)",
-}
+HORIZON_TITLES = V.HORIZON_TITLES
 
 
 @dataclass
@@ -231,7 +228,8 @@ class Postmortem(PostmortemAnalytics):
         ]
         # every registered span, named and rounded as on the chart and the index
         rows += [[html.escape(s.label), self._d(s.name, d)] for s in metrics.get_spans()]
-        return Html(table(rows, cls="ik-table ik-facts"))
+        prose = fmt.text(inc["summary"], missing="")
+        return Html((markdown(prose) if prose else "") + table(rows, cls="ik-table ik-facts"))
 
     def timeline_chart(self) -> Chart:
         return Chart(
@@ -255,84 +253,76 @@ class Postmortem(PostmortemAnalytics):
         return Html(table(rows, ["time", "what", "who", "to", "details"]))
 
     def impact(self) -> Html:
+        """What the report states, as written, beside what was read from it and computed."""
         imp = metrics.impact(self.iset, self.at).loc[self.incident_id]
         inc = self.inc
         users = fmt.number(imp["users_affected"], missing="")
         if pd.notna(imp["users_affected_pct"]):
             users = (users + " " if users else "") + f"({float(imp['users_affected_pct']):g}%)"
-        computed = self._d("impact_duration")
+        user_minutes = (
+            fmt.number(imp["user_minutes"]) + " user-minutes"
+            if pd.notna(imp["user_minutes"])
+            else ""
+        )
+        users_read = " · ".join(p for p in (html.escape(users), user_minutes) if p) or NR
+        computed = "impact " + self._d("impact_duration")
         if imp["impact_start_assumed"]:
             computed += ' <span class="note">(from detection; impact start not recorded)</span>'
         mismatch = imp["downtime_mismatch"]
-        flag = (
-            ' <span class="warn">differs from computed</span>'
-            if pd.notna(mismatch) and mismatch
-            else ""
+        if pd.notna(mismatch) and mismatch:
+            computed += ' <span class="warn">differs from the stated downtime</span>'
+        stated_downtime = fmt.duration(inc["downtime_stated"], missing="")
+        downtime_read = f"read as {stated_downtime} · {computed}" if stated_downtime else computed
+        money = (
+            f"{fmt.number(imp['financial_amount'])} {html.escape(fmt.text(imp['financial_currency'], missing=''))}"
+            if pd.notna(imp["financial_amount"])
+            else NR
         )
-        money = esc(inc["financial_impact"])
+        loss = NR if pd.isna(imp["has_data_loss"]) else ("yes" if imp["has_data_loss"] else "no")
         rows = [
-            [
-                "Users affected",
-                users or NR,
-                fmt.number(imp["user_minutes"], missing=NR) + " user-minutes"
-                if pd.notna(imp["user_minutes"])
-                else NR,
-            ],
+            ["Users affected", self._stated("users_affected_text", users), users_read],
             [
                 "Services affected",
                 ", ".join(html.escape(s) for s in inc["services"]) or NR,
                 f"{int(imp['services_count'])} service(s)",
             ],
-            ["Downtime", fmt.duration(inc["downtime_stated"], missing=NR) + flag, computed],
-            [
-                "Data loss",
-                esc(inc["data_loss"]),
-                NR if pd.isna(imp["has_data_loss"]) else ("yes" if imp["has_data_loss"] else "no"),
-            ],
-            [
-                "Financial impact",
-                money,
-                (
-                    f"{fmt.number(imp['financial_amount'])} {html.escape(fmt.text(imp['financial_currency'], missing=''))}"
-                    if pd.notna(imp["financial_amount"])
-                    else NR
-                ),
-            ],
+            ["Downtime", self._stated("downtime_text", stated_downtime), downtime_read],
+            ["Data loss", esc(inc["data_loss"]), loss],
+            ["Financial impact", esc(inc["financial_impact"]), money],
         ]
         return Html(table(rows, ["", "stated in the report", "computed"]))
+
+    def _stated(self, column: str, fallback: str) -> str:
+        """The author's words for a parsed field (tables and tools have only the value)."""
+        text = fmt.text(self.inc[column], missing="") or fallback
+        return html.escape(text) if text else NR
 
     def _sections(self, parts: list[tuple[str, str]]) -> Html:
         return Html("".join(f"<h3>{title}</h3>{body}" for title, body in parts))
 
-    def root_cause(self) -> Html:
+    def _parts(self, section: str) -> Html:
+        """A template section's parts (titles from the vocabulary): text or a list each."""
         inc = self.inc
         return self._sections(
             [
-                ("What Happened", markdown(inc["what_happened"])),
-                ("Why It Happened", markdown(inc["why_it_happened"])),
-                ("Contributing Factors", items(inc["contributing_factors"])),
+                (
+                    html.escape(part.title),
+                    markdown(inc[part.column])
+                    if part.column in V.TEXT_PARTS
+                    else items(inc[part.column], part.ordered),
+                )
+                for part in V.SECTION_BY_KEY[section].parts
             ]
         )
+
+    def root_cause(self) -> Html:
+        return self._parts("root_cause")
 
     def actions_taken(self) -> Html:
-        inc = self.inc
-        return self._sections(
-            [
-                ("Immediate Response", items(inc["immediate_response"], True)),
-                ("Investigation", items(inc["investigation"], True)),
-                ("Resolution", items(inc["resolution"], True)),
-            ]
-        )
+        return self._parts("actions_taken")
 
     def lessons(self) -> Html:
-        inc = self.inc
-        return self._sections(
-            [
-                ("What Went Well", items(inc["went_well"])),
-                ("What Could Be Improved", items(inc["could_improve"])),
-                ("What Went Wrong", items(inc["went_wrong"])),
-            ]
-        )
+        return self._parts("lessons")
 
     def action_items(self) -> Html:
         status = metrics.action_item_status(self.iset, self.at)
@@ -376,14 +366,8 @@ class Postmortem(PostmortemAnalytics):
 
     def communication(self) -> Html:
         inc = self.inc
-        labels = (
-            ("comm_internal", "Internal team notified"),
-            ("comm_stakeholders", "Stakeholders updated"),
-            ("comm_customers", "Customer communication sent"),
-            ("comm_status_page", "Status page updated"),
-        )
         out = []
-        for column, label in labels:
+        for column, label, _words in V.COMMUNICATION:
             value = inc[column]
             mark = NR if pd.isna(value) else ("☑ yes" if value else "☐ no")
             out.append([label, mark])
@@ -391,15 +375,7 @@ class Postmortem(PostmortemAnalytics):
 
     def team(self) -> Html:
         inc = self.inc
-        rows = [
-            [label, esc(inc[c])]
-            for c, label in (
-                ("incident_commander", "Incident Commander"),
-                ("technical_lead", "Technical Lead"),
-                ("communications", "Communications"),
-                ("documentation", "Documentation"),
-            )
-        ]
+        rows = [[html.escape(lb.title), esc(inc[lb.column])] for lb in V.TEAM_LABELS]
         return Html(table(rows, cls="ik-table ik-facts"))
 
     def references(self) -> Html:
@@ -411,13 +387,60 @@ class Postmortem(PostmortemAnalytics):
         def day(v):
             return html.escape(v.strftime("%Y-%m-%d")) if pd.notna(v) else NR
 
+        shown = {
+            "prepared_by": esc(inc["prepared_by"]),
+            "report_date": day(inc["report_date"]),
+            "next_review": day(inc["next_review"]),
+        }
+        lines = [f"<b>{html.escape(lb.title)}</b>: {shown[lb.column]}" for lb in V.FOOTER_LABELS]
+        return Html('<hr><p class="footer">' + "<br>".join(lines) + "</p>")
+
+    def extra_sections(self) -> Html:
+        """What the author wrote beyond the template, after its sections: text found in a
+        template section with no field of its own, then the sections the template does not
+        have, as Markdown (raw HTML off, code as preformatted text). Empty when there is none."""
+        inc = self.inc
+        parts = []
+        notes = [n for n in (inc["notes"] or []) if fmt.text(n, missing="")]
+        if notes:
+            parts.append(
+                '<section class="ik-notes"><h2>Also written in the report</h2>'
+                '<p class="note">Text in a template section that has no field of its own, '
+                "kept as written under the heading it stood under.</p>"
+                + "".join(f'<div class="ik-note">{markdown(n)}</div>' for n in notes)
+                + "</section>"
+            )
+        extra = fmt.text(inc["extra_sections"], missing="")
+        if extra:
+            parts.append(f'<section class="ik-extra">{markdown(extra)}</section>')
+        return Html("".join(parts))
+
+    def reading_notes(self) -> Html:
+        """What the loader could not read or place in this incident's report, line by line
+        (its warnings): a reviewer sees which values were left unknown and why. Empty when
+        everything was read."""
+        p = self.iset.problems
+        mine = p[(p["incident_id"] == self.incident_id)] if len(p) else p
+        if not len(mine):
+            return Html("")
+        rows = "".join(
+            f"<li><code>{html.escape(_where(r.file, r.line))}</code> {html.escape(str(r.message))}</li>"
+            for r in mine.itertuples()
+        )
+        n = len(mine)
         return Html(
-            f'<hr><p class="footer"><b>Report Prepared By</b>: {esc(inc["prepared_by"])}<br>'
-            f"<b>Date</b>: {day(inc['report_date'])}<br><b>Next Review</b>: {day(inc['next_review'])}</p>"
+            f'<details class="ik-reading"><summary>{n} thing{"s" if n != 1 else ""} the loader '
+            "could not read or place in this report (the values are left unknown or kept as "
+            f"notes)</summary><ul>{rows}</ul></details>"
         )
 
     def appendix(self) -> Html:
         return spans_appendix()
+
+
+def _where(file: object, line: object) -> str:
+    name = Path(str(file)).name
+    return f"{name}:{int(line)}" if line is not None and not pd.isna(line) else name
 
 
 KEY_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration", "time_to_communicate")
