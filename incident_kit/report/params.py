@@ -27,6 +27,7 @@ REVIEW_PARAMETERS = (
 #: ``report.show`` displays the same list inline. A test keeps the two in step.
 POSTMORTEM_SECTIONS: tuple[tuple[str | None, str], ...] = (
     (None, "header"),
+    (None, "reading_notes"),
     (None, "repeat_flag"),
     ("Incident Summary", "summary"),
     ("Timeline", "timeline_chart"),
@@ -41,6 +42,7 @@ POSTMORTEM_SECTIONS: tuple[tuple[str | None, str], ...] = (
     ("Communication", "communication"),
     ("Team Members Involved", "team"),
     ("References", "references"),
+    (None, "extra_sections"),
     (None, "footer"),
     ("How these figures are computed", "appendix"),
 )

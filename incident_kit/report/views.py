@@ -265,14 +265,19 @@ class Postmortem(PostmortemAnalytics):
             else ""
         )
         users_read = " · ".join(p for p in (html.escape(users), user_minutes) if p) or NR
-        computed = "impact " + self._d("impact_duration")
+        computed = self._d("impact_duration")
         if imp["impact_start_assumed"]:
             computed += ' <span class="note">(from detection; impact start not recorded)</span>'
         mismatch = imp["downtime_mismatch"]
         if pd.notna(mismatch) and mismatch:
             computed += ' <span class="warn">differs from the stated downtime</span>'
         stated_downtime = fmt.duration(inc["downtime_stated"], missing="")
-        downtime_read = f"read as {stated_downtime} · {computed}" if stated_downtime else computed
+        downtime_read = computed + (
+            f' <span class="note">(impact duration; the stated downtime reads as '
+            f"{stated_downtime})</span>"
+            if stated_downtime
+            else ' <span class="note">(impact duration)</span>'
+        )
         money = (
             f"{fmt.number(imp['financial_amount'])} {html.escape(fmt.text(imp['financial_currency'], missing=''))}"
             if pd.notna(imp["financial_amount"])
