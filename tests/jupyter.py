@@ -136,12 +136,15 @@ def run_all(page, path_in_lab: str, server: Server) -> None:
 
 
 def wait_until_idle(page, timeout: float = 120_000) -> None:
-    """Every code cell has run: no ``[*]`` prompt left and the kernel is idle again."""
+    """Every code cell has run (or one failed: Run All stops there) and the kernel is idle."""
     page.wait_for_function(
         r"""() => {
             const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
                 .filter(p => p.offsetParent !== null);  // the notebook in view only
-            return prompts.length > 0 && prompts.every(p => /\[\d+\]/.test(p.textContent));
+            const failed = document.querySelector(
+                '[data-mime-type="application/vnd.jupyter.error"]');  // Run All stops there
+            return failed || (prompts.length > 0
+                              && prompts.every(p => /\[\d+\]/.test(p.textContent)));
         }""",
         timeout=timeout,
     )
