@@ -73,6 +73,7 @@ def test_wheel_ships_notebooks_templates_and_sample_data(wheel, site, tmp_path):
         "incident_kit/sample_data/INC-2026-0001.md",
         "incident_kit/sample_data/.incidentkitignore",
         "incident_kit/sample_data/tables/incidents.csv",
+        "incident_kit/static/livechart.js",  # the explorer's charts
     ):
         assert needed in names, needed
     # installed from the wheel, notebooks and the sample are found inside the package
