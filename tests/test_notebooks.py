@@ -218,3 +218,11 @@ def test_show_in_a_kernel(tmp_path):
     assert "<h2>Root Cause Analysis</h2>" in html_parts
     assert any("application/vnd.plotly.v1+json" in o["data"] for o in shown)
     assert len(shown) == sum(2 if h else 1 for h, _ in ik.report.POSTMORTEM_SECTIONS)
+
+
+def test_explore_verb_names_missing_data(tmp_path, capsys):
+    assert cli.main(["explore", str(tmp_path / "nope")]) == 1
+    assert (
+        capsys.readouterr().err.strip()
+        == f"incident-kit: {tmp_path / 'nope'}: no such file or folder"
+    )
