@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/analytics.py
+	$(BIN)/python bench/pdf.py
 
 gallery: $(STAMP)
 	$(BIN)/python docs/make_gallery.py

@@ -301,6 +301,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         tz_abbrev=dict(args.tz_abbrev or []),
         progress=not args.quiet,
         timeout=args.timeout,
+        review_days=args.review_days,
+        pdf=args.pdf,
+        paper=args.paper,
     )
     result = run(args.paths, args.output, options)
     print(result.summary())
@@ -447,6 +450,18 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="re-render unchanged incidents")
     sp.add_argument("--template", help="your own post-mortem notebook")
     sp.add_argument("--timeout", type=float, default=600.0, help="seconds per incident")
+    sp.add_argument(
+        "--review-days",
+        type=int,
+        default=7,
+        metavar="N",
+        help="also write review.html, the review packet of the N days to as-of (default: 7; "
+        "0: none)",
+    )
+    sp.add_argument(
+        "--pdf", action="store_true", help="also print a PDF of every page (Debian's chromium)"
+    )
+    sp.add_argument("--paper", default="A4", choices=["A4", "Letter"], help="PDF paper size")
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=cmd_report)
 
@@ -465,7 +480,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--until", help="end: ISO date (that day included) or time (default: as-of)")
     sp.add_argument("--as-of", help="ISO time figures are measured to (default: now)")
     sp.add_argument("-o", "--output", required=True, help="the packet's file, e.g. review.html")
-    sp.add_argument("--display-tz", default="UTC", help="zone times are shown in")
+    sp.add_argument(
+        "--display-tz",
+        default="UTC",
+        type=_zone,
+        help="IANA zone times are shown in (default: UTC)",
+    )
     sp.add_argument(
         "--postmortem-days",
         type=int,

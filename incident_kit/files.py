@@ -8,7 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
-RESERVED = {"index", "portfolio", "assets", "manifest"}
+RESERVED = {"index", "portfolio", "review", "assets", "manifest"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -154,3 +154,48 @@ def test_empty_period_is_a_packet_not_an_error(hostile_source, tmp_path, capsys)
     text = text_of(out.read_text())
     assert "No incidents in this period" in text and "0 incident(s) detected" in text
     assert "EVIL-1" in text  # still open: listed under open incidents
+
+
+def test_batch_writes_the_weeks_packet_and_a_pdf_per_page(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "src"
+    src.mkdir()
+    for iid, day in (("NEW-1", "2026-11-24"), ("OLD-2", "2026-10-01")):
+        text = report_md(
+            iid,
+            title=f"Outage {iid}",
+            timeline=f"- **Detected**: {day} 10:00 UTC by Bob\n- **Resolved**: {day} 11:00 UTC",
+        )
+        (src / f"{iid}.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["report", str(src), "-o", str(out), "--as-of", AS_OF, "-q", "-j", "2", "--pdf"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert f"review packet -> {out / 'review.html'}" in printed
+    assert "4 PDF(s) printed, 0 failed" in printed  # two incidents, portfolio, packet
+    index = (out / "index.html").read_text()
+    assert '<a href="review.html">Review packet: the last 7 days →</a>' in index
+    packet = text_of((out / "review.html").read_text())
+    assert "2026-11-19 12:00 UTC to 2026-11-26 12:00 UTC (7 days)" in packet
+    period = packet.split("Incidents in this period", 1)[1].split("Changes since", 1)[0]
+    assert "NEW-1" in period and "OLD-2" not in period
+    assert 'href="index.html"' in (out / "review.html").read_text()  # back to the run
+    for page in ("NEW-1", "OLD-2", "portfolio", "review"):
+        assert "(A4)" in pdf_info(out / f"{page}.pdf")["Page size"]
+    assert "Outage NEW-1" in pdf_text(out / "NEW-1.pdf")
+    # a re-run renders and prints nothing that did not change
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    assert main(argv) == 0
+    assert "0 report(s) rendered, 2 unchanged" in capsys.readouterr().out
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == before
+    # on other paper, or older than its page, a PDF is printed again
+    from incident_kit.report import pdf
+
+    asked = []
+    monkeypatch.setattr(pdf, "print_pdfs", lambda todo, **kw: asked.append(todo) or [])
+    pdf.print_stale([out / "review.html"], paper="Letter")
+    os.utime(out / "NEW-1.html")  # touched after its PDF
+    pdf.print_stale([out / "NEW-1.html", out / "OLD-2.html"], paper="A4")
+    assert asked == [
+        [(out / "review.html", out / "review.pdf")],
+        [(out / "NEW-1.html", out / "NEW-1.pdf")],
+    ]

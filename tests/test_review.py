@@ -330,3 +330,20 @@ def test_empty_period_changes_and_related(sample):
     assert "too few incidents to tell: 0 vs 0 incidents" in rv.changes()
     assert "No incidents in this period" in rv.related()
     assert "No incidents in this period or the previous one" in rv.changes_chart().spec
+
+
+def test_long_backlogs_show_the_oldest_and_count_the_rest():
+    from incident_kit import synth
+    from incident_kit.report.review import LIST_LIMIT
+
+    iset = synth.generate(400)
+    as_of = T("2026-01-01T00:00Z")
+    rv = Review(iset, resolve_window("7d", None, as_of))
+    items = iset.action_items
+    overdue = items[~items["done"] & (items["due"] < T("2026-01-01"))].sort_values("due")
+    assert len(overdue) > LIST_LIMIT
+    html = rv.action_items()
+    listed = html.split("Overdue, oldest first", 1)[1]
+    assert listed.count('<tr class="overdue">') == LIST_LIMIT
+    assert f"The first {LIST_LIMIT} of {len(overdue):,}: {len(overdue) - LIST_LIMIT:,} more" in html
+    assert f"{overdue['due'].iloc[0]:%Y-%m-%d}" in listed.split("</tr>", 2)[1]  # oldest first

@@ -14,6 +14,7 @@ A failure is recorded, rendered as a red page, and never stops the other jobs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import time
 import warnings
@@ -31,7 +32,7 @@ from ..model import IncidentSet
 from . import params, publish
 from .execute import Rendered, execute, render
 from .plan import PORTFOLIO, Job, Plan, Settings, plan
-from .publish import JobResult
+from .publish import REVIEW, JobResult
 
 Source = IncidentSet | str | Path | Sequence[str | Path]
 
@@ -50,6 +51,9 @@ class ReportOptions:
     display_tz: str = "UTC"
     self_contained: bool = False  # inline plotly.js in every page
     template: str | Path | None = None  # your own post-mortem notebook
+    review_days: int = 7  # the review packet (review.html) covers these days to as-of; 0: none
+    pdf: bool = False  # also print page.pdf beside every page (Debian's chromium)
+    paper: str = "A4"  # the PDFs' paper: A4 or Letter
     # which incidents
     only: Sequence[str] | None = None  # just these (the index still lists every incident)
     force: bool = False  # render unchanged pages too
@@ -77,22 +81,26 @@ class BatchResult:
     output: Path
     results: list[JobResult] = field(default_factory=list)
     portfolio: JobResult | None = None  # None: not rendered in this run
+    review: JobResult | None = None  # the review packet; None: not rendered in this run
     problems: pd.DataFrame | None = None
     seconds: float = 0.0
     as_of: pd.Timestamp | None = None
     #: every incident of the data, as the index lists it (rendered now, before, or never)
     index: list[JobResult] = field(default_factory=list)
+    #: ``pdf=True``: the PDFs printed in this run (missing or older than their page), and
+    #: the pages whose PDF could not be printed, each with the reason
+    pdf_printed: list = field(default_factory=list)
+    pdf_failed: list = field(default_factory=list)
 
     @property
     def failed(self) -> list[JobResult]:
-        return [r for r in self.results if not r.ok] + (
-            [self.portfolio] if self.portfolio and not self.portfolio.ok else []
-        )
+        whole = [r for r in (self.portfolio, self.review) if r is not None and not r.ok]
+        return [r for r in self.results if not r.ok] + whole
 
     @property
     def ok(self) -> bool:
         bad_input = self.problems is not None and (self.problems["level"] == "error").any()
-        return not self.failed and not bad_input
+        return not self.failed and not bad_input and not self.pdf_failed
 
     def summary(self) -> str:
         rendered = sum(1 for r in self.results if r.ok and not r.skipped)
@@ -102,8 +110,14 @@ class BatchResult:
             f"{len([r for r in self.results if not r.ok])} failed in {self.seconds:.1f}s "
             f"-> {self.output / 'index.html'}"
         ]
+        if self.review is not None and self.review.ok:
+            lines.append(f"review packet -> {self.review.html}")
+        if self.pdf_printed or self.pdf_failed:
+            lines.append(f"{len(self.pdf_printed)} PDF(s) printed, {len(self.pdf_failed)} failed")
         for r in self.failed:
             lines.append(f"FAILED {r.key}: {r.error}" + (f" (in {r.cell})" if r.cell else ""))
+        for r in self.pdf_failed:
+            lines.append(f"PDF FAILED {r.pdf}: {r.error}")
         if self.problems is not None:
             for row in self.problems[self.problems["level"] == "error"].itertuples():
                 where = f"{row.file}:{row.line}" if pd.notna(row.line) else row.file
@@ -128,6 +142,11 @@ def run(
     started = time.perf_counter()
     as_of = metrics.resolve_as_of(opts.as_of)  # the run's one clock
     settings, declared = _settings(opts, as_of)
+    if opts.pdf:  # before any work: a missing browser is not worth a batch to learn
+        from .pdf import check_paper, require
+
+        opts = dataclasses.replace(opts, paper=check_paper(opts.paper))
+        require()
     iset = _incidents(source, opts)
     out = publish.prepare(output, self_contained=opts.self_contained)
     manifest = publish.read_manifest(out)
@@ -141,14 +160,49 @@ def run(
         force=opts.force,
         context=_context(iset) if "context" in declared else None,
     )
+    packet = None
+    if opts.review_days and opts.only is None:
+        from .packet import batch_job
+
+        packet = batch_job(
+            iset,
+            settings,
+            days=opts.review_days,
+            previous=manifest.get(REVIEW),
+            pages=publish.pages(out),
+            force=opts.force,
+        )
     publisher = publish.Publisher(out, manifest, as_of)
-    portfolio = _execute(the_plan, publisher, opts)
+    whole = _execute(the_plan, publisher, opts, [packet] if packet else [])
     names = [(iid, safe_name(iid)) for iid in iset.ids]
-    listed = publisher.finish(iset, names, display_tz=opts.display_tz, as_of=as_of)
-    results = [r for r in listed if r.key in the_plan.fingerprints]
-    return BatchResult(
-        out, results, portfolio, iset.problems, time.perf_counter() - started, as_of, listed
+    listed = publisher.finish(
+        iset, names, display_tz=opts.display_tz, as_of=as_of, review_days=opts.review_days
     )
+    results = [r for r in listed if r.key in the_plan.fingerprints]
+    result = BatchResult(
+        out,
+        results,
+        portfolio=whole.get(PORTFOLIO),
+        review=whole.get(REVIEW),
+        problems=iset.problems,
+        as_of=as_of,
+        index=listed,
+    )
+    if opts.pdf:
+        printed = _print(out, listed, opts)
+        result.pdf_printed = [r for r in printed if r.ok]
+        result.pdf_failed = [r for r in printed if not r.ok]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _print(out: Path, listed: list[JobResult], opts: ReportOptions) -> list:
+    """PDFs of the run's pages whose PDF is missing, older than the page or on other paper."""
+    from .pdf import print_stale
+
+    pages = [Path(r.html) for r in listed if r.ok and r.html]
+    pages += [out / f"{n}.html" for n in (PORTFOLIO, REVIEW) if (out / f"{n}.html").is_file()]
+    return print_stale(pages, paper=opts.paper)
 
 
 def _settings(opts: ReportOptions, as_of: pd.Timestamp) -> tuple[Settings, dict]:
@@ -204,11 +258,15 @@ def _context(iset: IncidentSet) -> dict:
     return batch_context(iset)
 
 
-def _execute(the_plan: Plan, publisher: publish.Publisher, opts: ReportOptions):
-    """Run the plan's jobs, publishing each page as it arrives; the portfolio's result."""
-    total = len(the_plan)
+def _execute(
+    the_plan: Plan, publisher: publish.Publisher, opts: ReportOptions, more: list[Job]
+) -> dict[str, JobResult]:
+    """Run the plan's jobs and ``more`` (the review packet), publishing each page as it
+    arrives; the results of the pages over the whole set (portfolio, review), by kind."""
+    total = len(the_plan) + len(more)
+    whole: dict[str, JobResult] = {}
     if not total:
-        return None
+        return whole
     workers = opts.jobs or os.cpu_count() or 1
     bar = None
     if opts.progress:
@@ -216,13 +274,12 @@ def _execute(the_plan: Plan, publisher: publish.Publisher, opts: ReportOptions):
 
         bar = tqdm(total=total, desc="reports", unit="report")
     done = failed = 0
-    portfolio = None
 
     def on_result(job: Job, rendered: Rendered) -> None:
-        nonlocal done, failed, portfolio
+        nonlocal done, failed
         result = publisher(job, rendered)
-        if job.kind == "portfolio":
-            portfolio = result
+        if job.kind in publish.WHOLE_SET:
+            whole[job.kind] = result
         done += 1
         failed += not result.ok
         if opts.on_progress is not None:
@@ -233,7 +290,7 @@ def _execute(the_plan: Plan, publisher: publish.Publisher, opts: ReportOptions):
 
     try:
         execute(
-            the_plan.jobs(),
+            itertools.chain(the_plan.jobs(), more),
             on_result,
             executor=opts.executor,
             workers=min(workers, total),
@@ -242,7 +299,7 @@ def _execute(the_plan: Plan, publisher: publish.Publisher, opts: ReportOptions):
     finally:
         if bar is not None:
             bar.close()
-    return portfolio
+    return whole
 
 
 __all__ = ["BatchResult", "Job", "JobResult", "ReportOptions", "render", "run"]

@@ -248,7 +248,7 @@ def page(job: Job, nb, error: str | None = None, cell: str | None = None) -> str
             + (f" (in {escape(cell)})" if cell else "")
             + "</div>"
         )
-    nav = export.INDEX_LINK if job.kind in ("incident", "portfolio") else None
+    nav = export.INDEX_LINK if job.kind in ("incident", "portfolio", "review") else None
     return export.to_html(
         nb, title=job.title, self_contained=job.self_contained, banner=banner, nav=nav
     )

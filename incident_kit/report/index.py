@@ -114,6 +114,7 @@ def render_index(
     as_of: pd.Timestamp,
     display_tz: str = "UTC",
     portfolio: bool = True,
+    review_days: int = 0,
 ) -> str:
     """The index page as a string (``results``: a JobResult per incident).
 
@@ -151,6 +152,11 @@ def render_index(
         )
         problem_html = f'<h2>Input problems ({len(problems)})</h2><ul class="problems">{items}</ul>'
     portfolio_link = '<p><a href="portfolio.html">Portfolio overview →</a></p>' if portfolio else ""
+    if review_days:  # the batch's review packet: the last days to the run's as-of time
+        portfolio_link += (
+            f'<p><a href="review.html">Review packet: the last {int(review_days)} days →</a></p>'
+        )
+
     counts = f"{len(results)} incidents" + (f", <b>{active} open</b>" if active else "")
     counts += f", <b>{failed} failed</b>" if failed else ""
     return f"""<!DOCTYPE html>

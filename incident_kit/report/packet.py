@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,10 @@ from ..errors import ReportError
 from ..files import atomic_write
 from . import export, params
 from .review import Window, resolve_window
+
+if TYPE_CHECKING:
+    from ..model import IncidentSet
+    from .plan import Job, Settings
 
 NOTEBOOK = "review.ipynb"
 
@@ -72,10 +77,10 @@ class ReviewResult:
         return "\n".join(lines)
 
 
-def parameters(sources: Sequence[str], window: Window, options: ReviewOptions) -> dict:
-    """The review notebook's parameters (see ``params.REVIEW_PARAMETERS``)."""
+def _parameters(window: Window, options: ReviewOptions) -> dict:
+    """The review notebook's parameters (``params.REVIEW_PARAMETERS``) but ``source``: the
+    job's payload is the source (the worker sets it)."""
     return {
-        "source": [str(Path(s).resolve()) for s in sources],
         "since": window.since.isoformat(),
         "until": window.until.isoformat(),
         "as_of": window.as_of.isoformat(),
@@ -87,6 +92,52 @@ def parameters(sources: Sequence[str], window: Window, options: ReviewOptions) -
 
 def title(window: Window, display_tz: str) -> str:
     return f"Incident review · {window.describe(display_tz)}"
+
+
+def batch_job(
+    iset: IncidentSet,
+    settings: Settings,
+    *,
+    days: int = 7,
+    previous: Mapping | None = None,
+    pages: Container[str] = (),
+    force: bool = False,
+) -> Job | None:
+    """The batch's packet for the ``days`` before the run's as-of time, or None when the
+    one in the folder is current.
+
+    Its fingerprint is the portfolio's rule (every record and problem, the clock, the
+    version, the zone, plotly inlined or not) applied to the review notebook: the packet
+    shows the whole set at the run's clock, as the portfolio does.
+    """
+    from .payload import Payload
+    from .plan import Job, portfolio_fingerprint
+    from .publish import REVIEW
+
+    notebook = params.notebook_path(NOTEBOOK).read_text(encoding="utf-8")
+    as_of = settings.as_of
+    window = Window(as_of - pd.Timedelta(days=days), as_of, as_of)
+    fp = portfolio_fingerprint(iset, replace(settings, portfolio=notebook))
+    fp = f"{fp}-{days}d"
+    entry = previous or {}
+    current = entry.get("fingerprint") == fp and entry.get("ok") and f"{REVIEW}.html" in pages
+    if current and not force:
+        return None
+    options = ReviewOptions(display_tz=settings.display_tz)
+    parameters = _parameters(window, options)
+    return Job(
+        "review",
+        REVIEW,
+        REVIEW,
+        title(window, settings.display_tz),
+        notebook,
+        parameters,  # the payload is the source
+        Payload(iset),
+        fp,
+        settings.self_contained,
+        settings.cell_timeout,
+        settings.timeout,
+    )
 
 
 def review(
@@ -127,9 +178,7 @@ def review(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         iset = load(*sources, default_tz=opts.default_tz)
-    error = _render(
-        out, iset, parameters(sources, window, opts), title(window, opts.display_tz), opts
-    )
+    error = _render(out, iset, _parameters(window, opts), title(window, opts.display_tz), opts)
     problems = iset.problems
     result = ReviewResult(out, window, error=error, problems=problems)
     if opts.pdf and error is None:
@@ -165,12 +214,12 @@ def _render(out: Path, iset, parameters: dict, title: str, opts: ReviewOptions) 
         if not asset.exists() or asset.stat().st_size != len(export.plotly_js().encode()):
             atomic_write(asset, export.plotly_js())
     job = Job(
-        "review",
+        "packet",  # a file of its own: no run, no index to link back to
         "review",
         "review",
         title,
         params.notebook_path(NOTEBOOK).read_text(encoding="utf-8"),
-        {k: v for k, v in parameters.items() if k != "source"},  # the payload is the source
+        parameters,
         Payload(iset),
         "",
         opts.self_contained,

@@ -142,50 +142,71 @@ def _print_all(
 ) -> list[PdfResult]:
     from playwright.sync_api import sync_playwright
 
-    width = round((PAPERS[paper]["width_mm"] - 2 * MARGIN_MM) / 25.4 * 96)
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     args += ["--disable-component-update", "--disable-sync", "--no-first-run"]
     results = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=args)
+        tab = _Tab(browser, paper, timeout)
         try:
             for html, pdf in pages:
                 try:
-                    _print_one(browser, Path(html), Path(pdf), paper, width, timeout)
+                    tab.print(Path(html), Path(pdf))
                     results.append(PdfResult(Path(html), Path(pdf)))
                 except Exception as exc:  # any failure is this page's result
+                    tab.close()  # the next page gets a fresh tab
                     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                     results.append(PdfResult(Path(html), Path(pdf), message or type(exc).__name__))
         finally:
+            tab.close()
             browser.close()
     return results
 
 
-def _print_one(browser, html: Path, pdf: Path, paper: str, width: int, timeout: float) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+class _Tab:
+    """One offline print-media tab, reused page after page: the renderer keeps plotly.js
+    compiled, so each page after the first costs its own drawing, not 4 MB of script."""
 
-    if not html.is_file():
-        raise ReportError(f"{html}: no such page")
-    context = browser.new_context(viewport={"width": width, "height": 1100})
-    try:
-        context.route("http://*/**", lambda route: route.abort())  # offline, as the reader is
-        context.route("https://*/**", lambda route: route.abort())
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.emulate_media(media="print")
-        page.goto(html.resolve().as_uri(), wait_until="load", timeout=timeout * 1000)
+    def __init__(self, browser, paper: str, timeout: float):
+        self.browser, self.paper, self.timeout = browser, paper, timeout
+        self.width = round((PAPERS[paper]["width_mm"] - 2 * MARGIN_MM) / 25.4 * 96)
+        self.context = self.page = None
+        self.errors: list[str] = []
+
+    def _open(self):
+        if self.page is None:
+            self.context = self.browser.new_context(viewport={"width": self.width, "height": 1100})
+            self.context.route("http://*/**", lambda route: route.abort())  # offline, as readers
+            self.context.route("https://*/**", lambda route: route.abort())
+            self.page = self.context.new_page()
+            self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+            self.page.emulate_media(media="print")
+        return self.page
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.context = self.page = None
+
+    def print(self, html: Path, pdf: Path) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        if not html.is_file():
+            raise ReportError(f"{html}: no such page")
+        page, ms = self._open(), self.timeout * 1000
+        self.errors.clear()
+        page.goto(html.resolve().as_uri(), wait_until="load", timeout=ms)
         try:
-            state = page.wait_for_function(_CHARTS_DRAWN, timeout=timeout * 1000).json_value()
+            state = page.wait_for_function(_CHARTS_DRAWN, timeout=ms).json_value()
         except PlaywrightTimeout:
-            state = f"the charts were not drawn within {timeout:g}s"
+            state = f"the charts were not drawn within {self.timeout:g}s"
         if state != "drawn":
             raise ReportError(state)
-        if errors:
-            raise ReportError(f"a script on the page failed: {errors[0]}")
+        if self.errors:
+            raise ReportError(f"a script on the page failed: {self.errors[0]}")
         page.evaluate("document.fonts.ready.then(() => true)")
         data = page.pdf(
-            format=paper,
+            format=self.paper,
             print_background=True,
             margin={side: f"{MARGIN_MM}mm" for side in ("top", "right", "bottom", "left")},
             display_header_footer=True,
@@ -193,5 +214,3 @@ def _print_one(browser, html: Path, pdf: Path, paper: str, width: int, timeout: 
             footer_template=_FOOTER,
         )
         atomic_write(pdf, data)
-    finally:
-        context.close()

@@ -26,6 +26,9 @@ from .execute import Rendered
 from .plan import PORTFOLIO, Job
 
 MANIFEST = "manifest.json"
+REVIEW = "review"
+#: Pages over the whole set, kept at the manifest's top level (not per incident).
+WHOLE_SET = (PORTFOLIO, REVIEW)
 VERSION = 2
 
 
@@ -115,7 +118,7 @@ class Publisher:
             timings=timings,
         )
         entries = self.manifest["jobs"]
-        if job.kind == "portfolio":
+        if job.kind in WHOLE_SET:
             entries = self.manifest
         else:
             self.results[job.key] = result
@@ -163,17 +166,35 @@ class Publisher:
         *,
         display_tz: str,
         as_of: pd.Timestamp,
+        review_days: int = 0,
     ) -> list[JobResult]:
-        """Write the index (every incident of ``iset``, rendered now or before) and the
-        manifest; return the index's results in order."""
+        """Write the index (every incident of ``iset``, rendered now or before, and links to
+        the portfolio and the review packet when they are there) and the manifest; return
+        the index's results in order."""
         from .index import render_index
 
         listed = [self.result(key, name) for key, name in names]
         portfolio = (self.out / f"{PORTFOLIO}.html").is_file()
-        index = render_index(iset, listed, as_of=as_of, display_tz=display_tz, portfolio=portfolio)
+        index = render_index(
+            iset,
+            listed,
+            as_of=as_of,
+            display_tz=display_tz,
+            portfolio=portfolio,
+            review_days=review_days if (self.out / f"{REVIEW}.html").is_file() else 0,
+        )
         atomic_write(self.out / "index.html", index)
         self.save()
         return listed
 
 
-__all__ = ["MANIFEST", "JobResult", "Publisher", "pages", "prepare", "read_manifest"]
+__all__ = [
+    "MANIFEST",
+    "REVIEW",
+    "WHOLE_SET",
+    "JobResult",
+    "Publisher",
+    "pages",
+    "prepare",
+    "read_manifest",
+]

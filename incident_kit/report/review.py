@@ -36,6 +36,9 @@ SECTIONS = (
 NO_INCIDENTS = "No incidents in this period"
 #: The spans the packet compares with the previous period.
 CHANGE_SPANS = ("time_to_detect", "time_to_resolve", "impact_duration")
+#: Longest a backlog list gets (overdue items, owners, open incidents, missing post-mortems):
+#: the oldest first, and a line saying how many more there are.
+LIST_LIMIT = 30
 #: Earlier incidents listed per incident of the period (those scoring at least SimilarOptions'
 #: ``min_score``).
 RELATED_K = 3
@@ -140,6 +143,16 @@ def resolve_window(
             f"{fmt.timestamp(until_utc)} (an until date includes its whole day)"
         )
     return Window(since_utc, until_utc, as_of_utc)
+
+
+def _more(total: int, what: str) -> str:
+    """The line under a list cut at :data:`LIST_LIMIT` (nothing when it was not cut)."""
+    if total <= LIST_LIMIT:
+        return ""
+    return (
+        f'<p class="note">The first {LIST_LIMIT} of {total:,}: {total - LIST_LIMIT:,} more '
+        f"{what} not listed here.</p>"
+    )
 
 
 def _p(p: float) -> str:
@@ -387,13 +400,14 @@ class Review:
         )
         per = per[(per[["opened", "closed", "overdue"]] > 0).any(axis=1)]
         per = per.sort_values(["oldest", "overdue"], ascending=[True, False], na_position="last")
+        more = _more(len(per), "owner(s)")
         rows = [
             [
                 html.escape(str(owner)),
                 *(str(int(v)) for v in (r.opened, r.closed, r.overdue)),
                 f'<span class="ik-date">{r.oldest:%Y-%m-%d}</span>' if pd.notna(r.oldest) else "",
             ]
-            for owner, r in per.iterrows()
+            for owner, r in per.head(LIST_LIMIT).iterrows()
         ]
         total = (
             f"<p><b>{int(it['opened_in_period'].sum())}</b> opened, "
@@ -401,7 +415,9 @@ class Review:
             f"<b>{int((it['state'] == 'overdue').sum())}</b> overdue.</p>"
         )
         head = ["owner", "opened", "closed", "overdue", "oldest overdue (due)"]
-        body = table(rows, head) if rows else "<p>No action item opened, closed or overdue.</p>"
+        body = (
+            table(rows, head) + more if rows else "<p>No action item opened, closed or overdue.</p>"
+        )
         return Html(total + body + self._overdue_list() + self._items_note())
 
     def _overdue_list(self) -> str:
@@ -416,12 +432,11 @@ class Review:
                 inline_markdown(r.text),
                 self._link(r.incident_id),
             ]
-            for r in over.itertuples()
+            for r in over.head(LIST_LIMIT).itertuples()
         ]
         head = ["due", "overdue by", "owner", "item", "incident"]
-        return "<h3>Overdue, oldest first</h3>" + table(
-            rows, head, row_classes=["overdue"] * len(rows)
-        )
+        rows_html = table(rows, head, row_classes=["overdue"] * len(rows))
+        return "<h3>Overdue, oldest first</h3>" + rows_html + _more(len(over), "overdue item(s)")
 
     def _items_note(self) -> str:
         return (
@@ -446,11 +461,11 @@ class Review:
                 fmt.duration(r["open_for"]),
                 self._dur(r, "impact_duration"),
             ]
-            for iid, r in d.iterrows()
+            for iid, r in d.head(LIST_LIMIT).iterrows()
         ]
         head = ["incident", "title", "severity", "status", f"detected ({self.display_tz})"]
         head += ["open for", "impact duration"]
-        return Html(table(rows, [html.escape(h) for h in head]))
+        return Html(table(rows, [html.escape(h) for h in head]) + _more(len(d), "open incident(s)"))
 
     def postmortems_due(self) -> Html:
         """Resolved incidents still waiting for their post-mortem, oldest first."""
@@ -472,11 +487,12 @@ class Review:
                 fmt.duration(r["since_resolved"], missing=NR),
                 esc(inc.at[iid, "incident_commander"]),
             ]
-            for iid, r in d.iterrows()
+            for iid, r in d.head(LIST_LIMIT).iterrows()
         ]
         head = ["incident", "title", "severity", "status", f"resolved ({self.display_tz})"]
         head += ["resolved for", "incident commander"]
-        return Html(intro + table(rows, [html.escape(h) for h in head]))
+        more = _more(len(d), "incident(s) without a post-mortem")
+        return Html(intro + table(rows, [html.escape(h) for h in head]) + more)
 
     @cached_property
     def changes_frame(self) -> pd.DataFrame:
