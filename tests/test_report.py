@@ -379,6 +379,8 @@ def test_a_job_carries_its_records_and_problems_and_leaves_no_inputs(tmp_path):
         "WARN-1.ipynb",
         "portfolio.html",
         "portfolio.ipynb",
+        "review.html",  # the week's review packet
+        "review.ipynb",
         "index.html",
         "manifest.json",
         "assets",
