@@ -347,3 +347,28 @@ def test_long_backlogs_show_the_oldest_and_count_the_rest():
     assert listed.count('<tr class="overdue">') == LIST_LIMIT
     assert f"The first {LIST_LIMIT} of {len(overdue):,}: {len(overdue) - LIST_LIMIT:,} more" in html
     assert f"{overdue['due'].iloc[0]:%Y-%m-%d}" in listed.split("</tr>", 2)[1]  # oldest first
+
+
+def test_times_are_shown_in_the_display_zone(sample):
+    window = resolve_window("2026-10-01", "2026-11-26", AS_OF)
+    rv = Review(sample, window, display_tz="Europe/Berlin")
+    header = text_of(rv.header())
+    assert "2026-10-01 02:00 CEST to 2026-11-27 01:00 CET (57 days)" in header
+    row = text_of(rv.incidents().split(">INC-2026-0012<", 1)[1].split("</tbody>", 1)[0])
+    assert "2026-11-25 19:02 CET" in row  # detected 18:02 UTC
+
+
+def test_incidents_left_out_for_bad_input_are_named(tmp_path, write_report):
+    write_report("GOOD-1", status="Active", timeline="- **Detected**: 2026-11-24 10:00 UTC by Bob")
+    write_report(
+        "BAD-2",
+        severity="<b>P9</b>",
+        status="Active",
+        timeline="- **Detected**: 2026-11-24 10:00 UTC",
+    )
+    iset = ik.load(tmp_path)
+    rv = Review(iset, resolve_window("2026-11-20", "2026-11-26", AS_OF))
+    header = rv.header()
+    assert "1 incident(s) left out of this packet for input problems" in header
+    assert f"{tmp_path}/BAD-2.md:" in header and "<b>P9</b>" not in header
+    assert "&lt;b&gt;P9&lt;/b&gt;" in header
