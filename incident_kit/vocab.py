@@ -27,6 +27,8 @@ from .model import HORIZONS, KINDS, MILESTONES, SEVERITIES, STATUSES
 
 # --- normalising what people write ----------------------------------------------------------
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+")
+_QUOTES = re.compile(r"['’`]")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=4096)
@@ -36,17 +38,8 @@ def norm(text: str) -> str:
     >>> norm("  ## 2. What We'd Do *Differently*: ")
     'what wed do differently'
     """
-    out = []
-    for ch in str(text):
-        if ch.isalnum():
-            out.append(ch.lower())
-        elif ch in "'’`":
-            continue
-        elif ch == "&":
-            out.append(" and ")
-        else:
-            out.append(" ")
-    words = " ".join("".join(out).split())
+    s = _QUOTES.sub("", str(text).lower()).replace("&", " and ")
+    words = " ".join(_NOT_WORD.sub(" ", s).split())
     return _NUMBERING.sub("", words)
 
 
@@ -468,6 +461,7 @@ UNKNOWN_WORDS: frozenset[str] = frozenset(
         "unknown yet | still unknown | tba | not measured | not tracked"
     )
 )
+_DIGIT = re.compile(r"\d")
 #: Characters a value may consist of and still mean "not known" (``?``, ``-``, ``—``).
 _UNKNOWN_MARKS = set("?-–—_.* ")
 
@@ -479,11 +473,13 @@ def is_placeholder(text: object) -> bool:
     >>> [is_placeholder(v) for v in ("[timestamp]", " ", "N/A", "[link](http://x)")]
     [True, True, False, False]
     """
-    if text is None:
-        return True
-    if isinstance(text, float):
-        return text != text  # NaN
-    s = str(text).strip()
+    if text.__class__ is not str:
+        if text is None:
+            return True
+        if isinstance(text, float) and text != text:  # NaN
+            return True
+        text = str(text)
+    s = text.strip()
     if not s:
         return True
     return s[0] == "[" and s[-1] == "]" and "](" not in s and "] [" not in s and "][" not in s
@@ -500,7 +496,9 @@ def is_unknown(text: object) -> bool:
     if is_placeholder(text):
         return True
     s = str(text).strip()
-    return len(s) <= 32 and (set(s) <= _UNKNOWN_MARKS or norm(s) in UNKNOWN_WORDS)
+    if len(s) > 32 or _DIGIT.search(s):  # no "not known" word has a digit (times, counts)
+        return False
+    return set(s) <= _UNKNOWN_MARKS or norm(s) in UNKNOWN_WORDS
 
 
 # --- severity and status (the levels themselves: model.SEVERITIES, model.STATUSES) ----------

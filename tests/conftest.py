@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -10,6 +12,9 @@ import pytest
 import incident_kit as ik
 
 ROOT = Path(__file__).resolve().parent.parent
+# the load cache (incident_kit.cache) of this test session lives in a fresh folder, so tests
+# exercise it without reading or filling the user's cache (kernels inherit the variable)
+os.environ["INCIDENT_KIT_CACHE"] = tempfile.mkdtemp(prefix="ik-test-cache-")
 DATA = ROOT / "data"
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 
+from .. import cache
 from ..errors import IncidentKitWarning, Problem, SourceError, UnknownNameError, ValidationError
 from ..model import IncidentSet, Parts
 from ..validate import validate
@@ -77,23 +79,38 @@ def _files(paths: tuple[str | Path, ...]) -> list[tuple[Path, bool]]:
         path = Path(raw)
         if path.is_dir():
             skip = _ignore_patterns(path)
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                hidden = any(part.startswith(".") for part in rel.parts)
-                ignored = any(
-                    rel.match(p) or rel.as_posix().startswith(p.rstrip("/") + "/") for p in skip
-                )
-                if (
-                    child.is_file()
-                    and not (hidden or ignored)
-                    and child.name.lower() not in IGNORED
-                ):
-                    out.append((child, False))
+            for rel in sorted(_walk(path, ()), key=lambda parts: parts):
+                if rel[-1].lower() in IGNORED:
+                    continue
+                if skip:
+                    posix = "/".join(rel)
+                    relpath = PurePosixPath(posix)
+                    if any(relpath.match(p) or posix.startswith(p.rstrip("/") + "/") for p in skip):
+                        continue
+                out.append((path.joinpath(*rel), False))
         elif path.is_file():
             out.append((path, True))
         else:
             raise SourceError(f"{path}: no such file or folder")
     return out
+
+
+def _walk(folder: Path, prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Relative paths (as parts) of the files under ``folder``, hidden ones left out; one
+    ``scandir`` per folder (``rglob`` + ``is_file`` stat every file again)."""
+    found: list[tuple[str, ...]] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            found += _walk(Path(entry.path), (*prefix, entry.name))
+        elif entry.is_file():
+            found.append((*prefix, entry.name))
+    return found
 
 
 def _ignore_patterns(folder: Path) -> list[str]:
@@ -174,9 +191,16 @@ def load(
         raise UnknownNameError(f"unknown format {format!r}; known formats: {_known()}")
     _check_zone(default_tz)
     options = ReadOptions(default_tz, dict(tz_abbrev or {}), dict(severity_map or {}), mapping)
+    listed = _files(paths)
+    key = _cache_key(listed, options, format, link)
+    if key is not None:  # unchanged Markdown files: the validated set, without parsing again
+        with _bulk():
+            cached = cache.get(key)
+        if isinstance(cached, IncidentSet):
+            return _done(cached, strict)
     groups: dict[str, list[Path]] = {}
     problems: list[Problem] = []
-    for path, explicit in _files(paths):
+    for path, explicit in listed:
         try:
             head = _head(path)
         except (SourceError, OSError) as exc:
@@ -206,7 +230,10 @@ def load(
             continue
         groups.setdefault(fmt.name, []).append(path)
     with _bulk():
-        return _load(groups, problems, options, link or {}, strict)
+        iset = _load(groups, problems, options, link or {})
+    if key is not None:
+        cache.put(key, iset)
+    return _done(iset, strict)
 
 
 @contextlib.contextmanager
@@ -222,7 +249,7 @@ def _bulk():
             gc.enable()
 
 
-def _load(groups, problems, options, link, strict) -> IncidentSet:
+def _load(groups, problems, options, link) -> IncidentSet:
     parts = Parts()
     for name, files in groups.items():
         try:
@@ -237,13 +264,38 @@ def _load(groups, problems, options, link, strict) -> IncidentSet:
             )
     parts.problems = problems + parts.problems
     parts = merge_linked(parts, link)
-    iset = validate(parts)
+    return validate(parts)
+
+
+def _done(iset: IncidentSet, strict: bool) -> IncidentSet:
     _warn(iset.problems)
     if strict:
         errors = iset.problems[iset.problems["level"] == "error"]
         if len(errors):
             raise ValidationError([Problem(**r) for r in _records(errors)])
     return iset
+
+
+def _cache_key(
+    listed: list[tuple[Path, bool]], options: ReadOptions, format: str | None, link: dict | None
+) -> str | None:
+    """The content-hash cache key of a load of Markdown files only (see ``incident_kit.cache``),
+    or None when the cache is off or another format takes part (some read files beside theirs)."""
+    if cache.folder() is None or format not in (None, "markdown") or options.mapping is not None:
+        return None
+    if not listed or any(p.suffix.lower() not in markdown.SUFFIXES for p, _ in listed):
+        return None
+    try:
+        data = [(p, p.read_bytes()) for p, _ in listed]
+    except OSError:
+        return None
+    return cache.key(
+        data,
+        options.default_tz,
+        sorted(options.tz_abbrev.items()),
+        sorted(options.severity_map.items()),
+        sorted((link or {}).items()),
+    )
 
 
 def merge_linked(parts: Parts, link: dict[str, str]) -> Parts:

@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -64,10 +64,12 @@ def blocks(text: str) -> list[Block]:
     top: Block | None = None
     item_start = row_start = 0
     cells: list[tuple[int, int]] = []
-    for ev, rng in pyromark.events_with_range(text, options=_OPTIONS):
+    for ev, rng in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
         if ev.__class__ is str:
             if ev == "Rule" and depth == 0:
                 out.append(Block("rule", rng["start"], rng["end"]))
+            continue
+        if "Text" in ev:  # the most common event: nothing to do
             continue
         tag = ev.get("Start")
         if tag is not None:
@@ -206,14 +208,19 @@ def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
             return split_line(when + " " + rest)
         description = rest
     if actor is not None:
-        pos = re.search(r"\s+to\s+", actor)
+        pos = _TO.search(actor)
         if pos:
             actor, role = actor[: pos.start()], actor[pos.end() :]
     elif role is not None:
-        pos = re.search(r"\s+(?:\(?by|via)\s+", role)
+        pos = _BY.search(role)
         if pos:
             role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
     return when.strip(), _who(actor), _who(role), (description or "").strip() or None
+
+
+_TO = re.compile(r"\s+to\s+")
+_BY = re.compile(r"\s+(?:\(?by|via)\s+")
+_PIECES = re.compile(r",\s*|\s+and\s+")
 
 
 def _who(text: str | None) -> str | None:
@@ -284,7 +291,7 @@ def _meta(segment: str) -> tuple[str | None, str | None]:
     """Owner and due date of one trailing segment (``Owner: @x``, ``@x``, ``Dev Patel, by
     Apr 30``, ``due 2026-03-10``, ``2026-03-06``)."""
     owner = due = None
-    pieces = [p.strip() for p in re.split(r",\s*|\s+and\s+", segment.strip()) if p.strip()]
+    pieces = [p.strip() for p in _PIECES.split(segment.strip()) if p.strip()]
     unnamed = []
     labelled_owner = False
     for piece in pieces:
@@ -323,15 +330,6 @@ def _looks_like_date(text: str) -> bool:
     return bool(_DATEISH.match(text.strip().strip(".")))
 
 
-def _newlines(data: str | bytes) -> list[int]:
-    sep = "\n" if isinstance(data, str) else b"\n"
-    out, i = [], data.find(sep)
-    while i >= 0:
-        out.append(i)
-        i = data.find(sep, i + 1)
-    return out
-
-
 # --- the reader ------------------------------------------------------------------------------
 @dataclass
 class _Time:
@@ -362,7 +360,8 @@ class _Report:
         self.file = str(path)
         self.ascii = text.isascii()
         self.data = text if self.ascii else text.encode("utf-8")
-        self.newlines = _newlines(self.data)
+        self._nl = "\n" if self.ascii else b"\n"
+        self._at = (0, 1)  # (offset, its line): blocks come in order, so lines are counted once
         self.inc: dict = {}
         self.events: list[dict] = []
         self.items: list[dict] = []
@@ -380,7 +379,13 @@ class _Report:
 
     # -- positions and text -----------------------------------------------------------------
     def line(self, offset: int) -> int:
-        return bisect_right(self.newlines, offset - 1) + 1
+        """The 1-based line of a byte offset (counted on from the last offset asked for)."""
+        at, line = self._at
+        if offset < at:
+            at, line = 0, 1
+        line += self.data.count(self._nl, at, offset)
+        self._at = (offset, line)
+        return line
 
     def src(self, start: int, end: int) -> str:
         piece = self.data[start:end]
@@ -1033,21 +1038,28 @@ def plain_keep_links(text: str) -> str:
     return plain(text)
 
 
+@lru_cache(maxsize=4096)
 def _heading_text(raw: str) -> str:
     first = raw.split("\n", 1)[0].strip()
     if first.startswith("#"):
-        return re.sub(r"\s+#+\s*$", "", first.lstrip("#")).strip()
+        return _CLOSING_HASHES.sub("", first.lstrip("#")).strip()
     return " ".join(raw.split("\n")[:-1]).strip()  # setext: the underline is the last line
 
 
+@lru_cache(maxsize=4096)
 def _bare(title: str) -> str:
     """A heading without a parenthesised aside or a tail after a colon or dash."""
-    s = re.sub(r"\([^)]*\)", " ", title)
-    return re.split(r":\s|\s[-–—]\s", s, maxsplit=1)[0]
+    return _TAIL.split(_ASIDE.sub(" ", title), maxsplit=1)[0]
 
 
+@lru_cache(maxsize=4096)
 def _section_key(title: str) -> str | None:
     return V.section_key(title) or V.section_key(_bare(title))
+
+
+_CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+_ASIDE = re.compile(r"\([^)]*\)")
+_TAIL = re.compile(r":\s|\s[-–—]\s")
 
 
 # --- reading files -----------------------------------------------------------------------------
@@ -1265,5 +1277,8 @@ def _records(report: _Report, options: ReadOptions) -> Parts:
     return Parts([inc], report.events, report.items, problems)
 
 
+SUFFIXES = (".md", ".markdown")
+
+
 def sniff(path: Path, head: str) -> bool:
-    return path.suffix.lower() in (".md", ".markdown")
+    return path.suffix.lower() in SUFFIXES
