@@ -628,3 +628,57 @@ def test_parse_times_is_vectorized_and_keeps_its_shape():
     assert [e is None for e in errors] == [True, True, True, True, False, False]
     assert notes[3] == "has no time zone; assumed Europe/Berlin"
     assert errors[4] == "has a time but no date (e.g. 2026-03-04 14:05 UTC)"
+
+
+# --- headings and labels written another way ----------------------------------------------------
+@pytest.mark.parametrize("heading", ["**Timeline**", "__Timeline__", "Timeline:", "**Timeline:**"])
+def test_a_heading_written_without_hashes(heading):
+    text = report().replace("## Timeline", heading) + "- **Detected**: 2026-02-02 07:05 UTC\n"
+    assert first(load(text), "detected") == utc("2026-02-02T07:05Z")
+
+
+@pytest.mark.parametrize("line", ["_Severity: P3_", "*Severity: P3*", "_**Severity**: P3_"])
+def test_a_labelled_line_in_italics(line):
+    assert load(report().replace("**Severity**: P2", line)).incidents.at["T-1", "severity"] == "P3"
+
+
+def test_a_zone_named_in_the_timeline_heading_is_the_zone_of_its_times():
+    text = report("- **Detected**: 2026-02-02 07:05").replace("## Timeline", "## Timeline (PST)")
+    iset = load(text)
+    assert first(iset, "detected") == utc("2026-02-02T15:05Z")
+    assert not any("no time zone" in p for p in problems(iset))
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "actor"),
+    [
+        ("- 07:05 UTC — Detected by PagerDuty", "detected", "PagerDuty"),
+        ("- **07:05 UTC** Acknowledged by Jonas", "acknowledged", "Jonas"),
+        ("07:05 UTC - Mitigated: rolled back to v6", "mitigated", None),
+        ("- 07:05 UTC - paged the on-call", "update", None),
+    ],
+)
+def test_a_time_first_line_that_names_a_milestone(line, kind, actor):
+    iset = load(report(f"**Date**: 2026-02-02\n\n{line}"))
+    assert first(iset, kind) == utc("2026-02-02T07:05Z")
+    assert first(iset, kind, "actor") == actor
+
+
+def test_a_timeline_table_row_saying_by_whom():
+    table = """\
+        ### Detailed Timeline
+
+        | Time (UTC) | Event | Notes |
+        | --- | --- | --- |
+        | 2026-02-02 07:05 | Detected | by Jonas |
+        """
+    iset = load(report(tail=table))
+    assert first(iset, "detected", "actor") == "Jonas"
+
+
+@pytest.mark.parametrize(
+    "line", ["- Maria Lopez (Incident Commander)", "- Incident Commander — Maria Lopez"]
+)
+def test_team_written_as_name_and_role(line):
+    iset = load(report(tail=f"\n## Team\n\n{line}\n"))
+    assert iset.incidents.at["T-1", "incident_commander"] == "Maria Lopez"

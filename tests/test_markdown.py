@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 import warnings
 from pathlib import Path
 
@@ -382,3 +384,95 @@ def test_any_input_gives_a_set_or_our_error(tmp_path, content, name):
         except ik.IncidentKitError:
             return
     assert isinstance(result, ik.IncidentSet)
+
+
+# --- the same report, written by a different hand -----------------------------------------------
+_EMOJI = ["", "", "📋 ", "🔥 ", "✅ ", "🛠️ "]
+_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? UTC")
+_ZONES = [
+    ("UTC", 0),
+    ("GMT", 0),
+    ("PST", -480),
+    ("EDT", -240),
+    ("CET", 60),
+    ("JST", 540),
+    ("+05:30", 330),
+]
+
+
+def _time_as_people_write(m: re.Match, form: int, zone: int) -> str:
+    """The same instant in another zone and in one of the forms people write."""
+    y, mo, d, h, mi, sec = m.groups()
+    ts = pd.Timestamp(f"{y}-{mo}-{d} {h}:{mi}:{sec or '00'}Z")
+    name, minutes = _ZONES[zone]
+    t = ts.tz_convert(datetime.timezone(datetime.timedelta(minutes=minutes)))
+    if t.second:  # seconds: an ISO form with the offset
+        return t.isoformat()
+    h12, ampm = t.hour % 12 or 12, t.strftime("%p")
+    forms = [
+        f"{t:%Y-%m-%d %H:%M} {name}",
+        f"{t:%B} {t.day}, {t:%Y} {h12}:{t:%M} {ampm} {name}",
+        f"{t.day} {t:%b %Y}, {t:%H:%M} {name}",
+        f"{t:%Y/%m/%d %H:%M} ({name})",
+        f"{t:%d.%m.%Y %H:%M} {name}",
+        f"{t:%A, %B} {t.day}, {t:%Y} at {h12}:{t:%M}{ampm.lower()} {name}",
+    ]
+    return forms[form % len(forms)]
+
+
+@st.composite
+def hands(draw):
+    """How one person fills in the template: heading style, label style, time forms, line ends."""
+    return {
+        "level": draw(st.sampled_from(["##", "###", "#"])),
+        "case": draw(st.sampled_from([str, str.upper, str.lower])),
+        "emoji": draw(st.sampled_from(_EMOJI)),
+        "colon": draw(st.booleans()),
+        "label": draw(st.sampled_from(["**{}**:", "**{}:**", "{}:", "__{}__:"])),
+        "form": draw(st.integers(0, 5)),
+        "zone": draw(st.integers(0, len(_ZONES) - 1)),
+        "crlf": draw(st.booleans()),
+        "bom": draw(st.booleans()),
+    }
+
+
+def rewrite(text: str, hand: dict) -> str:
+    """The writer's report as this hand writes it: same meaning, other forms."""
+    deeper = {"##": 0, "###": 1, "#": -1}[hand["level"]]
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r"^(##+) (.*)$", line)
+        if m:
+            title = hand["case"](m.group(2)) + (":" if hand["colon"] else "")
+            line = "#" * (len(m.group(1)) + deeper) + f" {hand['emoji']}{title}"
+        m = re.match(r"^(- |)\*\*([^*]+)\*\*: (.*)$", line)
+        if m:
+            line = f"{m.group(1)}{hand['label'].format(m.group(2))} {m.group(3)}"
+        out.append(_TIME.sub(lambda t: _time_as_people_write(t, hand["form"], hand["zone"]), line))
+    text = "\n".join(out)
+    if hand["crlf"]:
+        text = text.replace("\n", "\r\n")
+    return ("\ufeff" if hand["bom"] else "") + text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(incident_sets(), hands())
+def test_the_same_report_written_by_another_hand_reads_the_same(tmp_path, original, hand):
+    path = tmp_path / "INC-P.md"
+    path.write_bytes(rewrite(ik.to_markdown(original, "INC-P"), hand).encode("utf-8"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ik.IncidentKitWarning)
+        again = ik.load(path, strict=True)
+    cols = ["title", "severity", "status", "users_affected", "services", "downtime_stated"]
+    pd.testing.assert_frame_equal(again.incidents[cols], original.incidents[cols])
+    key = ["timestamp", "kind", "actor", "description"]
+    sort = ["timestamp", "kind", "description"]
+    pd.testing.assert_frame_equal(
+        again.events[key].sort_values(sort).reset_index(drop=True),
+        original.events[key].sort_values(sort).reset_index(drop=True),
+    )
+    assert list(again.action_items["text"]) == list(
+        original.action_items.sort_values("horizon", kind="stable")["text"]
+    )

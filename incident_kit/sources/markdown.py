@@ -55,6 +55,7 @@ class Block:
     end: int
     level: int = 0  # heading level
     items: list = field(default_factory=list)  # list: [(start, end)]; table: [(start, [cells])]
+    title: str | None = None  # a heading written another way (``**Timeline**`` on its own line)
 
 
 def blocks(text: str) -> list[Block]:
@@ -164,6 +165,13 @@ def plain(text: str) -> str:
 def label_of(line: str) -> tuple[str, str] | None:
     """``(label, value)`` of a labelled line, or None."""
     m = _LABEL.match(line)
+    if (
+        m is None
+        and line[:1] in "*_"
+        and line[:2] not in ("**", "__")
+        and line.rstrip()[-1:] == line[0]
+    ):
+        m = _LABEL.match(line.strip()[1:-1])  # a whole line in italics
     if m is None:
         return None
     label = m.group("bold") or m.group("plain")
@@ -374,6 +382,7 @@ class _Report:
         self.narrative: dict[str, list[str]] = {}
         self.zone_note: tuple[int, str] | None = None
         self.day: dt.date | None = None  # the incident's date, when written on its own
+        self.hint: str | None = None  # a zone named in the Timeline heading
         self.known = 0
         self.id_line: int | None = None
 
@@ -411,10 +420,10 @@ class _Report:
         note_title: str | None = None
         after_rule = False
         title_seen = False
-        for b in blocks(self.text):
+        for b in self._headings_as_written(blocks(self.text)):
             if b.kind == "heading":
                 raw = self.src(b.start, b.end)
-                title = _heading_text(raw)
+                title = b.title or _heading_text(raw)
                 lvl = b.level
                 after_rule = False
                 key = _section_key(title)
@@ -442,7 +451,11 @@ class _Report:
                     section, section_level, section_title = key, lvl, title
                     part = horizon = extra = note_title = None
                     self.known += 1
-                elif (pa := V.part_anywhere(_bare(title))) is not None and not inside:
+                    if key == "timeline":  # "## Timeline (UTC)": the zone of its times
+                        self.hint = _zone_hint(title)
+                elif (pa := V.part_anywhere(_bare(title))) is not None and (
+                    not inside or pa[0] != section
+                ):
                     section, part = pa
                     section_level = part_level = lvl
                     section_title, horizon, extra, note_title = title, None, None, None
@@ -474,6 +487,40 @@ class _Report:
                 continue
             self._block(b, section, section_title, part, horizon, note_title)
         self._finish_text()
+
+    def _headings_as_written(self, found: list[Block]) -> list[Block]:
+        """Headings people write without ``#``: a line alone in bold or with a colon
+        (``**Timeline**``, ``Root cause:``), or ``1. Timeline`` underlined with dashes (a list
+        item and a rule to CommonMark), when it names a template section or part."""
+        out: list[Block] = []
+        skip = False
+        for i, b in enumerate(found):
+            if skip:
+                skip = False
+                continue
+            text = None
+            if b.kind == "para" and b.end - b.start < 80:
+                line = self.src(b.start, b.end).strip()
+                if "\n" not in line and (
+                    (line.startswith(("**", "__")) and line.endswith(("**", "__", "**:", "__:")))
+                    or line.endswith(":")
+                ):
+                    text = plain(line).rstrip(":").strip()
+            elif (
+                b.kind == "list"
+                and len(b.items) == 1
+                and i + 1 < len(found)
+                and found[i + 1].kind == "rule"
+            ):
+                text = item_body(self.src(b.start, b.end))
+                skip = True
+            if text is not None:
+                if _section_key(text) or V.part_anywhere(_bare(text)):
+                    out.append(Block("heading", b.start, b.end, 2, title=text))
+                    continue
+                skip = False
+            out.append(b)
+        return out
 
     def _title(self, title: str, line: int) -> None:
         text = plain(title)
@@ -527,7 +574,7 @@ class _Report:
         for offset, text in enumerate(self.src(b.start, b.end).split("\n")):
             yield first + offset, text, None
 
-    def _field_table(self, b: Block) -> bool:
+    def _field_table(self, b: Block, dated: bool = False) -> bool:
         """A two-column table of labels and values (``| Severity | P2 |``)."""
         rows = [
             (self.line(start), [self.src(s, e).strip() for s, e in cells])
@@ -541,11 +588,14 @@ class _Report:
         if not known or len(known) < (len(rows) - 1) / 2:
             return False
         for line, cells in known:
-            self._field(line, plain(cells[0]), cells[1].replace("\\|", "|"))
+            if dated and V.norm(plain(cells[0])) in V.INCIDENT_DATE_LABELS:
+                self._incident_date(line, cells[1])
+            else:
+                self._field(line, plain(cells[0]), cells[1].replace("\\|", "|"))
         return True
 
     def _summary(self, b: Block) -> None:
-        if b.kind == "table" and self._field_table(b):
+        if b.kind == "table" and self._field_table(b, dated=True):
             return
         if b.kind not in ("para", "list"):
             self.summary.append(self.src(b.start, b.end))
@@ -622,7 +672,9 @@ class _Report:
             m = _ZONE_NOTE.search(text)
             if m and self.zone_note is None:
                 self.zone_note = (self.line(b.start), m.group("zone"))
-            self._note(section_title, note_title, text)
+            rest = [t for ln, t, _ in self._lines(b) if not self._time_first(ln, t.strip())]
+            if rest:  # lines that are not "14:05 UTC - what happened": a note
+                self._note(section_title, note_title, "\n".join(rest))
             return
         self._note(section_title, note_title, self.src(b.start, b.end))
 
@@ -645,13 +697,27 @@ class _Report:
         return True
 
     def _time_first(self, line: int, text: str) -> bool:
-        """``14:05 UTC - paged the on-call`` / ``**14:05 UTC** paged``: an update event."""
+        """``14:05 UTC - paged the on-call`` / ``**14:05 UTC** paged``: an event, a milestone
+        when the words after the time start with one (``14:05 UTC — Detected by PagerDuty``)."""
         if not _TIME_FIRST.match(text):
             return False
         m = _TIME_FIRST_SPLIT.match(text)
-        when, rest = (m.group("t"), m.group("rest")) if m else (text, None)
-        event = {"kind": "update", "description": plain(rest) if rest else None}
-        self._event(line, "Timeline", plain(when), event, order=0)
+        when, rest = (m.group("t"), plain(m.group("rest"))) if m else (text, None)
+        event = {"kind": "update", "description": rest or None}
+        lead = _MILESTONE_LEAD.match(rest or "")
+        kind = V.milestone_kind(lead.group(1)) if lead else None
+        if kind is not None:
+            after = rest[lead.end(1) :].strip()
+            if re.match(r"(?:by|to|via)\b", after, re.I):
+                _, actor, role, description = split_line("x " + after)
+            else:  # "Mitigated: rolled back to v6": what was done
+                actor = role = None
+                description = after.lstrip(":-–— ").strip() or None
+            event = {"kind": kind, "actor": actor, "role": role, "description": description}
+            field = V.MILESTONE_LABELS[kind]
+        else:
+            field = "Timeline"
+        self._event(line, field, plain(when), event, order=0)
         return True
 
     def _milestone(self, line: int, label: str, value: str) -> None:
@@ -663,6 +729,7 @@ class _Report:
         self._event(line, V.MILESTONE_LABELS[kind], when, event, order=0)
 
     def _event(self, line, field, when, event, order, hint=None) -> None:
+        hint = hint or self.hint
         event.setdefault("actor", None)
         event.setdefault("role", None)
         event.setdefault("description", None)
@@ -699,9 +766,13 @@ class _Report:
                 self._note("Timeline", "### Detailed Timeline", " | ".join(cells))
                 continue
             kind, description = self._row_kind(line, rec, has_description)
+            actor = rec.get("actor")
+            by = _BY_WHOM.match(description or "") if actor is None else None
+            if by:  # "| 09:12 | Acknowledged | by Jonas |"
+                actor, description = by.group(1), None
             event = {
                 "kind": kind,
-                "actor": _who(rec.get("actor")),
+                "actor": _who(actor),
                 "role": _who(rec.get("role")),
                 "description": description,
             }
@@ -736,6 +807,8 @@ class _Report:
         loose = []
         for line, text, rng in self._lines(b):
             found = label_of(text)
+            if section == "team" and not (found and V.field_key(found[0])):
+                found = _name_and_role(item_body(text) if rng else text) or found
             if found and V.field_key(found[0]):
                 self._field(line, *found)
             elif rng is None:
@@ -988,6 +1061,9 @@ def _sent(box: bool | None, text: str) -> bool | None:
     return not text.startswith(("not ", "no "))
 
 
+_MILESTONE_LEAD = re.compile(
+    r"^((?:[\w-]+)(?:\s+[\w-]+)?)(?=\s*$|\s*[:(]|\s+(?:by|to|via)\b|\s+[-–—]\s)", re.I
+)
 _TIMEISH = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d\s*[ap]\.?m\b", re.I)
 _TIME_FIRST = re.compile(
     r"^\**\s*(?:\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
@@ -1022,6 +1098,28 @@ def _column(header: str) -> str | None:
     if first in ("time", "timestamp", "when"):
         return "timestamp"
     return None
+
+
+_BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
+_ROLE_AFTER = re.compile(r"^(?P<name>[^()\[\]]+?)\s*[(\[](?P<role>[^)\]]+)[)\]]\s*$")
+_ROLE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+
+
+def _name_and_role(text: str) -> tuple[str, str] | None:
+    """``Maria Lopez (Incident Commander)`` / ``Comms — Ana Ruiz`` -> ``(role, name)``."""
+    text = plain(text)
+    m = _ROLE_AFTER.match(text)
+    if m and V.field_key(m.group("role")) in _TEAM_COLUMNS:
+        return m.group("role"), m.group("name")
+    parts = _ROLE_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2:
+        for role, name in (parts, parts[::-1]):
+            if V.field_key(role) in _TEAM_COLUMNS:
+                return role, name
+    return None
+
+
+_TEAM_COLUMNS = frozenset(lb.column for lb in V.TEAM_LABELS)
 
 
 def _zone_hint(header: str) -> str | None:
