@@ -38,6 +38,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/tables.py
+	$(BIN)/python bench/load.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/explorer.py
 	$(BIN)/python bench/analytics.py
