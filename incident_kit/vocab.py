@@ -213,6 +213,8 @@ HORIZON_TITLES: dict[str, str] = {
     "long_term": "Long Term (Next month)",
 }
 assert tuple(HORIZON_TITLES) == HORIZONS
+#: The group of items written straight under Action Items (or a table cell left blank).
+HORIZON_NOT_STATED = "Horizon not stated"
 _HORIZON_WORDS: dict[str, str] = {
     **dict.fromkeys(
         _w("immediate | immediately | now | next 24 hours | today | asap"), "immediate"

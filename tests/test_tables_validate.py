@@ -120,6 +120,27 @@ def test_unknown_severity_and_status(tmp_path):
     assert iset.incidents.loc["A-2", ["severity", "status"]].tolist() == ["P3", "Active"]
 
 
+def test_table_severity_through_the_teams_map(tmp_path):
+    # a team's own words, as in Markdown: severity_map wins over the vocabulary
+    write(tmp_path, "incidents.csv", INCIDENTS.replace("P3,Active", "Blocker,Active"))
+    write(tmp_path, "events.csv", EVENTS)
+    iset = ik.load(tmp_path, severity_map={"blocker": "P1", "high": "P3"})
+    assert iset.incidents.loc["A-2", "severity"] == "P1" and len(iset.problems) == 0
+    write(tmp_path, "incidents.csv", INCIDENTS.replace("P1,Resolved", "High,Resolved"))
+    iset = ik.load(tmp_path, severity_map={"high": "P3"})
+    assert iset.incidents.loc["A-1", "severity"] == "P3"
+    assert ik.load(tmp_path).incidents.loc["A-1", "severity"] == "P2"  # the default map
+
+
+def test_table_severity_outside_the_scale_is_noted(tmp_path):
+    iset = problems(tmp_path, incidents=INCIDENTS.replace("P1,Resolved", "SEV0,Resolved"))
+    assert iset.incidents.loc["A-1", "severity"] == "P1"
+    assert messages(iset) == [
+        "incidents.csv:2: severity 'SEV0' is outside P1..P4: read as P1",
+    ]
+    assert iset.problems.iloc[0]["level"] == "warning"
+
+
 def test_duplicate_id_across_files(tmp_path, write_report):
     write(tmp_path, "incidents.csv", INCIDENTS)
     write(tmp_path, "events.csv", EVENTS)

@@ -94,3 +94,31 @@ def test_same_span_reads_the_same_in_summary_and_charts(sample):
                 d.at[row[0], "time_to_resolve"], ongoing=d.at[row[0], "time_to_resolve_ongoing"]
             )
     assert slow["INC-2026-0008"] == "1d 10h" and pd.notna(d.at["INC-2026-0008", "time_to_resolve"])
+
+
+def test_action_items_without_a_horizon_are_shown_in_their_own_group(tmp_path):
+    # items written straight under "## Action Items" load with no horizon; the page shows
+    # them (owner, due, state) under "Horizon not stated", after the three horizons
+    (tmp_path / "INC-H1.md").write_text(
+        "# Incident Report: Cache stampede\n\n"
+        "**Incident ID**: INC-H1\n**Severity**: P2\n**Status**: Resolved\n\n"
+        "## Timeline\n\n- **Detected**: 2026-03-04 14:05 UTC by Datadog\n"
+        "- **Resolved**: 2026-03-04 15:00 UTC\n\n"
+        "## Action Items\n\n"
+        "- [ ] Add jitter to cache TTLs - Owner: @alice - Due: 2026-03-10\n"
+        "- [x] Page the DB team on cache misses (owner: Bob)\n\n"
+        "### Immediate (Next 24 hours)\n\n- [x] Warm the cache - Owner: Carol\n",
+        encoding="utf-8",
+    )
+    iset = ik.load(tmp_path)
+    pm = Postmortem(iset, "INC-H1", AS_OF)
+    page = pm.action_items()
+    tables = page.split("<h3")
+    titles = [text(t.split(">", 1)[1].split("</h3>")[0]) for t in tables[1:]]
+    assert titles[-1] == ik.vocab.HORIZON_NOT_STATED and titles[0].startswith("Immediate")
+    loose = rows(tables[-1])
+    assert loose == [
+        ["Add jitter to cache TTLs", "alice", "2026-03-10", "⚠ overdue"],
+        ["Page the DB team on cache misses", "Bob", "not recorded", "✓ done"],
+    ]
+    assert "2 of 3 done, 1 overdue" in text(page)

@@ -129,6 +129,19 @@ def spans_appendix() -> Html:
     return Html(intro + table(rows, ["span", "from -> to", "meaning"]))
 
 
+def _action_table(status: pd.DataFrame) -> str:
+    """One horizon's action items as a table (state as a row class), or "not recorded"."""
+    rows, classes = [], []
+    for r in status.itertuples():
+        due = fmt.text(r.due.strftime("%Y-%m-%d") if pd.notna(r.due) else None, missing="")
+        state = {"done": "✓ done", "open": "open", "overdue": "⚠ overdue"}[r.state]
+        rows.append([inline_markdown(r.text), esc(r.owner), html.escape(due) if due else NR, state])
+        classes.append(r.state)
+    if not rows:
+        return f"<p>{NR}</p>"
+    return table(rows, ["item", "owner", "due", "state"], row_classes=classes)
+
+
 @dataclass
 class Postmortem(PostmortemAnalytics):
     """The post-mortem of one incident, section by section (the notebook's single object).
@@ -331,22 +344,11 @@ class Postmortem(PostmortemAnalytics):
 
     def action_items(self) -> Html:
         status = metrics.action_item_status(self.iset, self.at)
-        parts = []
-        for horizon in HORIZONS:
-            rows, classes = [], []
-            for r in status[status["horizon"] == horizon].itertuples():
-                due = fmt.text(r.due.strftime("%Y-%m-%d") if pd.notna(r.due) else None, missing="")
-                state = {"done": "✓ done", "open": "open", "overdue": "⚠ overdue"}[r.state]
-                rows.append(
-                    [inline_markdown(r.text), esc(r.owner), html.escape(due) if due else NR, state]
-                )
-                classes.append(r.state)
-            body = (
-                table(rows, ["item", "owner", "due", "state"], row_classes=classes)
-                if rows
-                else f"<p>{NR}</p>"
-            )
-            parts.append((HORIZON_TITLES[horizon], body))
+        groups = [(HORIZON_TITLES[h], status[status["horizon"] == h]) for h in HORIZONS]
+        loose = status[status["horizon"].isna()]
+        if len(loose):  # written straight under Action Items: shown, never dropped
+            groups.append((V.HORIZON_NOT_STATED, loose))
+        parts = [(title, _action_table(rows)) for title, rows in groups]
         follow = metrics.follow_through(self.iset, self.at).loc[self.incident_id]
         total = int(follow["total"])
         line = (

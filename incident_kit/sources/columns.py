@@ -86,8 +86,8 @@ def ident(value: object) -> str:
     return written
 
 
-def severity(value: object) -> str:
-    return F.parse_severity(_scalar_text(value, "is not a severity"))
+def severity(value: object, severity_map: dict | None = None) -> str:
+    return F.parse_severity(_scalar_text(value, "is not a severity"), severity_map)
 
 
 def status(value: object) -> str:

@@ -248,7 +248,7 @@ def _read_jsonl(path: Path) -> C.Table:
 
 
 # -- parsing tables -----------------------------------------------------------------------
-def _incident_parser(column: str, dtype: object):
+def _incident_parser(column: str, dtype: object, severity_map: dict | None = None):
     """How a cell of an incidents column is read, and what a bad one costs."""
     if column in LIST_FIELDS:
         return partial(C.text_list, sep=";" if column == "services" else "\n"), "warning"
@@ -257,7 +257,7 @@ def _incident_parser(column: str, dtype: object):
     if column == "users_affected_pct":
         return C.percentage, "warning"
     if dtype is SEVERITY_DTYPE:
-        return C.severity, "error"
+        return partial(C.severity, severity_map=severity_map or None), "error"
     if dtype is STATUS_DTYPE:
         return C.status, "error"
     by_dtype = {
@@ -287,8 +287,11 @@ def _unknown_columns(table: C.Table, known: set[str], what: str) -> None:
             table.note(column, f"column {column!r} is not an {what} column; it is not loaded")
 
 
-def parse_incidents(table: C.Table, default_tz: str) -> pd.DataFrame:
-    """The incidents table from raw cells: one row per incident with an ID."""
+def parse_incidents(
+    table: C.Table, default_tz: str, severity_map: dict | None = None
+) -> pd.DataFrame:
+    """The incidents table from raw cells: one row per incident with an ID; severities read
+    through ``severity_map`` (a team's own words) before the vocabulary's."""
     f = table.frame
     if not table.require(("incident_id",)):
         return pd.DataFrame()
@@ -302,11 +305,28 @@ def parse_incidents(table: C.Table, default_tz: str) -> pd.DataFrame:
             if typed is not None:  # Parquet: already the model's type
                 out[column] = typed
                 continue
-            parser, level = _incident_parser(column, dtype)
+            parser, level = _incident_parser(column, dtype, severity_map)
             out[column] = table.parse(column, parser, level)
+            if dtype is SEVERITY_DTYPE:
+                _severity_notes(table, column, severity_map)
     _unknown_columns(table, set(INCIDENT_COLUMNS) | {"incident_id"}, "incidents")
     _derive(out)
     return out[ids.notna()]
+
+
+def _severity_notes(table: C.Table, column: str, severity_map: dict | None) -> None:
+    """A located warning where a severity was read another way than written (``P0``)."""
+    filled = table.present(column)
+    cells = table.frame[column][filled].astype(str)
+    for value in cells.unique():
+        try:
+            note = F.read_severity(value, severity_map)[1]
+        except ValueError:
+            continue  # reported by the parse already
+        if note:
+            mask = np.zeros(len(table.frame), dtype=bool)
+            mask[np.flatnonzero(filled)[(cells == value).to_numpy()]] = True
+            table.add(mask, column, note, "warning")
 
 
 def _derive(out: pd.DataFrame) -> None:
@@ -450,6 +470,8 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
             continue  # no rows: nothing to read, whatever the header says
         if name == "events":
             result = parse_events(table, options.default_tz, options.tz_abbrev)
+        elif name == "incidents":
+            result = parse_incidents(table, options.default_tz, options.severity_map)
         else:
             result = _PARSERS[name](table, options.default_tz)
         located = sorted(table.problems, key=lambda p: p.line or 0)
