@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import incident_kit as ik
@@ -201,6 +201,7 @@ def test_any_event_rows_leave_other_incidents_whole(tmp_path, rows, fmt, blank_l
     st.sampled_from(["incidents", "events", "action_items"]),
     st.sampled_from(["csv", "jsonl"]),
 )
+@example(rows=[['"', ""], ["", '"'], ["", ""]], name="incidents", fmt="csv")  # a header on 2 lines
 def test_any_rows_in_any_table_give_a_set_or_our_error(tmp_path, rows, name, fmt):
     tmp_path = fresh(tmp_path)
     if fmt == "csv":

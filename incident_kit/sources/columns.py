@@ -314,7 +314,7 @@ class Table:
             self.note(
                 missing[0],
                 f"{self.path.name} has no column {missing[0]!r} "
-                f"(columns: {', '.join(map(str, self.frame.columns))})",
+                f"(columns: {', '.join(repr(str(c)) for c in self.frame.columns)})",
                 "error",
             )
         return not missing
