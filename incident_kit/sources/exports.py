@@ -285,6 +285,27 @@ def open_exports(
             parts.problems.append(file_problem(path, exc, tool))
 
 
+def read_records(
+    paths: list[Path],
+    tool: str,
+    options: ReadOptions,
+    keys: tuple[str, ...],
+    handle: Callable[[Export, Record], None],
+) -> Parts:
+    """Every record of every file (under the first of ``keys``) through ``handle``: a file
+    that cannot be read costs that file, a record that cannot costs that record."""
+    out = Parts()
+    for export in open_exports(paths, tool, options, out):
+        try:
+            records = top_records(export.data, export.path, keys, tool)
+        except SourceError as exc:
+            out.problems.append(file_problem(export.path, exc, tool))
+            continue
+        export.each(records, lambda rec, e=export: handle(e, rec))
+        out.extend(export.parts)
+    return out
+
+
 def file_problem(path: Path, exc: SourceError, tool: str) -> Problem:
     reason = str(exc).removeprefix(f"{path}: ")
     return Problem(str(path), None, "file", path.name, f"cannot be read as {tool}: {reason}")

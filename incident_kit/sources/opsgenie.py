@@ -11,17 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import SourceError
 from ..model import Parts
 from .base import ReadOptions
 from .exports import (
     Export,
     Record,
     RecordError,
-    file_problem,
-    open_exports,
+    read_records,
     text_of,
-    top_records,
 )
 
 NAME = "opsgenie"
@@ -43,16 +40,7 @@ def sniff(path: Path, head: str) -> bool:
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Opsgenie alerts or incidents with their report and logs."""
     priority = {**PRIORITY, **{k.upper(): v for k, v in options.severity_map.items()}}
-    out = Parts()
-    for export in open_exports(paths, NAME, options, out):
-        try:
-            records = top_records(export.data, export.path, ("data",), NAME)
-        except SourceError as exc:
-            out.problems.append(file_problem(export.path, exc, NAME))
-            continue
-        export.each(records, lambda rec, e=export: _alert(e, rec, priority))
-        out.extend(export.parts)
-    return out
+    return read_records(paths, NAME, options, ("data",), lambda e, rec: _alert(e, rec, priority))
 
 
 def _alert(export: Export, rec: Record, priority: dict[str, str]) -> None:

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import SourceError
 from ..model import Parts
 from .base import ReadOptions
 from .exports import (
     Export,
     Record,
     RecordError,
-    file_problem,
-    open_exports,
+    read_records,
     text_of,
-    top_records,
 )
 
 NAME = "statuspage"
@@ -57,16 +54,9 @@ def sniff(path: Path, head: str) -> bool:
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Statuspage incidents with their updates, components and post-mortem text."""
     impact = {**IMPACT, **{k.lower(): v for k, v in options.severity_map.items()}}
-    out = Parts()
-    for export in open_exports(paths, NAME, options, out):
-        try:
-            records = top_records(export.data, export.path, ("incidents", "incident"), NAME)
-        except SourceError as exc:
-            out.problems.append(file_problem(export.path, exc, NAME))
-            continue
-        export.each(records, lambda rec, e=export: _incident(e, rec, impact))
-        out.extend(export.parts)
-    return out
+    return read_records(
+        paths, NAME, options, ("incidents", "incident"), lambda e, rec: _incident(e, rec, impact)
+    )
 
 
 def _incident(export: Export, rec: Record, impact: dict[str, str]) -> None:
