@@ -163,3 +163,11 @@ def test_kernels_start_while_other_processes_churn_through_ports():
         for p in pools:
             p.close()
     assert failures == []
+
+
+def test_the_zygote_warm_up_runs_the_shipped_notebooks_cleanly():
+    """The zygote swallows warm-up errors (kernels still start, only colder): a notebook
+    change that breaks the warm-up must fail here instead of slowing every report."""
+    from incident_kit.report import zygote
+
+    zygote.warm_up()

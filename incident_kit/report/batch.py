@@ -147,9 +147,28 @@ def run(
 
         opts = dataclasses.replace(opts, paper=check_paper(opts.paper))
         require()
+    manifest = publish.read_manifest(Path(output))  # reads only: nothing is written yet
+    try:
+        if opts.executor is None and (opts.force or not manifest["jobs"]):
+            _warm_kernels(opts)  # a first or forced run renders: warm up while loading
+        return _run(source, output, opts, settings, declared, manifest, started)
+    finally:
+        if opts.executor is None:
+            from .kernels import close_shared_pool
+
+            close_shared_pool()
+
+
+def _warm_kernels(opts: ReportOptions) -> None:
+    from .kernels import shared_pool
+
+    shared_pool(spares=opts.jobs or os.cpu_count() or 1).start()
+
+
+def _run(source, output, opts, settings, declared, manifest, started) -> BatchResult:
     iset = _incidents(source, opts)
     out = publish.prepare(output, self_contained=opts.self_contained)
-    manifest = publish.read_manifest(out)
+    as_of = settings.as_of
     the_plan = plan(
         iset,
         settings,

@@ -107,6 +107,15 @@ def _register_engine() -> str:
     return _ENGINE
 
 
+@functools.lru_cache(maxsize=1)
+def shipped() -> frozenset[str]:
+    """The text of the notebooks shipped with the package (they read payloads directly)."""
+    from ..paths import NOTEBOOKS
+    from .params import notebook_path
+
+    return frozenset(notebook_path(n).read_text(encoding="utf-8") for n in NOTEBOOKS)
+
+
 @functools.lru_cache(maxsize=8)
 def _notebook(text: str):
     import nbformat
@@ -145,7 +154,9 @@ def _one_line(exc: BaseException) -> str:
 def _execute(job: Job, source: str, timings: dict) -> tuple[object, str | None]:
     """Run the job's notebook in a fresh kernel; (executed notebook or None, error or None).
 
-    A kernel that fails to start is replaced once; the wall-clock limit kills the kernel.
+    A kernel that fails to start is replaced once. The wall-clock limit runs from the
+    moment the job has its first kernel (waiting for the pool is not the notebook's time)
+    and kills whichever kernel the job holds.
     """
     import papermill
 
@@ -154,16 +165,17 @@ def _execute(job: Job, source: str, timings: dict) -> tuple[object, str | None]:
 
     engine = _register_engine()
     killed = threading.Event()
+    lock = threading.Lock()
     current: list = []
 
     def watchdog():
-        killed.set()
-        for kernel in current:
-            kernel.kill()
+        with lock:
+            killed.set()
+            for kernel in current:
+                kernel.kill()
 
     timer = threading.Timer(job.timeout, watchdog)
     timer.daemon = True
-    timer.start()
     run: dict = {}
     error = None
     timings.update(kernel=0.0, cells=0.0)
@@ -172,7 +184,12 @@ def _execute(job: Job, source: str, timings: dict) -> tuple[object, str | None]:
             run = {}
             started, ready = time.perf_counter(), None
             kernel = shared_pool().acquire()
-            current[:] = [kernel]
+            with lock:
+                current[:] = [kernel]
+                if killed.is_set():  # the limit passed while this kernel was handed over
+                    kernel.kill()
+            if not timer.is_alive() and not killed.is_set():
+                timer.start()
             try:
                 km = kernel.manager()
                 ready = time.perf_counter()
@@ -223,7 +240,7 @@ def render(job: Job, attempt: int = 1) -> Rendered:
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="ik-job-") as tmp:
         t = time.perf_counter()
-        source = str(job.payload.write(tmp))
+        source = str(job.payload.write(tmp, tables=job.notebook not in shipped()))
         timings["payload"] = time.perf_counter() - t
         nb, error = _execute(job, source, timings)
     cell = None

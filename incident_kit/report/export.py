@@ -34,6 +34,12 @@ def exporter():
         from traitlets.config import Config
 
         config = Config()
+        # only what acts on our notebooks: nbconvert validates the whole notebook after
+        # each of its dozen default preprocessors, most of them disabled or idle here
+        config.HTMLExporter.default_preprocessors = [
+            "nbconvert.preprocessors.TagRemovePreprocessor",
+            "nbconvert.preprocessors.CoalesceStreamsPreprocessor",
+        ]
         config.TagRemovePreprocessor.enabled = True
         config.TagRemovePreprocessor.remove_cell_tags = {HIDE_TAG}
         _local.exporter = HTMLExporter(
@@ -72,5 +78,39 @@ def to_html(
         "ik_banner": banner or "",
         "ik_nav": nav or "",
     }
-    body, _ = exporter().from_notebook_node(nb, resources=resources)
+    body, _ = exporter().from_notebook_node(shown(nb), resources=resources)
     return body
+
+
+def shown(nb):
+    """A shallow copy of ``nb`` whose outputs keep only the representation the page shows.
+
+    The exporter shows the first of its ``display_data_priority`` an output has (for our
+    charts, the HTML, not the plotly JSON beside it); it copies and validates the whole
+    notebook several times, so the representations nobody sees are left behind first.
+    """
+    from nbformat import NotebookNode
+
+    priority = exporter().config.NbConvertBase.display_data_priority or _PRIORITY
+    cells = []
+    for cell in nb.cells:
+        outputs = cell.get("outputs")
+        if outputs:
+            cell = NotebookNode({**cell, "outputs": [_first_shown(o, priority) for o in outputs]})
+        cells.append(cell)
+    return NotebookNode({**nb, "cells": cells})
+
+
+def _first_shown(output, priority):
+    data = output.get("data")
+    if not data:
+        return output
+    keep = next((m for m in priority if m in data), None)
+    if keep is None:
+        return output
+    from nbformat import NotebookNode
+
+    return NotebookNode({**output, "data": NotebookNode({keep: data[keep]})})
+
+
+_PRIORITY = ("text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain")

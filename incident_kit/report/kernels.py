@@ -77,7 +77,10 @@ class ForkedProcess:
 
 
 class Zygote:
-    """One warm process that forks kernels (see :mod:`incident_kit.report.zygote`)."""
+    """One warm process that forks kernels (see :mod:`incident_kit.report.zygote`).
+
+    It starts warming up at once; the first :meth:`fork` waits until it is ready.
+    """
 
     def __init__(self, cwd: str | None = None):
         self.process = subprocess.Popen(
@@ -88,10 +91,13 @@ class Zygote:
             cwd=cwd,
             start_new_session=True,
         )
-        if self.process.stdout.readline().strip() != b"ready":
-            raise OSError("the kernel zygote did not start")
+        self._ready = False
 
     def fork(self, connection_file: str) -> ForkedProcess:
+        if not self._ready:
+            if self.process.stdout.readline().strip() != b"ready":
+                raise OSError("the kernel zygote did not start")
+            self._ready = True
         try:
             self.process.stdin.write(f"{connection_file}\n".encode())
             self.process.stdin.flush()
@@ -164,6 +170,13 @@ class KernelPool:
         self._zygote_starts = 0 if hasattr(os, "fork") else 2  # restarted once if it dies
         self._dir = tempfile.mkdtemp(prefix="ik-kernels-")
         self._count = itertools.count()
+
+    def start(self) -> None:
+        """Start warming the zygote now (e.g. while the data loads); forking waits for it."""
+        with self._lock:
+            if self._zygote is None and self._zygote_starts < 2 and not self._closed:
+                self._zygote_starts += 1
+                self._zygote = Zygote(self.cwd)
 
     def _fork(self, path: str) -> ForkedProcess | None:
         while self._zygote_starts < 2 or self._zygote is not None:

@@ -4,9 +4,9 @@ A :class:`Payload` holds the incidents a notebook shows (their records and the p
 while loading them) plus whatever the driver computed over the whole portfolio for the page.
 It travels inside the job (plain frames and lists: picklable), so a worker needs no shared
 disk and no copy of the data. On the worker, :meth:`Payload.write` lays it out in a local
-folder that becomes the notebook's ``source``: the three tables as JSON Lines (what
-``ik.load`` reads, so a custom template may call it) and ``payload.pickle`` (everything,
-read back by :func:`load` without parsing: the views call it).
+folder that becomes the notebook's ``source``: ``payload.pickle`` (everything, read back by
+:func:`read_source` without parsing: the views call it) and, for a custom template that may
+call ``ik.load(source)``, the three tables as JSON Lines.
 
 Adding a piece to every page, such as related incidents computed by the driver over the
 whole set, is one field here (with a default, e.g. ``related: tuple = ()``), filled where
@@ -35,12 +35,18 @@ class Payload:
 
     iset: IncidentSet
 
-    def write(self, folder: str | Path) -> Path:
-        """Lay the payload out in ``folder`` (created) and return it, for ``source``."""
-        from ..sources.tables import write
+    def write(self, folder: str | Path, *, tables: bool = True) -> Path:
+        """Lay the payload out in ``folder`` (created) and return it, for ``source``.
 
+        ``tables=False`` leaves out the JSON Lines tables: the shipped notebooks read only
+        ``payload.pickle`` (writing the tables costs more than the rest of the payload).
+        """
         folder = Path(folder)
-        write(self.iset, folder, "jsonl")
+        folder.mkdir(parents=True, exist_ok=True)
+        if tables:
+            from ..sources.tables import write
+
+            write(self.iset, folder, "jsonl")
         (folder / PICKLE).write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
         return folder
 

@@ -129,6 +129,7 @@ class Publisher:
             "error": error,
             "cell": rendered.cell,
             "as_of": self.as_of,
+            "seconds": {k: round(v, 4) for k, v in timings.items()},
         }
         if time.monotonic() - self._saved >= self.interval:
             self.save()

@@ -55,13 +55,17 @@ def warm_up() -> None:
             ("postmortem.ipynb", {"incident_id": iset.ids[0]}),
             ("portfolio.ipynb", {}),
         ):
-            scope = {"source": source, "as_of": "2026-01-01T00:00Z", "display_tz": "UTC", **extra}
+            values = {"source": source, "as_of": "2026-01-01T00:00Z", "display_tz": "UTC", **extra}
+            scope: dict = {}
             cells = json.loads(notebook_path(name).read_text(encoding="utf-8"))["cells"]
             for cell in cells:
-                tags = cell.get("metadata", {}).get("tags", [])
-                if cell["cell_type"] != "code" or "parameters" in tags:
+                if cell["cell_type"] != "code":
                     continue
                 tree = ast.parse("".join(cell["source"]))
+                if "parameters" in cell.get("metadata", {}).get("tags", []):
+                    exec(compile(tree, name, "exec"), scope)  # the defaults, as papermill does
+                    scope.update(values)  # then what a job passes
+                    continue
                 last = (
                     tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
                 )
