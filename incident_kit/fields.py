@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import pandas as pd
 
 from . import vocab as V
+from .errors import IncidentKitError
 from .model import SEVERITIES, TIME_DTYPE
 from .vocab import is_placeholder, is_unknown
 
@@ -40,6 +41,7 @@ __all__ = [
     "read_severity",
     "read_times",
     "split_list",
+    "to_utc",
     "zone",
 ]
 
@@ -1035,3 +1037,28 @@ def split_list(text: str | None, seps: str = ",;") -> list[str]:
     for sep in seps:
         parts = [piece for part in parts for piece in part.split(sep)]
     return [p.strip() for p in parts if not is_placeholder(p)]
+
+
+def to_utc(value: object) -> pd.Timestamp | None:
+    """An instant given by a caller (``as_of``, a period's bound) as a UTC Timestamp:
+    Timestamps, datetimes and ISO strings; None stays None.
+
+    A string that is not a time raises :class:`IncidentKitError` saying what is expected.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        try:
+            ts, _ = parse_time(value, "UTC")
+        except ValueError as exc:
+            raise IncidentKitError(
+                f"as-of {value!r} is not a time (expected ISO 8601 such as "
+                f"2026-11-26T12:00Z, or 'now')"
+            ) from exc
+        if ts is None:
+            raise IncidentKitError(
+                f"as-of {value!r} is not a time (expected e.g. 2026-11-26T12:00Z)"
+            )
+        return ts
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import fields
-from .errors import IncidentKitError, UnknownNameError
+from .errors import UnknownNameError
+from .fields import to_utc
 from .model import KINDS, SPAN_KINDS, IncidentSet
+from .stats import KM_STATS, km_median
 
 
 @dataclass(frozen=True)
@@ -137,30 +138,6 @@ def get_spans(names: Iterable[str] | None = None) -> list[Span]:
         else:
             raise UnknownNameError(f"unknown span {name!r}; known spans: {', '.join(SPANS)}")
     return out
-
-
-def to_utc(value: object) -> pd.Timestamp | None:
-    """``as_of`` as a UTC Timestamp: accepts Timestamps, datetimes and ISO strings.
-
-    A string that is not a time raises :class:`IncidentKitError` saying what is expected.
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, str):
-        try:
-            ts, _ = fields.parse_time(value, "UTC")
-        except ValueError as exc:
-            raise IncidentKitError(
-                f"as-of {value!r} is not a time (expected ISO 8601 such as "
-                f"2026-11-26T12:00Z, or 'now')"
-            ) from exc
-        if ts is None:
-            raise IncidentKitError(
-                f"as-of {value!r} is not a time (expected e.g. 2026-11-26T12:00Z)"
-            )
-        return ts
-    ts = pd.Timestamp(value)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 NOW = "now"
@@ -383,9 +360,6 @@ DEFAULT_STATS = ("count", "open", "mean", "median", "p90", "max")
 #: handful of incidents is noise (of 3 values it is nearly the maximum), so it is left
 #: out (NaN/NaT) in summaries, and pages and charts show "n < 5" instead.
 P90_MIN_COUNT = 5
-#: Kaplan–Meier statistics (open incidents counted as censored), computed only when asked:
-#: ``summarize(d, stats=(*DEFAULT_STATS, *KM_STATS))``. See :mod:`incident_kit.stats`.
-KM_STATS = ("median_km", "median_low", "median_high")
 GROUPS = ("severity", "service", "month", "status")
 _CONTEXT = {"title", "severity", "status", "services", "started", "month"}
 
@@ -502,7 +476,6 @@ def summarize(
 
 def _km_columns(long: pd.DataFrame, grouped, index: pd.Index) -> np.ndarray:
     """Kaplan–Meier median and interval (seconds) for each group of ``summarize``."""
-    from .stats import km_median
 
     raw = long["raw"].to_numpy()
     observed = ~long["open"].to_numpy(bool)

@@ -23,7 +23,11 @@ import pandas as pd
 
 from . import fmt
 from .errors import IncidentKitWarning, UnknownNameError
-from .metrics import KM_STATS, to_utc
+from .fields import to_utc
+
+#: Kaplan–Meier statistics (open incidents counted as censored) that ``metrics.summarize``
+#: computes only when asked: ``summarize(d, stats=(*DEFAULT_STATS, *KM_STATS))``.
+KM_STATS = ("median_km", "median_low", "median_high")
 
 _TOL = 1.5e-8  # sqrt(float64 eps): when a survival value "is" exactly 0.5
 _GROUPS = ("severity", "service", "month", "status")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..files import safe_name
 from ..markup import Html
 from .batch import BatchResult, ReportOptions, run
+from .chart import Chart
 from .inline import show
 from .packet import ReviewOptions, ReviewResult, review
 from .params import (
@@ -23,7 +24,7 @@ from .params import (
 )
 from .pdf import print_pdf, print_pdfs
 from .review import Review, Window, resolve_window
-from .views import Chart, Portfolio, Postmortem
+from .views import Portfolio, Postmortem
 
 __all__ = [
     "PORTFOLIO_PARAMETERS",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import charts, fmt, metrics, oncall, similar, stats
 from ..markup import NR, Html, severity_badge, table
+from .chart import Chart
 
 
 def _link(incident_id: str) -> str:
@@ -165,8 +166,6 @@ class PortfolioAnalytics:
         return Html(table(body, head) + note)
 
     def survival_chart(self, span: str = "time_to_resolve", by: str | None = "severity"):
-        from .views import Chart
-
         return Chart(charts.survival(self.frame, span, by=by))
 
     # -- change versus noise -------------------------------------------------------------
@@ -216,8 +215,6 @@ class PortfolioAnalytics:
 
     def trend_chart(self, span: str = "time_to_resolve"):
         """The trend chart with the months that changed beyond noise marked."""
-        from .views import Chart
-
         ch = (
             self._month_changes
             if span == "time_to_resolve"
@@ -274,8 +271,6 @@ class PortfolioAnalytics:
         return hours or oncall.BusinessHours(tz=self.display_tz)
 
     def oncall_chart(self, hours: oncall.BusinessHours | None = None):
-        from .views import Chart
-
         return Chart(charts.detection_heatmap(self.iset, hours=self._hours(hours)))
 
     def after_hours(self, hours: oncall.BusinessHours | None = None) -> Html:

@@ -22,7 +22,8 @@ from ..errors import IncidentKitError
 from ..files import safe_name
 from ..markup import NR, Html, esc, inline_markdown, severity_badge, table
 from ..model import SEVERITIES, IncidentSet
-from .views import Chart, provenance, source_paths
+from .chart import Chart
+from .views import provenance, source_paths
 
 #: The packet's sections, in order: the notebook's headings and the PDF's pages.
 SECTIONS = (
