@@ -148,8 +148,8 @@ def status_consistency(
 ) -> list[Problem]:
     """Warnings where status and timeline disagree: Active with a Resolved time (e.g. written
     ``Monitoring`` after the fix), Resolved / Post-Mortem without one (time to resolve is not
-    recorded). ``unreadable``: incidents whose Resolved line could not be read (that line has
-    its own error; no follow-on problem)."""
+    recorded). ``unreadable``: incidents with an error from reading (e.g. their Resolved line:
+    that line has its own error; no follow-on problem)."""
     resolved = events[events["kind"] == "resolved"].drop_duplicates("incident_id")
     resolved_at = resolved.set_index("incident_id")["timestamp"]
     problems = []
@@ -242,13 +242,11 @@ def validate(parts: Parts) -> IncidentSet:
     events, orphans = orphan_events(events, incidents.index, "events")
     items, orphan_items = orphan_events(items, incidents.index, "action items")
     problems += orphans + orphan_items
-    problems += milestone_order(events, written)
-    unreadable = {
-        p.incident_id
-        for p in problems
-        if p.level == "error" and p.field == MILESTONE_LABELS["resolved"] and p.incident_id
-    }
-    problems += status_consistency(incidents, events, unreadable)
+    # an incident with an error from reading is out already; checks across its fields would
+    # only add follow-on errors (a time placed on a guessed day) pointing at the wrong line
+    failed = {p.incident_id for p in problems if p.level == "error" and p.incident_id}
+    problems += milestone_order(events[~events["incident_id"].isin(failed)], written)
+    problems += status_consistency(incidents, events, failed)
     incidents, bad_counts = counts(incidents)
     problems += bad_counts
 

@@ -464,3 +464,22 @@ def test_tz_abbrev_reaches_table_and_tool_times(tmp_path):
     write(tmp_path, "events.csv", "incident_id,timestamp,kind\nZ-1,2026-03-04 14:05 IST,detected\n")
     iset = ik.load(tmp_path, tz_abbrev={"IST": "Asia/Kolkata"})
     assert iset.events.iloc[0]["timestamp"] == pd.Timestamp("2026-03-04T08:35Z")
+
+
+def test_an_unreadable_milestone_gives_one_error_and_no_follow_on(tmp_path):
+    # the Detected date reads two ways; the times alone after it cannot be dated for sure,
+    # so an order check against the Post-Mortem line would blame the wrong line
+    (tmp_path / "INC-A9.md").write_text(
+        "# Incident Report: Queue stopped\n\n**Incident ID**: INC-A9\n**Severity**: P2\n"
+        "**Status**: Post-Mortem\n\n## Timeline\n\n"
+        "- **Detected**: 05/06/2026 22:40 CEST by support\n"
+        "- **Escalated**: 23:10 CEST to Integrations on-call\n"
+        "- **Resolved**: 00:20 CEST\n"
+        "- **Post-Mortem**: 2026-05-07 10:00 CEST\n",
+        encoding="utf-8",
+    )
+    iset = ik.load(tmp_path)
+    assert iset.ids == []
+    errors = iset.problems[iset.problems["level"] == "error"]
+    assert errors[["line", "field"]].values.tolist() == [[9, "Detected"]]
+    assert "6 May 2026 or 5 June 2026" in errors.iloc[0]["message"]
