@@ -310,7 +310,7 @@ def parse_incidents(
             if dtype is SEVERITY_DTYPE:
                 _severity_notes(table, column, severity_map)
     _unknown_columns(table, set(INCIDENT_COLUMNS) | {"incident_id"}, "incidents")
-    _derive(out)
+    _derive(out, table)
     return out[ids.notna()]
 
 
@@ -329,13 +329,15 @@ def _severity_notes(table: C.Table, column: str, severity_map: dict | None) -> N
             table.add(mask, column, note, "warning")
 
 
-def _derive(out: pd.DataFrame) -> None:
-    """Fill the money amount and the data-loss flag from the text where they are empty."""
+def _derive(out: pd.DataFrame, table: C.Table) -> None:
+    """Fill the money amount and the data-loss flag from the text where they are empty (an
+    amount that cannot be read, ``$10-15k``, is a located warning and stays empty)."""
     if "financial_impact" in out:
         empty = out.get("financial_amount", pd.Series(np.nan, index=out.index)).isna()
         fill = out["financial_impact"].notna() & empty
         if fill.any():
-            money = out.loc[fill, "financial_impact"].map(F.parse_money)
+            read = table.parse("financial_impact", _money_or_error).set_axis(out.index)
+            money = read[fill].map(lambda m: (None, None) if m is None else m)
             _fill(out, "financial_amount", money.map(lambda m: m[0]))
             _fill(out, "financial_currency", money.map(lambda m: m[1]))
     if "data_loss" in out:
@@ -343,6 +345,10 @@ def _derive(out: pd.DataFrame) -> None:
         fill = out["data_loss"].notna() & empty
         if fill.any():
             _fill(out, "has_data_loss", out.loc[fill, "data_loss"].map(F.has_data_loss))
+
+
+def _money_or_error(value: object) -> tuple[float | None, str | None]:
+    return F.parse_money(str(value))
 
 
 def _fill(out: pd.DataFrame, column: str, values: pd.Series) -> None:
