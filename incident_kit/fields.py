@@ -38,6 +38,9 @@ __all__ = [
     "parse_time",
     "parse_times",
     "parse_users",
+    "read_data_loss",
+    "read_money",
+    "read_number",
     "read_severity",
     "read_times",
     "split_list",
@@ -719,48 +722,129 @@ def parse_status(text: str) -> str | None:
     raise ValueError(f"is not a status (expected {STATUS_FORMS})")
 
 
-# --- numbers: users, durations, money ---------------------------------------------------------
-_MULTIPLIERS = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "mil": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-    "lakh": 1e5,
-    "lakhs": 1e5,
-    "crore": 1e7,
-    "crores": 1e7,
-}
-_AMOUNT = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f']\d{3})+"
-    r"|\d{1,3}(?:\.\d{3})+(?![\d.])|\d+(?:[.,]\d+)?)"
-    r"(?:\s?(?P<mult>k|thousand|mn|m|mil|million|bn|b|billion|lakhs?|crores?)\b)?",
-    re.I,
+# --- numbers as people group their digits -----------------------------------------------------
+_SPACES = " \u00a0\u202f\u2009\u2007"
+_GROUP_SEP = f"[{_SPACES},.'’]"
+_SPLIT_GROUPS = re.compile(f"({_GROUP_SEP})")
+_MULT_WORDS = "(?i:{})".format(
+    "|".join(
+        re.escape(w)
+        for w in sorted({*V.MULTIPLIERS, *V.AMBIGUOUS_MULTIPLIERS}, key=len, reverse=True)
+    )
 )
-_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|pct\b)", re.I)
+_RUN = rf"\d+(?:{_GROUP_SEP}\d+)*"
+_NUMBER = re.compile(
+    rf"(?<![\w.,'’])(?P<num>{_RUN})(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?(?!\w))?"
+)
+NUMBER_FORMS = "12,345, 12.345, 12 345, 1,20,000, 12.345,67, 1'234.50, 12k, 1,2 Mio"
 
 
-def _number(num: str, mult: str | None) -> float:
-    digits = num.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
-        digits = digits.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) and not mult:
-        digits = digits.replace(".", "")  # 12.000: thousands, as written in much of Europe
-    else:
-        digits = digits.replace(",", ".")
-    return float(digits) * _MULTIPLIERS.get((mult or "").lower(), 1.0)
+def _sep(char: str) -> str:
+    return " " if char in _SPACES else "'" if char in "'’" else char
 
 
+def _regular(groups: list[str], sep: str) -> bool:
+    """Thousands grouping as people write it: 3-digit groups (``40 000``, ``1.234.567``) or
+    the Indian 2-digit groups before the last 3 (``1,20,000``)."""
+    head, rest = groups[0], groups[1:]
+    if 1 <= len(head) <= 3 and all(len(g) == 3 for g in rest):
+        return True
+    return (
+        sep in ", "
+        and len(rest) >= 2
+        and 1 <= len(head) <= 2
+        and len(rest[-1]) == 3
+        and all(len(g) == 2 for g in rest[:-1])
+    )
+
+
+def _is_point(groups: list[str], seps: list[str], mult: bool, mark: str | None) -> bool:
+    """Whether the last ``.``/``,`` of a number is its decimal point."""
+    if len(set(seps)) > 1:
+        return True  # 12.400,00 / 1,234.50 / 1 234,5: the last mark differs
+    if len(seps) > 1:
+        return False  # 1.234.567 / 1,20,000: all the same mark, thousands
+    head, tail = groups
+    if mult or len(tail) != 3 or head == "0" or len(head) > 3:
+        return True  # 1,2 Mio / 4,2 / 0.250 / 1234.567
+    return mark == seps[0]  # 12.000 / 1,500: thousands unless the text writes decimals so
+
+
+def decimal_mark(text: str) -> str | None:
+    """The decimal mark a text writes where it is clear (``4,2 %``, ``12.400,00`` -> ``,``;
+    ``3.5%``, ``1,234.5`` -> ``.``), or None when it shows none or both."""
+    marks = set()
+    for m in re.finditer(_RUN, text):
+        parts = _SPLIT_GROUPS.split(m.group())
+        groups, seps = parts[0::2], [_sep(c) for c in parts[1::2]]
+        if not seps or seps[-1] not in ".,":
+            continue
+        if len(set(seps)) > 1 or len(groups[-1]) != 3:
+            marks.add(seps[-1])
+        elif len(seps) > 1:
+            marks.add("," if seps[-1] == "." else ".")
+    return marks.pop() if len(marks) == 1 else None
+
+
+def read_number(run: str, mult: str | None = None, mark: str | None = None) -> float:
+    """One number as written (digits grouped by spaces, dots, commas or apostrophes, a decimal
+    mark, a multiple) -> its value; ``ValueError`` when the grouping is irregular or the
+    multiple reads two ways (never a part of what was written).
+
+    >>> [read_number(t) for t in ("40 000", "1,20,000", "12.400,00", "1'234.5", "40.000")]
+    [40000.0, 120000.0, 12400.0, 1234.5, 40000.0]
+    """
+    parts = _SPLIT_GROUPS.split(run)
+    groups, seps = parts[0::2], [_sep(c) for c in parts[1::2]]
+    fraction = ""
+    if seps and seps[-1] in ".," and _is_point(groups, seps, bool(mult), mark):
+        fraction, seps = groups.pop(), seps[:-1]
+    if seps and (len(set(seps)) > 1 or not _regular(groups, seps[0])):
+        raise ValueError(f"groups its digits irregularly ('{run}'; e.g. {NUMBER_FORMS})")
+    if mult and mult.lower() in V.AMBIGUOUS_MULTIPLIERS:
+        raise ValueError(f"'{mult}' reads two ways ({V.AMBIGUOUS_MULTIPLIERS[mult.lower()]})")
+    value = float("".join(groups) + (f".{fraction}" if fraction else ""))
+    factor = V.MULTIPLIERS.get(mult, V.MULTIPLIERS.get((mult or "").lower(), 1.0))
+    return value * factor
+
+
+_PERCENT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|pct\b|prozent\b)", re.I)
+_RANGE_AFTER = re.compile(
+    r"\s*(?:[-–—]|\bto\b|\bbis\b|\bà\b|\ba\b|\baté\b|\btot\b)\s*[~≈]?\s*\d", re.I
+)
+_PCT_RANGE = re.compile(r"\d\s*(?:[-–—]|\bto\b)\s*\d+(?:[.,]\d+)?\s*%")
 _NONE_WORDS = ("none", "no ", "no one", "nobody", "zero", "nil", "0 ")
 
 
+def _percent(text: str) -> tuple[float | None, str]:
+    """The percentage in a text and the text without it (``3-5%``: a range, an error)."""
+    if _PCT_RANGE.search(text):
+        raise ValueError("is a range of percentages; write one value (e.g. 3%)")
+    m = _PERCENT.search(text)
+    if not m:
+        return None, text
+    return float(m.group(1).replace(",", ".")), text[: m.start()] + " " + text[m.end() :]
+
+
+def _count(text: str) -> int | None:
+    """The first count written in a text, read whole (``≈ 40 000`` is 40000, never 40)."""
+    m = _NUMBER.search(text)
+    if m is None:
+        return None
+    before = text[: m.start()].rstrip()
+    if before.endswith(("-", "−")) and not before[:-1].rstrip()[-1:].isalnum():
+        raise ValueError("is negative: a count of users cannot be")
+    if _RANGE_AFTER.match(text, m.end()) or re.search(r"\b(?:between|zwischen|entre)\b", text):
+        raise ValueError("is a range; write one number (e.g. ~12,000)")
+    value = read_number(m.group("num"), m.group("mult"))
+    if value != int(value):
+        raise ValueError(f"is not a whole number of users ('{m.group()}')")
+    return int(value)
+
+
 def parse_users(text: str) -> tuple[int | None, float | None]:
-    """``~12,000``, ``12k``, ``1.2M``, ``12000 (3%)``, ``about 3% of users``, ``none`` ->
-    ``(count, percentage)``.
+    """``~12,000``, ``≈ 40 000``, ``1,20,000``, ``12k``, ``1.2M``, ``12000 (3%)``, ``about 3%
+    of users``, ``none`` -> ``(count, percentage)``; digits are read whole or not at all.
 
     >>> [parse_users(t) for t in ("~12,000 (4%)", "12k users", "about 3% of users", "none")]
     [(12000, 4.0), (12000, None), (None, 3.0), (0, None)]
@@ -773,25 +857,8 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
         return 0, None
     if low in ("all", "all users", "everyone", "all customers", "every user", "100%"):
         return None, 100.0
-    pct = None
-    m = _PERCENT.search(s)
-    rest = s
-    if m:
-        pct = float(m.group(1).replace(",", "."))
-        rest = s[: m.start()] + " " + s[m.end() :]
-    count = None
-    for a in _AMOUNT.finditer(rest):
-        if re.match(r"\s*(?:%|percent)", rest[a.end() :]):
-            continue
-        if (
-            rest[a.start() - 1 : a.start()] == "-"
-            and a.start() > 0
-            and rest[a.start() - 2 : a.start() - 1].strip() == ""
-        ):
-            raise ValueError("is negative: a count of users cannot be")
-        value = _number(a.group("num"), a.group("mult"))
-        count = round(value)
-        break
+    pct, rest = _percent(s)
+    count = _count(rest)
     if count is None and pct is None:
         raise ValueError(
             "is not a number or percentage of users (e.g. ~12,000, 12k, 1.2M, 12000 (3%), "
@@ -800,32 +867,25 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
     return count, pct
 
 
-_UNIT = {
-    "d": 86400,
-    "day": 86400,
-    "days": 86400,
-    "h": 3600,
-    "hr": 3600,
-    "hrs": 3600,
-    "hour": 3600,
-    "hours": 3600,
-    "m": 60,
-    "min": 60,
-    "mins": 60,
-    "minute": 60,
-    "minutes": 60,
-    "s": 1,
-    "sec": 1,
-    "secs": 1,
-    "second": 1,
-    "seconds": 1,
-}
-_DURATION_PART = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])",
-    re.I,
-)
+_UNITS = "|".join(sorted(map(re.escape, V.DURATION_UNITS), key=len, reverse=True))
+_DURATION_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({_UNITS})(?![^\W\d_])", re.I)
 _CLOCK_DURATION = re.compile(r"^~?\s*(\d{1,3}):(\d{2})(?::(\d{2}))?$")
-DURATION_FORMS = "1h 27m, 87 minutes, 1.5 hours, 01:27:00, none"
+_CLOCK = r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?"
+_CLOCK_RANGE = re.compile(
+    rf"(?<![\d:]){_CLOCK}(?:\s*[A-Z]{{2,5}}\b)?\s*(?:[-–—]|(?i:to|bis|until|till|a|à|até))\s*"
+    rf"{_CLOCK}(?![\d:])(?:\s*[A-Z]{{2,5}}\b)?"
+)
+DURATION_FORMS = "1h 27m, 87 minutes, 1.5 hours, 01:27:00, 14:05–15:32, none"
+
+
+def _clock_range(text: str) -> tuple[pd.Timedelta | None, str]:
+    """``14:05–15:32`` (past midnight: the next day) -> its length, and the text around it."""
+    m = _CLOCK_RANGE.search(text)
+    if m is None:
+        return None, text
+    h1, m1, s1, h2, m2, s2 = (int(g or 0) for g in m.groups())
+    seconds = (h2 * 3600 + m2 * 60 + s2) - (h1 * 3600 + m1 * 60 + s1)
+    return pd.Timedelta(seconds=seconds % 86400), text[: m.start()] + text[m.end() :]
 
 
 def parse_duration(text: str) -> pd.Timedelta:
@@ -835,6 +895,13 @@ def parse_duration(text: str) -> pd.Timedelta:
     >>> [str(parse_duration(t)) for t in ("1h 27m", "1.5 hours", "01:27:00", "none (degraded only)")]
     ['0 days 01:27:00', '0 days 01:30:00', '0 days 01:27:00', '0 days 00:00:00']
     """
+    span, beside = _clock_range(text)
+    if span is not None:  # "14:05–15:32 (1h 27m)": the stated length, else the range's
+        stated = beside.strip(" ()[],;:=~–—-")
+        try:
+            return parse_duration(stated) if stated else span
+        except ValueError:
+            return span
     s = re.sub(r"\([^)]*\)", " ", text).strip() or text.strip()
     low = s.lower()
     if low.startswith(("none", "no downtime", "no outage", "zero", "nil")) or re.fullmatch(
@@ -855,7 +922,7 @@ def parse_duration(text: str) -> pd.Timedelta:
     total = 0.0
     found = False
     for number, unit in _DURATION_PART.findall(s):
-        total += float(number.replace(",", ".")) * _UNIT[unit.lower()]
+        total += float(number.replace(",", ".")) * V.DURATION_UNITS[unit.lower()]
         found = True
     if not found:
         raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
@@ -864,158 +931,121 @@ def parse_duration(text: str) -> pd.Timedelta:
     return pd.Timedelta(seconds=round(total))
 
 
-_CURRENCY_SYMBOLS = {
-    "US$": "USD",
-    "A$": "AUD",
-    "AU$": "AUD",
-    "C$": "CAD",
-    "CA$": "CAD",
-    "NZ$": "NZD",
-    "S$": "SGD",
-    "HK$": "HKD",
-    "R$": "BRL",
-    "$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₹": "INR",
-    "₩": "KRW",
-    "₽": "RUB",
-    "₺": "TRY",
-    "₪": "ILS",
-    "zł": "PLN",
-    "Fr.": "CHF",
-}
-_CURRENCY_CODES = frozenset(
-    [
-        "USD",
-        "EUR",
-        "GBP",
-        "JPY",
-        "INR",
-        "AUD",
-        "CAD",
-        "CHF",
-        "CNY",
-        "RMB",
-        "SEK",
-        "NOK",
-        "DKK",
-        "PLN",
-        "CZK",
-        "HUF",
-        "BRL",
-        "MXN",
-        "SGD",
-        "HKD",
-        "NZD",
-        "ZAR",
-        "KRW",
-        "RUB",
-        "TRY",
-        "AED",
-        "SAR",
-        "ILS",
-        "THB",
-        "IDR",
-        "MYR",
-        "PHP",
-        "VND",
-        "TWD",
-        "ARS",
-        "CLP",
-        "COP",
-        "PEN",
-        "NGN",
-        "KES",
-        "EGP",
-        "PKR",
-        "BDT",
-    ]
-)
-_CURRENCY_WORDS = {
-    "dollars": "USD",
-    "dollar": "USD",
-    "usd": "USD",
-    "euros": "EUR",
-    "euro": "EUR",
-    "pounds": "GBP",
-    "pound": "GBP",
-    "rupees": "INR",
-    "rupee": "INR",
-    "yen": "JPY",
-}
-_SYMBOL = "|".join(re.escape(k) for k in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
+def _marks(names) -> str:
+    """A regex alternation of currency marks, longest first, never inside a word."""
+    alts = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    return rf"(?<![^\W\d_])(?:{alts})(?![^\W\d_])"
+
+
+_MARK = _marks({*V.CURRENCY_SYMBOLS, *V.AMBIGUOUS_CURRENCIES})
+_CODE = r"\b[A-Z]{3}\b"
+_WORD = _marks(V.CURRENCY_WORDS).replace("(?:", "(?i:", 1)
+
+
+def _amount(n: int) -> str:
+    """An amount and its multiple, as named groups ``a<n>`` and ``m<n>``."""
+    return (
+        rf"(?<![\w.,'’])(?P<a{n}>{_RUN})"
+        rf"(?:[{_SPACES}]?(?P<m{n}>{_MULT_WORDS})\.?(?!\w))?"
+    )
+
+
 _MONEY = re.compile(
-    rf"(?:(?P<sym>{_SYMBOL})|(?P<code1>\b[A-Z]{{3}}\b))\s?~?\s?(?P<a1>\d[\d,.\u00a0\u202f' ]*\d|\d)"
-    r"(?:\s?(?P<m1>(?i:k|thousand|mn|m|mil|million|bn|b|billion|lakhs?|crores?))\b)?"
-    r"|(?P<a2>\d[\d,.\u00a0\u202f' ]*\d|\d)"
-    r"(?:\s?(?P<m2>(?i:k|thousand|mn|m|mil|million|bn|b|billion|lakhs?|crores?))\b)?"
-    rf"\s?(?:(?P<sym2>€|£|¥|₹|zł)|(?P<code2>\b[A-Z]{{3}}\b)|(?P<word>dollars?|euros?|pounds?|rupees?|yen)\b)",
+    rf"(?P<before>{_MARK}|{_CODE})[{_SPACES}]?[~≈]?[{_SPACES}]?{_amount(1)}"
+    rf"|{_amount(2)}[{_SPACES}]?(?P<after>{_MARK}|{_CODE}|{_WORD})",
 )
+MONEY_FORMS = "$12,400, €3k, 12,400 EUR, R$ 12.400,00, INR 18,50,000, 2.300 €, CHF 1'200"
+
+
+def _currency(mark: str) -> str | None:
+    """An ISO code for a currency mark as written; None when it is not one."""
+    if mark in V.CURRENCY_SYMBOLS:
+        return V.CURRENCY_SYMBOLS[mark]
+    if mark in V.CURRENCY_CODES:
+        return "CNY" if mark == "RMB" else mark
+    return V.CURRENCY_WORDS.get(mark.lower())
+
+
+def read_money(text: str) -> tuple[float | None, str | None, str | None]:
+    """``(amount, ISO currency, note)`` where a currency is written; the note says why the
+    currency is left unknown (``kr`` names four). ``ValueError`` for a range or an amount
+    whose digits cannot be read whole."""
+    mark = decimal_mark(text)
+    for m in _MONEY.finditer(text):
+        written = m.group("before") or m.group("after")
+        ambiguous = V.AMBIGUOUS_CURRENCIES.get(written.lower())
+        currency = _currency(written)
+        if currency is None and ambiguous is None:
+            continue  # three capitals that are not a currency code
+        run = m.group("a1") or m.group("a2")
+        if _RANGE_AFTER.match(
+            text,
+            m.end("m1" if m.group("m1") else "a1")
+            if m.group("a1")
+            else m.end("m2" if m.group("m2") else "a2"),
+        ):
+            raise ValueError("is a range of amounts; write one amount (e.g. $12,400)")
+        mult = m.group("m1") or m.group("m2")
+        amount = read_number(run, mult, mark)
+        note = f"'{written}' names {ambiguous}: currency left unknown" if ambiguous else None
+        return amount, currency, note
+    return None, None, None
 
 
 def parse_money(text: str) -> tuple[float | None, str | None]:
     """An amount where a currency is written: ``$12,400``, ``€3k``, ``£1.2M``, ``~USD 50,000
-    in SLA credits``, ``12,400 EUR`` -> ``(amount, ISO currency)``; ``(None, None)`` when no
-    currency is written (``214 orders honoured at old prices`` is not money).
+    in SLA credits``, ``12,400 EUR``, ``R$ 12.400,00``, ``INR 18,50,000`` -> ``(amount, ISO
+    currency)``; ``(None, None)`` when no currency is written (``214 orders honoured at old
+    prices`` is not money).
 
-    >>> [parse_money(t) for t in ("$12,400 in SLA credits", "€3k", "214 orders honoured")]
-    [(12400.0, 'USD'), (3000.0, 'EUR'), (None, None)]
+    >>> [parse_money(t) for t in ("$12,400 in SLA credits", "R$ 12.400,00", "214 orders")]
+    [(12400.0, 'USD'), (12400.0, 'BRL'), (None, None)]
     """
-    for m in _MONEY.finditer(text):
-        code = m.group("code1") or m.group("code2")
-        if code and code not in _CURRENCY_CODES:
-            continue
-        currency = (
-            _CURRENCY_SYMBOLS.get(m.group("sym") or m.group("sym2") or "")
-            or code
-            or _CURRENCY_WORDS.get((m.group("word") or "").lower())
-        )
-        if code == "RMB":
-            currency = "CNY"
-        raw = (m.group("a1") or m.group("a2")).strip()
-        mult = m.group("m1") or m.group("m2")
-        after = text[m.end() : m.end() + 3]
-        if re.match(r"\s?[-–]\s?\d", after) or re.search(r"\d\s[-–]\s?\d|\d[-–]\d", raw):
-            raise ValueError("is a range of amounts; write one amount (e.g. $12,400)")
-        amount = _amount(raw, mult)
-        if amount is None:
-            raise ValueError("is not an amount of money (e.g. $12,400, €3k, 12,400 EUR)")
-        return amount, currency
-    return None, None
+    amount, currency, _ = read_money(text)
+    return amount, currency
 
 
-def _amount(raw: str, mult: str | None) -> float | None:
-    digits = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("'", " ").strip()
-    m = _AMOUNT.fullmatch(digits)
-    if not m:
-        digits = digits.replace(" ", "")
-        m = _AMOUNT.fullmatch(digits)
-        if not m:
-            return None
-    return _number(m.group("num"), mult or m.group("mult"))
+DATA_LOSS_FORMS = "none / no data lost (in any language), yes / a description of what was lost"
 
 
-_NO_LOSS_WORDS = frozenset(("no", "none", "nothing", "nil", "zero", "0"))
+def _says_no_loss(key: str) -> bool:
+    first = key.split(" ", 1)[0] if key else ""
+    if first in V.NONE_WORDS or key in ("n a", "na", "not applicable") or key.startswith("n a "):
+        return True
+    padded = f" {key} "
+    return any(f" {V.norm(p)} " in padded for p in V.NO_LOSS_PHRASES)
+
+
+def read_data_loss(text: str | None) -> tuple[bool | None, str | None]:
+    """``(has loss, note)`` for a Data Loss text: False for none in any language (``None``,
+    ``Keine``, ``Nenhuma (no data lost)``), True for what was lost (``40 rows``, ``yes``),
+    None for "not known yet" and, with a note, for text that says neither."""
+    if text is None or is_placeholder(text):
+        return None, None
+    key = V.norm(text)
+    padded = f" {key} "
+    if key in ("n a", "na", "not applicable"):
+        return False, None  # nothing that could be lost
+    if any(f" {V.norm(p)} " in padded for p in V.UNSURE_PHRASES) or key in V.UNKNOWN_WORDS:
+        return None, None
+    if _says_no_loss(key):
+        return False, None
+    if set(key.split()) & V.LOSS_WORDS or any(f" {V.norm(w)} " in padded for w in V.LOSS_WORDS):
+        return True, None
+    if _NUMBER.search(text) and not re.fullmatch(r"\D*0+\D*", text):
+        return True, None  # "~2,000 webhook events": a count of what was lost
+    return None, f"says neither that data was lost nor that none was (e.g. {DATA_LOSS_FORMS})"
 
 
 def has_data_loss(text: str | None) -> bool | None:
-    """Whether a Data Loss text reports a loss: False for ``None``/``No``/``N/A``/``No data
-    lost (...)``, True for a description of what was lost, None when unknown (``TBD``).
+    """Whether a Data Loss text reports a loss: False for ``None``/``No``/``N/A``/``Keine``/
+    ``No data lost (...)``, True for a description of what was lost, None when unknown (``TBD``,
+    ``under investigation``) or when the text says neither.
 
-    >>> [has_data_loss(t) for t in ("None", "N/A", "No data lost (replayed)", "40 s of writes lost", "TBD")]
+    >>> [has_data_loss(t) for t in ("None", "Keine", "No data lost (replayed)", "40 rows lost", "TBD")]
     [False, False, False, True, None]
     """
-    if text is None or is_placeholder(text):
-        return None
-    key = V.norm(text)
-    if key in ("n a", "na", "not applicable"):
-        return False
-    if key in V.UNKNOWN_WORDS or key in ("tbd", "unknown", "not known", "unclear"):
-        return None
-    first = key.split(" ", 1)[0] if key else ""
-    return not (first in _NO_LOSS_WORDS or key.startswith(("not applicable", "n a ")))
+    return read_data_loss(text)[0]
 
 
 # --- people and lists ---------------------------------------------------------------------------

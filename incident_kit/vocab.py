@@ -27,6 +27,10 @@ from .model import HORIZONS, KINDS, MILESTONES, SEVERITIES, STATUSES
 
 # --- normalising what people write ----------------------------------------------------------
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+")
+#: A section number as written before a title: ``2.``, ``2)``, ``7.1``, ``3 -``, ``IV.``, ``B)``.
+_SECTION_NUMBER = re.compile(
+    r"^[\W_]*(?:§\s*)?(?:\d+(?:[.)]\d+)*[.)]?|[ivxlc]+[.)]|[a-h][.)])(?:\s*[-–—:]\s*|\s+)"
+)
 _QUOTES = re.compile(r"['’`]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -38,7 +42,7 @@ def norm(text: str) -> str:
     >>> norm("  ## 2. What We'd Do *Differently*: ")
     'what wed do differently'
     """
-    s = _QUOTES.sub("", str(text).lower()).replace("&", " and ")
+    s = _QUOTES.sub("", _SECTION_NUMBER.sub("", str(text).lower())).replace("&", " and ")
     words = " ".join(_NOT_WORD.sub(" ", s).split())
     return _NUMBERING.sub("", words)
 
@@ -454,6 +458,51 @@ def milestone_kind(label: str, in_timeline: bool = True) -> str | None:
     return _KIND_ALIASES.get(key)
 
 
+#: Words that name a milestone wherever they stand in an event's text (``Incident detected by
+#: monitoring``, ``Alert fired - detected``, ``Escalated to DBA on-call``, ``Post-mortem held``).
+_NAMING_WORDS: dict[str, str] = {
+    **dict.fromkeys(_w("detected"), "detected"),
+    **dict.fromkeys(_w("acknowledged | acked"), "acknowledged"),
+    **dict.fromkeys(_w("escalated"), "escalated"),
+    **dict.fromkeys(_w("mitigated"), "mitigated"),
+    **dict.fromkeys(_w("resolved"), "resolved"),
+    **dict.fromkeys(_w("post mortem | postmortem | pir"), "postmortem"),
+}
+_CLAUSES = re.compile(r"\s+[-–—]\s+|\s*[:;,()\[\]/|]\s*|\s+[-–—]|[.!]\s")
+_NEGATION = frozenset(
+    _w("not | no | never | isnt | wasnt | nicht | kein | pas | não | nao | scheduled | planned | "
+       "booked | will | tomorrow")
+)  # fmt: skip
+_AFTER_NAMING = frozenset(_w("by | to | via | at | and | after | for | with"))
+
+
+def milestone_named(text: str) -> tuple[str, str] | None:
+    """The milestone an event's words name and the words after them (``Escalated to Platform
+    on-call`` -> ``("escalated", "to Platform on-call")``); None for other events (``Rolled
+    back release 4.2``, ``Not yet resolved``).
+
+    >>> milestone_named("Alert fired - detected"), milestone_named("Post-mortem held")
+    (('detected', ''), ('postmortem', 'held'))
+    """
+    for clause in _CLAUSES.split(text):
+        words = clause.split()
+        keys = [norm(w) for w in words]
+        if not words or _NEGATION & set(keys):
+            continue
+        whole = milestone_kind(clause)
+        if whole in MILESTONE_LABELS:
+            return whole, ""
+        for n in (3, 2):
+            kind = _KIND_ALIASES.get(" ".join(keys[:n])) if len(keys) > n else None
+            if kind in MILESTONE_LABELS:
+                return kind, " ".join(words[n:])
+        for i, key in enumerate(keys):
+            last = i == len(keys) - 1
+            if key in _NAMING_WORDS and (i == 0 or last or keys[i + 1] in _AFTER_NAMING):
+                return _NAMING_WORDS[key], " ".join(words[i + 1 :])
+    return None
+
+
 # --- placeholders and "not known" -----------------------------------------------------------
 #: Values that mean "not known": the field is left unknown, without a warning.
 UNKNOWN_WORDS: frozenset[str] = frozenset(
@@ -605,3 +654,99 @@ ZONE_WORDS: dict[str, str] = {
 def zone_offset(abbrev: str) -> int | None:
     """Minutes east of UTC for a zone abbreviation (``PDT`` -> -420), or None."""
     return ZONE_ABBREVIATIONS.get(abbrev.upper())
+
+
+# --- numbers, money and data loss, in the languages people mix in --------------------------------
+#: Words for a multiple written after a number (``12k``, ``1,2 Mio``, ``2 lakh``, ``3 Mrd.``).
+MULTIPLIERS: dict[str, float] = {
+    **dict.fromkeys(_w("k | K | thousand | thousands | tsd | tausend | mille | mila"), 1e3),
+    **dict.fromkeys(_w("lakh | lakhs | lac | lacs"), 1e5),
+    **dict.fromkeys(_w("m | mn | mm | million | millions | mio | millionen | millones | "
+                       "milhões | milhoes | milioni | miljoen | miljoner | millón | millon"), 1e6),
+    **dict.fromkeys(_w("crore | crores | cr"), 1e7),
+    **dict.fromkeys(_w("b | bn | billion | billions | mrd | milliarde | milliarden | "
+                       "mil millones | bilhões | bilhoes | miliardi | miljard"), 1e9),
+}  # fmt: skip
+#: Multiples whose reading depends on the language: a value using one is left unknown.
+AMBIGUOUS_MULTIPLIERS: dict[str, str] = {
+    "mil": "a thousand in Spanish and Portuguese, a million in English shorthand",
+}
+#: Currency marks written beside an amount -> ISO 4217 code (longest marks are tried first).
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "US$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD",
+    "S$": "SGD", "HK$": "HKD", "NT$": "TWD", "MX$": "MXN", "R$": "BRL", "$": "USD",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "Rs.": "INR", "Rs": "INR", "₩": "KRW",
+    "₽": "RUB", "₺": "TRY", "₪": "ILS", "₫": "VND", "฿": "THB", "₱": "PHP", "₦": "NGN",
+    "₴": "UAH", "₸": "KZT", "৳": "BDT", "zł": "PLN", "Kč": "CZK", "Ft": "HUF", "lei": "RON",
+    "Fr.": "CHF", "SFr.": "CHF", "RM": "MYR", "Rp": "IDR",
+}  # fmt: skip
+#: Marks that name more than one currency: the amount is read, the currency left unknown.
+AMBIGUOUS_CURRENCIES: dict[str, str] = {
+    "kr": "SEK, NOK, DKK or ISK",
+    "kr.": "SEK, NOK, DKK or ISK",
+}
+CURRENCY_CODES: frozenset[str] = frozenset(
+    _w("USD | EUR | GBP | JPY | INR | AUD | CAD | CHF | CNY | RMB | SEK | NOK | DKK | ISK | PLN | "
+       "CZK | HUF | RON | BGN | BRL | MXN | SGD | HKD | NZD | ZAR | KRW | RUB | TRY | AED | SAR | "
+       "ILS | THB | IDR | MYR | PHP | VND | TWD | ARS | CLP | COP | PEN | NGN | KES | EGP | PKR | "
+       "BDT | UAH | KZT")
+)  # fmt: skip
+#: Currency names written after an amount (``40 dollars``, ``1.200 Euro``, ``500 reais``).
+CURRENCY_WORDS: dict[str, str] = {
+    **dict.fromkeys(_w("dollar | dollars"), "USD"),
+    **dict.fromkeys(_w("euro | euros"), "EUR"),
+    **dict.fromkeys(_w("pound | pounds | pounds sterling"), "GBP"),
+    **dict.fromkeys(_w("rupee | rupees | rupien | rupias"), "INR"),
+    **dict.fromkeys(_w("yen"), "JPY"),
+    **dict.fromkeys(_w("yuan | renminbi"), "CNY"),
+    **dict.fromkeys(_w("real | reais"), "BRL"),
+    **dict.fromkeys(_w("franken | francs suisses | swiss francs"), "CHF"),
+    **dict.fromkeys(_w("zloty | złoty | zlotych | złotych"), "PLN"),
+}
+#: What "none" is in the languages people mix into reports (a Data Loss of ``Keine`` is none).
+NONE_WORDS: frozenset[str] = frozenset(
+    _w("no | none | nothing | nil | zero | 0 | nope | keine | kein | keiner | nichts | nein | "
+       "nenhuma | nenhum | nada | não | nao | aucune | aucun | rien | non | ninguna | ninguno | "
+       "ningún | ningun | nessuna | nessuno | niente | nulla | geen | niets | nee | ingen | inga | "
+       "inget | intet | ei | brak | żadne | zadne | nic | žádná | zadna | nincs | yok | なし | 无 | "
+       "없음")
+)  # fmt: skip
+#: Phrases saying nothing was lost, anywhere in the text (``Nenhuma (no data lost)``).
+NO_LOSS_PHRASES: tuple[str, ...] = _w(
+    "no data lost | no data was lost | no data loss | nothing lost | nothing was lost | no loss | "
+    "no data has been lost | without data loss | without loss | none lost | zero data loss | "
+    "no records lost | no messages lost | no events lost | fully recovered | all data recovered | "
+    "kein datenverlust | keine datenverluste | keine daten verloren | sin pérdida | "
+    "sin perdida | sem perda | nenhum dado perdido | aucune perte | pas de perte | "
+    "nessuna perdita | geen verlies | geen dataverlies | geen gegevensverlies"
+)  # fmt: skip
+#: Words saying data was lost (a Data Loss text needs one of these, a "yes" or a count).
+LOSS_WORDS: frozenset[str] = frozenset(
+    _w("yes | ja | sí | si | sim | oui | lost | loss | lose | gone | deleted | dropped | missing | "
+       "corrupted | corrupt | corruption | overwritten | purged | wiped | erased | truncated | "
+       "destroyed | unrecoverable | discarded | partial | partially | verloren | gelöscht | "
+       "perdidos | perdidas | perdida | perdidos | perda | perdus | perdues | perte | persi | "
+       "perdita | verlies | verloren gegaan | not retried | not delivered | never delivered | "
+       "not sent | never sent | not persisted | not saved | not written | never written | "
+       "not recovered | not replayed | not processed | not stored | could not be recovered")
+)  # fmt: skip
+#: Words saying the answer is not known yet (read as unknown, not as a loss).
+UNSURE_PHRASES: tuple[str, ...] = _w(
+    "under investigation | investigating | being investigated | being assessed | assessing | "
+    "to be confirmed | to be determined | not yet known | not known yet | not sure | unsure | "
+    "unclear | unknown | tbd | tbc | possibly | possible | maybe | potentially | may have | "
+    "might have | no idea | not yet clear | not clear | pending | in prüfung | wird geprüft | unbekannt | "
+    "unklar | em análise | em investigação | desconhecido | en cours | inconnu | desconocido | "
+    "en investigación | sconosciuto | da verificare | onbekend | wordt onderzocht"
+)  # fmt: skip
+#: Units of a duration, in the languages people mix in (``1h 27m``, ``2 Stunden``, ``45 minutos``).
+DURATION_UNITS: dict[str, int] = {
+    **dict.fromkeys(_w("d | day | days | tag | tage | tagen | día | días | dia | dias | jour | "
+                       "jours | giorno | giorni | dag | dagen"), 86400),
+    **dict.fromkeys(_w("h | hr | hrs | hour | hours | std | stunde | stunden | hora | horas | "
+                       "heure | heures | ora | ore | uur"), 3600),
+    **dict.fromkeys(_w("m | min | mins | minute | minutes | minuten | minuto | minutos | minuti"),
+                    60),
+    **dict.fromkeys(_w("s | sec | secs | second | seconds | sek | sekunde | sekunden | segundo | "
+                       "segundos | seconde | secondes | secondi | seconden"), 1),
+}  # fmt: skip

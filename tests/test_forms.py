@@ -682,3 +682,209 @@ def test_a_timeline_table_row_saying_by_whom():
 def test_team_written_as_name_and_role(line):
     iset = load(report(tail=f"\n## Team\n\n{line}\n"))
     assert iset.incidents.at["T-1", "incident_commander"] == "Maria Lopez"
+
+
+# --- digits as people group them: read whole, or not at all --------------------------------------
+@pytest.mark.parametrize(
+    ("written", "count", "pct"),
+    [
+        ("≈ 40 000", 40000, None), ("~40\u2009000 users", 40000, None),
+        ("40\u00a0000 (3 %)", 40000, 3.0), ("40\u202f000", 40000, None),
+        ("1,20,000", 120000, None), ("12,34,567 customers", 1234567, None),
+        ("40.000 Nutzer", 40000, None), ("18.500 clientes (4,2% do total)", 18500, 4.2),
+        ("1.234.567", 1234567, None), ("12'500 Kunden", 12500, None),
+        ("~1,2 Mio. Nutzer", 1200000, None), ("2 400 users out of 60 000", 2400, None),
+        ("3,5k", 3500, None), ("12 000 000", 12000000, None),
+    ],
+)  # fmt: skip
+def test_users_with_other_digit_groupings(written, count, pct):
+    assert F.parse_users(written) == (count, pct)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1 2", "12 0000", "1,2,3", "12.34.567", "about 40,000-50,000", "40 000 – 50 000",
+     "3-5% of users", "40 mil usuarios", "1.5"],
+)  # fmt: skip
+def test_a_count_that_cannot_be_read_whole_is_unknown_with_a_located_warning(written):
+    iset = load(report(tail=f"\n## Impact\n\n- **Users Affected**: {written}\n"))
+    inc = iset.incidents.loc["T-1"]
+    assert pd.isna(inc["users_affected"]) and pd.isna(inc["users_affected_pct"])
+    (warning,) = problems(iset, "warning")
+    assert warning.startswith(f"15: Users Affected '{written}' ")
+    assert iset.problems.iloc[0]["file"] == "t.md"
+
+
+@pytest.mark.parametrize(
+    ("written", "amount", "currency"),
+    [
+        ("R$ 12.400,00", 12400.0, "BRL"), ("INR 18,50,000", 1850000.0, "INR"),
+        ("2.300 €", 2300.0, "EUR"), ("CHF 1'200", 1200.0, "CHF"), ("¥1,2 Mio", 1.2e6, "JPY"),
+        ("€ 1.234,56 (Gutschriften)", 1234.56, "EUR"), ("1.200,50 EUR", 1200.5, "EUR"),
+        ("SEK 4\u00a0500", 4500.0, "SEK"), ("US$ 2,5 Mrd", 2.5e9, "USD"),
+        ("Rs. 4,50,000", 450000.0, "INR"), ("12 400 zł", 12400.0, "PLN"),
+        ("≈ $40 000 in credits", 40000.0, "USD"), ("500 reais", 500.0, "BRL"),
+        ("1,500 € (davon 0,50 € Gebühren)", 1.5, "EUR"),  # the text writes decimal commas
+    ],
+)  # fmt: skip
+def test_money_with_other_currency_marks_and_groupings(written, amount, currency):
+    iset = load(report(tail=f"\n## Impact\n\n- **Financial Impact**: {written}\n"))
+    inc = iset.incidents.loc["T-1"]
+    assert (inc["financial_amount"], inc["financial_currency"]) == (amount, currency)
+    assert problems(iset) == []
+
+
+def test_a_currency_mark_naming_several_reads_the_amount_and_says_so():
+    iset = load(report(tail="\n## Impact\n\n- **Financial Impact**: kr 4 500\n"))
+    inc = iset.incidents.loc["T-1"]
+    assert inc["financial_amount"] == 4500.0 and pd.isna(inc["financial_currency"])
+    (warning,) = problems(iset, "warning")
+    assert "SEK, NOK, DKK or ISK" in warning
+
+
+@pytest.mark.parametrize("written", ["€ 12.34.56", "$1,2,3", "USD 12 0000", "R$ 10 mil"])
+def test_money_that_cannot_be_read_whole_is_unknown_with_a_warning(written):
+    iset = load(report(tail=f"\n## Impact\n\n- **Financial Impact**: {written}\n"))
+    assert pd.isna(iset.incidents.at["T-1", "financial_amount"])
+    assert problems(iset, "warning")[0].startswith(f"15: Financial Impact '{written}' ")
+
+
+# --- numbered headings ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("heading", "horizon"),
+    [
+        ("### 7.1 Immediate (Next 24 hours)", "immediate"), ("### 7.2) Short term", "short_term"),
+        ("#### 3.3. Long Term (Next month)", "long_term"), ("### B) Short-term", "short_term"),
+        ("### iii. Long term", "long_term"),
+    ],
+)  # fmt: skip
+def test_numbered_horizon_headings(heading, horizon):
+    tail = f"\n## 7. Action Items\n\n{heading}\n\n- [ ] Add an alert — Owner: @ana\n"
+    items = load(report(tail=tail)).action_items
+    assert list(items["horizon"]) == [horizon] and list(items["owner"]) == ["ana"]
+
+
+@pytest.mark.parametrize("heading", ["## 2) Timeline", "# 3 - Timeline", "## IV. Timeline",
+                                     "## 2.1 Timeline", "## §2 Timeline"])  # fmt: skip
+def test_numbered_section_headings(heading):
+    text = report().replace("## Timeline", heading) + "- **Detected**: 2026-02-02 07:05 UTC\n"
+    assert first(load(text), "detected") == utc("2026-02-02T07:05Z")
+
+
+def test_numbered_impact_heading_reads_its_fields():
+    iset = load(report(tail="\n# 3 - Impact\n\n- **Users Affected**: 1,20,000\n"))
+    assert iset.incidents.at["T-1", "users_affected"] == 120000
+
+
+# --- a timeline table that names milestones in words -----------------------------------------------
+def test_a_timeline_table_whose_event_text_names_the_milestones():
+    table = """\
+        | Time (UTC) | Event | Who |
+        |---|---|---|
+        | 2026-03-04 14:02 | Impact started - error rate rising | |
+        | 2026-03-04 14:05 | Alert fired - detected | PagerDuty |
+        | 14:09 | Acknowledged | Ana |
+        | 14:20 | Escalated to Platform on-call | Ana |
+        | 14:31 | Rolled back release 4.2 | Ben |
+        | 14:40 | Mitigated | Ben |
+        | 15:32 | Resolved | Ana |
+        | 16:00 | Post-mortem scheduled for Friday | Ana |
+        | 2026-03-06 10:00 | Post-mortem held | team |
+        """
+    iset = load(report(table, status="Post-Mortem"))
+    ev = iset.events.set_index("kind")
+    assert [k for k in iset.events["kind"]] == [
+        "impact_start", "detected", "acknowledged", "escalated", "update", "mitigated",
+        "resolved", "update", "postmortem",
+    ]  # fmt: skip
+    assert ev.at["detected", "actor"] == "PagerDuty"
+    assert ev.at["escalated", "timestamp"] == utc("2026-03-04T14:20Z")
+    assert ev.at["escalated", "role"] == "Platform on-call"
+    assert ev.at["postmortem", "timestamp"] == utc("2026-03-06T10:00Z")
+    assert "Rolled back release 4.2" in list(iset.events["description"])
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "role"),
+    [
+        ("Incident detected by synthetic checks", "detected", None),
+        ("Paged DBA; incident escalated to DBA on-call", "escalated", "DBA on-call"),
+        ("Root cause found and mitigated", "mitigated", None),
+        ("Not yet resolved - still degraded", "update", None),
+        ("Rollback started", "update", None),
+    ],
+)
+def test_event_words_name_a_milestone_or_an_update(cell, kind, role):
+    table = f"| Time | Event |\n|---|---|\n| 2026-03-04 14:05 UTC | {cell} |\n"
+    ev = load(report(table)).events
+    assert list(ev["kind"]) == [kind] and list(ev["role"]) == [role]
+
+
+def test_a_table_elsewhere_still_makes_no_events():
+    table = "| Time | Event |\n|---|---|\n| 2026-03-04 14:05 UTC | Alert fired - detected |\n"
+    iset = load(report("- **Detected**: 2026-03-04 14:09 UTC", tail=f"\n## Root Cause\n\n{table}"))
+    assert list(iset.events["kind"]) == ["detected"]
+    assert first(iset, "detected") == utc("2026-03-04T14:09Z")
+
+
+# --- downtime as a range ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "minutes"),
+    [
+        ("14:05–15:32 (1h 27m)", 87), ("14:05-15:32", 87), ("14:05 – 15:32 UTC (90 min)", 90),
+        ("14:05 to 15:32", 87), ("23:50–00:20", 30), ("87 minutes (14:05-15:32)", 87),
+        ("2 Stunden", 120), ("45 minutos", 45), ("1,5 Std.", 90), ("1 uur 5 minuten", 65),
+    ],
+)  # fmt: skip
+def test_downtime_written_as_a_range_or_in_other_languages(written, minutes):
+    iset = load(report(tail=f"\n## Impact\n\n- **Downtime Duration**: {written}\n"))
+    assert iset.incidents.at["T-1", "downtime_stated"] == pd.Timedelta(minutes=minutes)
+    assert problems(iset) == []
+
+
+# --- data loss ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "loss"),
+    [
+        ("Keine", False), ("Nenhuma (no data lost)", False), ("Aucune", False),
+        ("Ninguna", False), ("Nessuna", False), ("Geen", False), ("Kein Datenverlust", False),
+        ("We believe no data lost", False), ("nothing lost, queue replayed", False),
+        ("Sin pérdida de datos", False), ("Ja, 120 Bestellungen verloren", True),
+        ("~2,000 webhook events", True), ("Notifications were not retried", True),
+        ("under investigation", None), ("TBD", None), ("unclear", None),
+        ("Possibly 40 rows", None), ("wird geprüft", None),
+    ],
+)  # fmt: skip
+def test_data_loss_in_the_languages_people_mix_in(written, loss):
+    iset = load(report(tail=f"\n## Impact\n\n- **Data Loss**: {written}\n"))
+    got = iset.incidents.at["T-1", "has_data_loss"]
+    assert (None if pd.isna(got) else bool(got)) is loss
+    assert problems(iset) == []
+
+
+def test_data_loss_text_that_says_neither_is_unknown_with_a_warning():
+    iset = load(report(tail="\n## Impact\n\n- **Data Loss**: The queue was replayed\n"))
+    assert pd.isna(iset.incidents.at["T-1", "has_data_loss"])
+    (warning,) = problems(iset, "warning")
+    assert warning.startswith("15: Data Loss 'The queue was replayed' says neither")
+
+
+def test_a_table_amount_that_cannot_be_read_is_a_located_warning_not_a_crash(tmp_path):
+    (tmp_path / "incidents.csv").write_text(
+        "incident_id,title,severity,status,financial_impact,data_loss\n"
+        "A-1,t,P2,Active,$10-15k,Keine\nA-2,t,P2,Active,R$ 12.400,00,Nenhuma\n".replace(
+            "R$ 12.400,00", '"R$ 12.400,00"'
+        )
+    )
+    (tmp_path / "events.csv").write_text(
+        "incident_id,timestamp,kind\nA-1,2026-03-04T14:05Z,detected\nA-2,2026-03-04T14:05Z,detected\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ik.IncidentKitWarning)
+        iset = ik.load(tmp_path)
+    assert pd.isna(iset.incidents.at["A-1", "financial_amount"])
+    assert iset.incidents.at["A-2", "financial_amount"] == 12400.0
+    assert list(iset.incidents["has_data_loss"]) == [False, False]
+    (row,) = iset.problems.itertuples()
+    assert (row.line, row.value) == (2, "$10-15k") and "range" in row.message

@@ -706,17 +706,20 @@ class _Report:
         event = {"kind": "update", "description": rest or None}
         lead = _MILESTONE_LEAD.match(rest or "")
         kind = V.milestone_kind(lead.group(1)) if lead else None
+        named = V.milestone_named(rest) if rest and kind is None else None
         if kind is not None:
             after = rest[lead.end(1) :].strip()
-            if re.match(r"(?:by|to|via)\b", after, re.I):
-                _, actor, role, description = split_line("x " + after)
-            else:  # "Mitigated: rolled back to v6": what was done
-                actor = role = None
+            actor, role = _by_or_to(after)
+            if actor is None and role is None:  # "Mitigated: rolled back to v6": what was done
                 description = after.lstrip(":-–— ").strip() or None
+            else:
+                description = split_line("x " + after)[3]
             event = {"kind": kind, "actor": actor, "role": role, "description": description}
-            field = V.MILESTONE_LABELS[kind]
-        else:
-            field = "Timeline"
+        elif named is not None:  # "14:05 — alert fired, on-call acknowledged": the words kept
+            kind = named[0]
+            actor, role = _by_or_to(named[1])
+            event = {"kind": kind, "actor": actor, "role": role, "description": rest}
+        field = V.MILESTONE_LABELS[kind] if kind is not None else "Timeline"
         self._event(line, field, plain(when), event, order=0)
         return True
 
@@ -765,38 +768,48 @@ class _Report:
                 self.problem(line, "time", when, "is missing: the row is not an event")
                 self._note("Timeline", "### Detailed Timeline", " | ".join(cells))
                 continue
-            kind, description = self._row_kind(line, rec, has_description)
-            actor = rec.get("actor")
+            read = self._row_kind(line, rec, has_description)
+            description = read["description"]
+            actor = rec.get("actor") or read.get("actor")
             by = _BY_WHOM.match(description or "") if actor is None else None
             if by:  # "| 09:12 | Acknowledged | by Jonas |"
                 actor, description = by.group(1), None
             event = {
-                "kind": kind,
+                "kind": read["kind"],
                 "actor": _who(actor),
-                "role": _who(rec.get("role")),
+                "role": _who(rec.get("role")) or read.get("role"),
                 "description": description,
             }
             self._event(line, "time", when, event, order=1, hint=hint)
 
-    def _row_kind(self, line: int, rec: dict, has_description: bool) -> tuple[str, str | None]:
-        """A row's event kind and description; an ``Event`` column is the kind when the
-        table has a description column, else the description (a milestone word: the kind)."""
+    def _row_kind(self, line: int, rec: dict, has_description: bool) -> dict:
+        """A row's event kind, description and who: an ``Event`` column is the kind when the
+        table has a description column, else the description; either may name a milestone in
+        words (``Alert fired - detected``, ``Escalated to Platform on-call``)."""
         description = rec.get("description")
         if "kind" in rec or ("event_or_description" in rec and has_description):
             word = rec.get("kind") or rec["event_or_description"]
             kind = V.kind_name(word)
-            if kind is None:
+            if kind is not None:
+                return {"kind": kind, "description": description}
+            named = V.milestone_named(word)
+            if named is None:
                 self.problem(line, "kind", word, f"is not an event kind (expected one of "
                              f"{', '.join(KINDS)}); read as an update")  # fmt: skip
-                return "update", description or word
-            return kind, description
-        text = rec.get("event_or_description")
-        if text is None:
-            return "update", description
-        kind = V.kind_name(text)
-        if kind in MILESTONES:
-            return kind, description
-        return kind or "update", text
+                return {"kind": "update", "description": description or word}
+            text = word if description is None else f"{word}: {description}"
+        else:
+            text = rec.get("event_or_description")
+            if text is None:
+                return {"kind": "update", "description": description}
+            kind = V.kind_name(text)
+            if kind in MILESTONES:
+                return {"kind": kind, "description": description}
+            named = V.milestone_named(text)
+            if named is None:
+                return {"kind": kind or "update", "description": text}
+        actor, role = _by_or_to(named[1])
+        return {"kind": named[0], "description": text, "actor": actor, "role": role}
 
     def _labelled(self, b, section_title, note_title, section) -> None:
         if b.kind == "table" and self._field_table(b):
@@ -1020,13 +1033,19 @@ class _Report:
                     self.problem(line, title, text, f"{exc}; downtime left unknown")
         elif column == "data_loss":
             inc["data_loss"] = raw
-            inc["has_data_loss"] = F.has_data_loss(text)
+            inc["has_data_loss"], note = F.read_data_loss(text)
+            if note:
+                self.problem(line, title, text, f"{note}; left unknown")
         elif column == "financial_impact":
             inc["financial_impact"] = raw
             try:
-                inc["financial_amount"], inc["financial_currency"] = F.parse_money(text)
+                amount, currency, note = F.read_money(text)
             except ValueError as exc:
                 self.problem(line, title, text, f"{exc}; amount left unknown")
+                return
+            inc["financial_amount"], inc["financial_currency"] = amount, currency
+            if note:
+                self.problem(line, title, text, note)
         elif column in ("report_date", "next_review"):
             if not V.is_unknown(text):
                 self.dates.append(_Date(text, line, title, inc, column))
@@ -1101,6 +1120,16 @@ def _column(header: str) -> str | None:
 
 
 _BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
+
+
+def _by_or_to(after: str) -> tuple[str | None, str | None]:
+    """``by Alice`` / ``to SRE on-call`` after a milestone's words -> ``(actor, role)``."""
+    if not re.match(r"(?:by|to|via)\b", after.strip(), re.I):
+        return None, None
+    _, actor, role, _ = split_line("x " + after.strip())
+    return actor, role
+
+
 _ROLE_AFTER = re.compile(r"^(?P<name>[^()\[\]]+?)\s*[(\[](?P<role>[^)\]]+)[)\]]\s*$")
 _ROLE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
 
