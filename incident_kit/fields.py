@@ -816,6 +816,17 @@ _PCT_RANGE = re.compile(r"\d\s*(?:[-–—]|\bto\b)\s*\d+(?:[.,]\d+)?\s*%")
 _NONE_WORDS = ("none", "no ", "no one", "nobody", "zero", "nil", "0 ")
 
 
+def _says_none(text: str) -> bool:
+    """``none``, ``Keine``, ``nenhum (só atraso)``, ``no downtime``: none, in any language
+    (an English "none..." opening counts whatever follows, as before; other words when no
+    digit follows)."""
+    low = text.strip().lower()
+    if low.startswith(("none", "no downtime", "no outage", "zero", "nil")):
+        return True
+    words = V.norm(text).split()
+    return bool(words) and words[0] in V.NONE_WORDS and not re.search(r"\d", text)
+
+
 def _percent(text: str) -> tuple[float | None, str]:
     """The percentage in a text and the text without it (``3-5%``: a range, an error)."""
     if _PCT_RANGE.search(text):
@@ -852,7 +863,7 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
     s = text.strip()
     low = s.lower()
     if low in ("0", "none", "no", "nobody", "no one", "zero", "no users", "no customers") or (
-        low.startswith(_NONE_WORDS) and not re.search(r"\d", low)
+        (low.startswith(_NONE_WORDS) or _says_none(s)) and not re.search(r"\d", low)
     ):
         return 0, None
     if low in ("all", "all users", "everyone", "all customers", "every user", "100%"):
@@ -904,7 +915,7 @@ def parse_duration(text: str) -> pd.Timedelta:
             return span
     s = re.sub(r"\([^)]*\)", " ", text).strip() or text.strip()
     low = s.lower()
-    if low.startswith(("none", "no downtime", "no outage", "zero", "nil")) or re.fullmatch(
+    if _says_none(text) or re.fullmatch(
         r"0+(?:\s*(?:min|minutes|m|h|hours|s)?)?(?:\s*\(.*\))?", low
     ):
         return pd.Timedelta(0)

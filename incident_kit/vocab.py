@@ -177,10 +177,38 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )  # fmt: skip
 SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
+#: Section titles in the languages people mix into the template (German, Portuguese, Spanish,
+#: French, Italian, Dutch, Swedish).
+SECTION_TITLES_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "summary": _w("zusammenfassung | überblick | resumo | resumen | résumé | resume | riepilogo | "
+                  "sommario | samenvatting | sammanfattning"),
+    "timeline": _w("zeitleiste | zeitlinie | zeitverlauf | ablauf | chronologie | linha do tempo | "
+                   "cronologia | cronología | línea de tiempo | linea de tiempo | tijdlijn | "
+                   "tidslinje | tidslinje över händelser"),
+    "impact": _w("auswirkungen | auswirkung | impacto | impatto | gevolgen | påverkan"),
+    "root_cause": _w("ursache | ursachen | ursachenanalyse | grundursache | causa raiz | "
+                     "causa raíz | causa principal | cause racine | cause première | cause profonde | "
+                     "causa principale | causa radice | oorzaak | grundorsak"),
+    "action_items": _w("maßnahmen | massnahmen | nächste schritte | ações | acoes | "
+                       "itens de ação | acciones | plan de acción | actions correctives | "
+                       "plan d action | azioni | azioni correttive | acties | åtgärder"),
+    "lessons": _w("erkenntnisse | lessons learned | lições aprendidas | lecciones aprendidas | "
+                  "leçons apprises | lezioni apprese | geleerde lessen | lärdomar"),
+    "team": _w("beteiligte | equipe | equipo | équipe | squadra | betrokkenen"),
+}  # fmt: skip
 _SECTION_ALIASES: dict[str, str] = {norm(a): s.key for s in SECTIONS for a in (s.title, *s.aliases)}
+for _key, _titles in SECTION_TITLES_ELSEWHERE.items():
+    for _t in _titles:
+        _SECTION_ALIASES.setdefault(norm(_t), _key)
 _PART_ALIASES: dict[str, dict[str, str]] = {
     s.key: {norm(a): p.column for p in s.parts for a in (p.title, *p.aliases)} for s in SECTIONS
 }
+#: Words people put before a report's title (``Incident Report — OTP failures``,
+#: ``Post-mortem: Checkout 500s``); the title is what follows.
+TITLE_PREFIXES: tuple[str, ...] = _w(
+    "incident report | incident postmortem | incident post mortem | post mortem | postmortem | "
+    "post mortem report | post incident review | incident review | pir | rca | rca report"
+)  # the document's kind, like the template's own title; "Incident: x" keeps its word
 #: The report's ``#`` title when the author left the template's own title.
 TEMPLATE_TITLE = "Incident Report Template"
 #: Narrative parts written as text (paragraphs) rather than as a list of items.
@@ -345,9 +373,37 @@ FOOTER_LABELS: tuple[Label, ...] = (
 )  # fmt: skip
 LABELS: tuple[Label, ...] = (*SUMMARY_LABELS, *IMPACT_LABELS, *TEAM_LABELS, *FOOTER_LABELS)
 LABEL_BY_COLUMN: dict[str, Label] = {lb.column: lb for lb in LABELS}
+#: Field labels in the languages people mix into the template.
+LABELS_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "severity": _w("schweregrad | priorität | gravidade | severidade | prioridade | severidad | "
+                   "prioridad | gravité | sévérité | priorité | gravità | priorità | ernst | "
+                   "prioriteit | allvarlighetsgrad"),
+    "status": _w("estado | état | etat | stato | zustand"),
+    "users_affected": _w("betroffene nutzer | betroffene kunden | betroffene benutzer | "
+                         "usuários afetados | usuarios afetados | clientes afetados | "
+                         "usuarios afectados | clientes afectados | utilisateurs affectés | "
+                         "clients affectés | utenti coinvolti | utenti interessati | "
+                         "getroffen gebruikers | berörda användare"),
+    "services": _w("betroffene dienste | betroffene services | serviços afetados | "
+                   "servicios afectados | services affectés | servizi coinvolti | "
+                   "getroffen diensten | berörda tjänster"),
+    "downtime_stated": _w("ausfallzeit | ausfalldauer | dauer | tempo de inatividade | "
+                          "indisponibilidade | duração | tiempo de inactividad | duración | "
+                          "durée d indisponibilité | durée | tempo di inattività | durata | "
+                          "downtijd | duur | driftstopp | varaktighet"),
+    "data_loss": _w("datenverlust | perda de dados | pérdida de datos | perte de données | "
+                    "perdita di dati | dataverlies | gegevensverlies | dataförlust"),
+    "financial_impact": _w("finanzielle auswirkungen | kosten | finanzieller schaden | "
+                           "impacto financeiro | custo | impacto financiero | coste | costo | "
+                           "impact financier | coût | impatto finanziario | financiële impact | "
+                           "kostnad"),
+}  # fmt: skip
 _FIELD_ALIASES: dict[str, str] = {
     norm(a): lb.column for lb in LABELS for a in (lb.title, *lb.aliases)
 }
+for _column, _labels in LABELS_ELSEWHERE.items():
+    for _label in _labels:
+        _FIELD_ALIASES.setdefault(norm(_label), _column)
 #: Labels that date the incident itself (``Incident date: March 4, 2026``): a time written
 #: alone on a timeline line takes this date when no earlier line gives one.
 INCIDENT_DATE_LABELS: frozenset[str] = frozenset(
@@ -461,19 +517,29 @@ def milestone_kind(label: str, in_timeline: bool = True) -> str | None:
 #: Words that name a milestone wherever they stand in an event's text (``Incident detected by
 #: monitoring``, ``Alert fired - detected``, ``Escalated to DBA on-call``, ``Post-mortem held``).
 _NAMING_WORDS: dict[str, str] = {
-    **dict.fromkeys(_w("detected"), "detected"),
-    **dict.fromkeys(_w("acknowledged | acked"), "acknowledged"),
-    **dict.fromkeys(_w("escalated"), "escalated"),
-    **dict.fromkeys(_w("mitigated"), "mitigated"),
-    **dict.fromkeys(_w("resolved"), "resolved"),
+    **dict.fromkeys(_w("detected | erkannt | entdeckt | detectado | detectada | detetado | "
+                       "detetada | détecté | détectée | rilevato | gedetecteerd | upptäckt"),
+                    "detected"),
+    **dict.fromkeys(_w("acknowledged | acked | quittiert | reconhecido | reconocido | "
+                       "acquitté | preso in carico"), "acknowledged"),
+    **dict.fromkeys(_w("escalated | eskaliert | escalado | escalada | escaladé | escalé | "
+                       "escalato | geëscaleerd | eskalerat"), "escalated"),
+    **dict.fromkeys(_w("mitigated | entschärft | mitigiert | mitigado | mitigada | atténué | "
+                       "mitigato | gemitigeerd"), "mitigated"),
+    **dict.fromkeys(_w("resolved | behoben | gelöst | resolvido | resolvida | resuelto | "
+                       "resuelta | résolu | résolue | risolto | opgelost | löst | åtgärdat"),
+                    "resolved"),
     **dict.fromkeys(_w("post mortem | postmortem | pir"), "postmortem"),
-}
+}  # fmt: skip
 _CLAUSES = re.compile(r"\s+[-–—]\s+|\s*[:;,()\[\]/|]\s*|\s+[-–—]|[.!]\s")
 _NEGATION = frozenset(
     _w("not | no | never | isnt | wasnt | nicht | kein | pas | não | nao | scheduled | planned | "
        "booked | will | tomorrow")
 )  # fmt: skip
-_AFTER_NAMING = frozenset(_w("by | to | via | at | and | after | for | with"))
+_AFTER_NAMING = frozenset(
+    _w("by | to | via | at | and | after | for | with | par | por | pelo | pela | von | durch | "
+       "door | av | para | naar | an | um | à | às | a las | alle | om | kl")
+)  # fmt: skip
 
 
 def milestone_named(text: str) -> tuple[str, str] | None:
@@ -492,6 +558,8 @@ def milestone_named(text: str) -> tuple[str, str] | None:
         whole = milestone_kind(clause)
         if whole in MILESTONE_LABELS:
             return whole, ""
+        if any(kind_name(" ".join(keys[:n])) == "communication" for n in (1, 2, 3)):
+            return None  # "status page updated: all clear": a communication
         for n in (3, 2):
             kind = _KIND_ALIASES.get(" ".join(keys[:n])) if len(keys) > n else None
             if kind in MILESTONE_LABELS:
@@ -501,6 +569,39 @@ def milestone_named(text: str) -> tuple[str, str] | None:
             if key in _NAMING_WORDS and (i == 0 or last or keys[i + 1] in _AFTER_NAMING):
                 return _NAMING_WORDS[key], " ".join(words[i + 1 :])
     return None
+
+
+#: What a timeline table's column holds, by its header (also in the languages people mix in;
+#: a header starting with a time word, ``Time (UTC)``, ``Hora (BRT)``, is the time column).
+TIMELINE_COLUMNS: dict[str, str] = {
+    **dict.fromkeys(
+        _w("time | when | timestamp | date | datetime | date time | date and time | zeit | "
+           "uhrzeit | zeitpunkt | datum | hora | horário | horario | data hora | fecha hora | "
+           "heure | horodatage | date heure | ora | orario | tijd | tidpunkt | tid | klockslag"),
+        "timestamp",
+    ),
+    **dict.fromkeys(_w("kind | type | category | milestone | art | typ | tipo | catégorie"),
+                    "kind"),
+    **dict.fromkeys(_w("event | ereignis | evento | événement | evenement | gebeurtenis | "
+                       "händelse | handelse | hendelse"), "event_or_description"),
+    **dict.fromkeys(_w("actor | who | by | person | owner | author | source | wer | quem | "
+                       "quién | quien | qui | chi | wie | vem | hvem | responsável | "
+                       "responsavel | responsable | verantwortlich | acteur"), "actor"),
+    **dict.fromkeys(_w("role | to | rolle | papel | rol | rôle | ruolo"), "role"),
+    **dict.fromkeys(
+        _w("description | details | detail | what | what happened | notes | note | summary | "
+           "message | action | update | comment | beschreibung | was | descrição | descricao | "
+           "descripción | descripcion | qué pasó | o que aconteceu | omschrijving | "
+           "beschrijving | descrizione | beskrivning | kommentar | bemerkung"),
+        "description",
+    ),
+}  # fmt: skip
+
+
+#: Words before who did something, and before the role it went to, on a timeline line
+#: (``by PagerDuty``, ``par Pingdom``, ``por Ana``, ``von Jonas``; ``to DBA on-call``).
+BY_WORDS: tuple[str, ...] = _w("by | via | par | por | pelo | pela | von | durch | door | av")
+TO_WORDS: tuple[str, ...] = _w("to | para | naar")
 
 
 # --- placeholders and "not known" -----------------------------------------------------------
@@ -560,7 +661,16 @@ SEVERITY_WORDS: dict[str, str] = {
     **dict.fromkeys(_w("high | major | serious | severe"), "P2"),
     **dict.fromkeys(_w("medium | moderate | minor | normal | med"), "P3"),
     **dict.fromkeys(_w("low | trivial | cosmetic | lowest | informational | info"), "P4"),
-}
+    # the same scale in the languages people mix in
+    **dict.fromkeys(_w("kritisch | crítico | crítica | critico | critica | critique | kritiek | "
+                       "kritisk | dringend | urgente"), "P1"),
+    **dict.fromkeys(_w("hoch | alta | alto | élevée | elevee | haute | élevé | hoog | hög | "
+                       "grave | schwer"), "P2"),
+    **dict.fromkeys(_w("mittel | média | media | medio | médio | moyenne | moyen | "
+                       "gemiddeld | medel"), "P3"),
+    **dict.fromkeys(_w("niedrig | gering | baixa | baixo | baja | bajo | bassa | basso | "
+                       "faible | basse | laag | låg"), "P4"),
+}  # fmt: skip
 assert set(SEVERITY_WORDS.values()) <= set(SEVERITIES)
 #: Numbers outside P1..P4 that people use, read as the nearest level with a warning.
 SEVERITY_OUT_OF_RANGE: dict[int, str] = {0: "P1", 5: "P4"}
@@ -569,12 +679,17 @@ STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(
         _w("active | open | ongoing | investigating | identified | monitoring | mitigated | "
            "in progress | inprogress | started | detected | triage | triaging | degraded | "
-           "mitigating | fixing | watching | acknowledged | escalated | firing"),
+           "mitigating | fixing | watching | acknowledged | escalated | firing | offen | "
+           "aktiv | laufend | in bearbeitung | aberto | em andamento | abierto | en curso | "
+           "ouvert | en cours | aperto | in corso | open staand | pågående"),
         "Active",
     ),
     **dict.fromkeys(
         _w("resolved | closed | done | fixed | complete | completed | recovered | finished | "
-           "resolved closed | closed resolved | solved"),
+           "resolved closed | closed resolved | solved | gelöst | geloest | behoben | "
+           "abgeschlossen | erledigt | resolvido | resolvida | fechado | fechada | concluído | "
+           "resuelto | resuelta | cerrado | cerrada | résolu | résolue | resolu | clos | "
+           "clôturé | fermé | risolto | chiuso | opgelost | gesloten | löst | stängd"),
         "Resolved",
     ),
     **dict.fromkeys(
@@ -608,6 +723,8 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0,
     "WEST": 60, "BST": 60, "CET": 60, "MET": 60, "WAT": 60,
     "CEST": 120, "MEST": 120, "EET": 120, "SAST": 120, "CAT": 120,
+    "WEZ": 0, "WESZ": 60, "MEZ": 60, "MESZ": 120, "OEZ": 120, "OESZ": 180,  # German names
+    "HNEC": 60, "HAEC": 120,  # French names
     "EEST": 180, "MSK": 180, "EAT": 180, "TRT": 180,
     "GST": 240, "PKT": 300, "IST": 330, "NPT": 345, "BDT": 360,
     "ICT": 420, "WIB": 420,
@@ -709,7 +826,7 @@ NONE_WORDS: frozenset[str] = frozenset(
        "nenhuma | nenhum | nada | não | nao | aucune | aucun | rien | non | ninguna | ninguno | "
        "ningún | ningun | nessuna | nessuno | niente | nulla | geen | niets | nee | ingen | inga | "
        "inget | intet | ei | brak | żadne | zadne | nic | žádná | zadna | nincs | yok | なし | 无 | "
-       "없음")
+       "없음 | sem | sin | sans | senza | ohne | zonder | utan")
 )  # fmt: skip
 #: Phrases saying nothing was lost, anywhere in the text (``Nenhuma (no data lost)``).
 NO_LOSS_PHRASES: tuple[str, ...] = _w(

@@ -888,3 +888,85 @@ def test_a_table_amount_that_cannot_be_read_is_a_located_warning_not_a_crash(tmp
     assert list(iset.incidents["has_data_loss"]) == [False, False]
     (row,) = iset.problems.itertuples()
     assert (row.line, row.value) == (2, "$10-15k") and "range" in row.message
+
+
+# --- other languages mixed into the template ------------------------------------------------------
+def test_several_labelled_fields_on_one_line():
+    head = "**Incident ID:** T-9 | **Severity:** P1 | **Status:** Closed"
+    text = report().replace("**Incident ID**: T-1\n**Severity**: P2\n**Status**: Active", head)
+    inc = load(text).incidents.loc["T-9"]
+    assert (inc["severity"], inc["status"]) == ("P1", "Resolved")
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        ("Incident Report — OTP failures", "OTP failures"),
+        ("Post-mortem: Checkout 500s", "Checkout 500s"),
+        ("Störung: Warenkorb leer", "Störung: Warenkorb leer"),  # a word of the title
+        ("DNS: api CNAME deleted", "DNS: api CNAME deleted"),
+    ],
+)
+def test_the_documents_kind_before_the_title_is_not_the_title(written, title):
+    iset = load(report().replace("# Test incident", f"# {written}"))
+    assert iset.incidents.at["T-1", "title"] == title
+
+
+@pytest.mark.parametrize(
+    ("heading", "label", "value", "column", "expected"),
+    [
+        ("## Auswirkungen", "Betroffene Nutzer", "40.000", "users_affected", 40000),
+        ("## Impacto", "Perda de dados", "Nenhuma", "has_data_loss", False),
+        ("## 3. Impacto", "Pérdida de datos", "Ninguna", "has_data_loss", False),
+        ("## Impact", "Perte de données", "Aucune", "has_data_loss", False),
+        ("## Auswirkungen / Impact", "Ausfallzeit", "2 Stunden", "downtime_stated",
+         pd.Timedelta(hours=2)),
+    ],
+)  # fmt: skip
+def test_section_titles_and_labels_in_other_languages(heading, label, value, column, expected):
+    iset = load(report(tail=f"\n{heading}\n\n- **{label}**: {value}\n"))
+    assert iset.incidents.at["T-1", column] == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "level"), [("Kritisch", "P1"), ("Hoch", "P2"), ("Média", "P3"), ("Baja", "P4")]
+)
+def test_severity_words_in_other_languages(written, level):
+    assert load(report(severity=written)).incidents.at["T-1", "severity"] == level
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [("Gelöst", "Resolved"), ("Fechado", "Resolved"), ("En cours", "Active"), ("Offen", "Active")],
+)
+def test_status_words_in_other_languages(written, status):
+    assert load(report(status=written)).incidents.at["T-1", "status"] == status
+
+
+@pytest.mark.parametrize(
+    ("line", "actor", "role"),
+    [
+        ("- **Detected**: 2026-02-02 07:05 UTC par Pingdom", "Pingdom", None),
+        ("- **Detected**: 2026-02-02 07:05 UTC por Ana Souza", "Ana Souza", None),
+        ("- **Detected**: 2026-02-02 07:05 UTC von Jonas", "Jonas", None),
+    ],
+)
+def test_by_in_other_languages(line, actor, role):
+    iset = load(report(line))
+    assert (first(iset, "detected", "actor"), first(iset, "detected", "role")) == (actor, role)
+
+
+def test_timeline_table_headers_and_zone_names_in_other_languages():
+    table = """\
+        | Zeit (MESZ) | Ereignis | Wer |
+        |---|---|---|
+        | 2026-04-11 19:26 | Fehler erkannt | Alertmanager |
+        | 19:44 | Eskaliert an Plattform-Team | Jonas |
+        | 20:38 | Problem behoben | Jonas |
+        """
+    iset = load(report(table))
+    ev = iset.events.set_index("kind")
+    assert ev.at["detected", "timestamp"] == utc("2026-04-11T17:26Z")
+    assert ev.at["detected", "actor"] == "Alertmanager"
+    assert ev.at["escalated", "role"] == "Plattform-Team"
+    assert ev.at["resolved", "timestamp"] == utc("2026-04-11T18:38Z")

@@ -189,9 +189,10 @@ def item_body(text: str) -> str:
 
 
 # --- pieces of a timeline line ---------------------------------------------------------------
+_BY_WORDS = "|".join(V.BY_WORDS)
 _WHO = re.compile(
-    r"(?P<sep>\s*\(\s*(?:by|via)\b:?\s*|[\s,]+(?:[-–—]\s+)?(?:by|via)\b:?\s+|\s+to\b:?\s+"
-    r"|\s+[-–—]\s+|\s*;\s+)",
+    rf"(?P<sep>\s*\(\s*(?:{_BY_WORDS})\b:?\s*|[\s,]+(?:[-–—]\s+)?(?:{_BY_WORDS})\b:?\s+"
+    rf"|\s+(?:{'|'.join(V.TO_WORDS)})\b:?\s+|\s+[-–—]\s+|\s*;\s+)",
     re.I,
 )
 
@@ -206,13 +207,16 @@ def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
     actor = role = description = None
     if sep.startswith("("):
         actor = rest[:-1] if rest.endswith(")") and rest.count("(") < rest.count(")") else rest
-    elif sep.endswith(("by", "by:", "via", "via:")):
+    elif _last_word(sep) in V.BY_WORDS:
         actor = rest
-    elif sep.startswith("to"):
+    elif _last_word(sep) in V.TO_WORDS:
         role = rest
     else:
         inner = _WHO.match(" " + rest)
-        if inner and inner.group("sep").strip().lower().startswith(("by", "(by", "via", "to")):
+        if inner and _last_word(inner.group("sep").strip().lower().lstrip("(")) in (
+            *V.BY_WORDS,
+            *V.TO_WORDS,
+        ):
             return split_line(when + " " + rest)
         description = rest
     if actor is not None:
@@ -224,6 +228,11 @@ def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
         if pos:
             role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
     return when.strip(), _who(actor), _who(role), (description or "").strip() or None
+
+
+def _last_word(sep: str) -> str:
+    words = sep.split()
+    return words[-1].rstrip(":") if words else ""
 
 
 _TO = re.compile(r"\s+to\s+")
@@ -525,23 +534,22 @@ class _Report:
     def _title(self, title: str, line: int) -> None:
         text = plain(title)
         if text and not V.is_placeholder(text) and V.norm(text) != V.norm(V.TEMPLATE_TITLE):
-            self.inc["title"] = title.strip()
+            self.inc["title"] = _without_prefix(title.strip())
             self.inc.setdefault("_title_line", line)
 
     def _footer(self, b: Block, dated: bool) -> bool:
         """A paragraph whose every line is a field label (the template's footer, a summary
         written as plain lines). ``dated``: a ``Date`` here is the incident's date (above the
         timeline), not the report's."""
-        lines = self.src(b.start, b.end).split("\n")
-        found = [label_of(ln) for ln in lines]
+        lines = list(self._lines(b))
+        found = [label_of(text) for _, text, _ in lines]
         if not all(f is not None and V.field_key(f[0]) for f in found):
             return False
-        first = self.line(b.start)
-        for offset, (label, value) in enumerate(found):
+        for (line, _, _), (label, value) in zip(lines, found, strict=True):
             if dated and V.norm(label) in V.INCIDENT_DATE_LABELS:
-                self._incident_date(first + offset, value)
+                self._incident_date(line, value)
             else:
-                self._field(first + offset, label, value)
+                self._field(line, label, value)
         return True
 
     # -- one block of a known section ----------------------------------------------------------
@@ -568,11 +576,14 @@ class _Report:
         of each list item's first line."""
         if b.kind == "list":
             for start, end in b.items:
-                yield self.line(start), self.src(start, end).split("\n", 1)[0], (start, end)
+                line = self.line(start)
+                for piece in _pieces(self.src(start, end).split("\n", 1)[0]):
+                    yield line, piece, (start, end)
             return
         first = self.line(b.start)
         for offset, text in enumerate(self.src(b.start, b.end).split("\n")):
-            yield first + offset, text, None
+            for piece in _pieces(text):
+                yield first + offset, piece, None
 
     def _field_table(self, b: Block, dated: bool = False) -> bool:
         """A two-column table of labels and values (``| Severity | P2 |``)."""
@@ -1095,28 +1106,14 @@ _TIME_FIRST_SPLIT = re.compile(
 _ITEM_TEXT = frozenset(
     ("action", "action item", "item", "task", "description", "what", "todo", "follow up")
 )
-_COLUMNS = {
-    "time": "timestamp", "when": "timestamp", "timestamp": "timestamp", "date": "timestamp",
-    "datetime": "timestamp", "date time": "timestamp", "date and time": "timestamp",
-    "kind": "kind", "type": "kind", "category": "kind", "milestone": "kind",
-    "event": "event_or_description",
-    "actor": "actor", "who": "actor", "by": "actor", "person": "actor", "owner": "actor",
-    "author": "actor", "source": "actor",
-    "role": "role", "to": "role",
-    "description": "description", "details": "description", "detail": "description",
-    "what": "description", "what happened": "description", "notes": "description",
-    "note": "description", "summary": "description", "message": "description",
-    "action": "description", "update": "description", "comment": "description",
-}  # fmt: skip
 
 
 def _column(header: str) -> str | None:
-    if header in _COLUMNS:
-        return _COLUMNS[header]
+    """What a timeline table's column holds, from its (normalised) header."""
+    if header in V.TIMELINE_COLUMNS:
+        return V.TIMELINE_COLUMNS[header]
     first = header.split(" ", 1)[0] if header else ""
-    if first in ("time", "timestamp", "when"):
-        return "timestamp"
-    return None
+    return "timestamp" if V.TIMELINE_COLUMNS.get(first) == "timestamp" else None
 
 
 _BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
@@ -1124,14 +1121,44 @@ _BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
 
 def _by_or_to(after: str) -> tuple[str | None, str | None]:
     """``by Alice`` / ``to SRE on-call`` after a milestone's words -> ``(actor, role)``."""
-    if not re.match(r"(?:by|to|via)\b", after.strip(), re.I):
+    after = after.strip()
+    if re.match(r"an\s", after):  # German "eskaliert an Plattform-Team"
+        return None, _who(after[3:])
+    if not _WHO.match(" " + after):
         return None, None
-    _, actor, role, _ = split_line("x " + after.strip())
+    _, actor, role, _ = split_line("x " + after)
     return actor, role
 
 
 _ROLE_AFTER = re.compile(r"^(?P<name>[^()\[\]]+?)\s*[(\[](?P<role>[^)\]]+)[)\]]\s*$")
 _ROLE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+
+
+_TITLE_PREFIX = re.compile(r"^(?P<words>[^:—–]{2,40}?)\s*(?::|\s[—–-])\s+(?P<rest>\S.*)$")
+
+
+def _without_prefix(title: str) -> str:
+    """``Incident Report — OTP failures`` -> ``OTP failures``; other titles as written."""
+    m = _TITLE_PREFIX.match(title)
+    if m and V.norm(m.group("words")) in V.TITLE_PREFIXES:
+        return m.group("rest").strip()
+    return title
+
+
+_FIELD_SEP = re.compile(r"\s+[|·•]\s+|;\s+(?=[*_]*[A-Z])")
+
+
+def _pieces(text: str) -> list[str]:
+    """Labelled fields written on one line (``**ID:** X | **Severity:** P1 | **Status:**
+    Closed``) -> one text each; any other line as it is."""
+    if not ("|" in text or "·" in text or "•" in text or ";" in text):
+        return [text]
+    parts = _FIELD_SEP.split(text)
+    for part in parts if len(parts) > 1 else ():
+        found = label_of(part.strip())
+        if not found or not (V.field_key(found[0]) or V.norm(found[0]) in V.INCIDENT_DATE_LABELS):
+            return [text]
+    return [p.strip() for p in parts] if len(parts) > 1 else [text]
 
 
 def _name_and_role(text: str) -> tuple[str, str] | None:
@@ -1181,7 +1208,12 @@ def _bare(title: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _section_key(title: str) -> str | None:
-    return V.section_key(title) or V.section_key(_bare(title))
+    """The section a heading names, also one side of a bilingual ``Zeitlinie / Timeline``."""
+    key = V.section_key(title) or V.section_key(_bare(title))
+    if key is None and " / " in title:
+        sides = title.split(" / ")
+        key = next((k for t in sides if (k := V.section_key(t) or V.section_key(_bare(t)))), None)
+    return key
 
 
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
