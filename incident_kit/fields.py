@@ -269,6 +269,21 @@ def _split_zone(text: str, abbrevs: dict[str, str]):
     return text, None, None, None
 
 
+def _drop_asides(text: str, abbrevs: dict[str, str]) -> str:
+    """``14:05 (UTC)`` keeps its zone; any other aside (``23:48 PST (T+0)``, ``(Tue)``) is
+    dropped, so that nothing in it (``+0``) is read as part of the time."""
+
+    def one(m: re.Match) -> str:
+        inner = m.group(1).strip()
+        try:
+            body, tz, _, _ = _split_zone(f"00:00 {inner}", abbrevs)
+        except ValueError:
+            return " "
+        return f" {inner} " if tz is not None and body.strip(" ,") == "00:00" else " "
+
+    return " ".join(re.sub(r"\(([^()]*)\)", one, text).split())
+
+
 def _day_first(body: str) -> bool:
     """Whether a numeric date is day-first; ValueError for one that reads both ways."""
     m = _NUMERIC_DATE.search(body)
@@ -339,7 +354,7 @@ def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
     abbrev = {k.upper(): v for k, v in abbrevs}
     s = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split()).strip(" .;")
     s = _APPROX.sub("", s)
-    s = s.replace("(", " ").replace(")", " ").strip() if "(" in s else s
+    s = _drop_asides(s, abbrev) if "(" in s else s
     body, tz, zone_text, note = _split_zone(s, abbrev)
     if tz is None:
         note = f"has no time zone; assumed {default_tz}"
@@ -880,7 +895,10 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
 
 _UNITS = "|".join(sorted(map(re.escape, V.DURATION_UNITS), key=len, reverse=True))
 _DURATION_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({_UNITS})(?![^\W\d_])", re.I)
-_CLOCK_DURATION = re.compile(r"^~?\s*(\d{1,3}):(\d{2})(?::(\d{2}))?$")
+#: ``1:27``, ``01:27:00``, ``1:40h`` (hours and minutes); ``1:40 min`` is minutes and seconds
+_CLOCK_DURATION = re.compile(
+    r"^~?\s*(\d{1,3}):(\d{2})(?::(\d{2}))?\s*(?P<unit>h|hrs?|hours?|min|mins|minutes)?\.?$", re.I
+)
 _CLOCK = r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?"
 _CLOCK_RANGE = re.compile(
     rf"(?<![\d:]){_CLOCK}(?:\s*[A-Z]{{2,5}}\b)?\s*(?:[-–—]|(?i:to|bis|until|till|a|à|até))\s*"
@@ -921,9 +939,12 @@ def parse_duration(text: str) -> pd.Timedelta:
         return pd.Timedelta(0)
     m = _CLOCK_DURATION.match(s)
     if m:
-        return pd.Timedelta(
-            hours=int(m.group(1)), minutes=int(m.group(2)), seconds=int(m.group(3) or 0)
-        )
+        a, b, c = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if (m.group("unit") or "h").lower().startswith("m"):
+            if m.group(3):
+                raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
+            return pd.Timedelta(minutes=a, seconds=b)
+        return pd.Timedelta(hours=a, minutes=b, seconds=c)
     if low.startswith(("pt", "p")) and re.fullmatch(
         r"p(?:\d+d)?(?:t(?:\d+h)?(?:\d+m)?(?:\d+s)?)?", low
     ):
@@ -932,8 +953,10 @@ def parse_duration(text: str) -> pd.Timedelta:
             return value
     total = 0.0
     found = False
-    for number, unit in _DURATION_PART.findall(s):
-        total += float(number.replace(",", ".")) * V.DURATION_UNITS[unit.lower()]
+    for m in _DURATION_PART.finditer(s):
+        if re.search(r"\d\s*[:.]\s*$", s[: m.start()]):  # "1:40h": never a part of a number
+            raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
+        total += float(m.group(1).replace(",", ".")) * V.DURATION_UNITS[m.group(2).lower()]
         found = True
     if not found:
         raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")

@@ -70,6 +70,10 @@ def problems(iset: ik.IncidentSet, level: str | None = None) -> list[str]:
         ("2026-07-09 4:30 AM ET", "2026-07-09T08:30Z"),  # ET follows daylight saving
         ("~2026-07-09 08:30 UTC", "2026-07-09T08:30Z"),
         ("2026-07-09 0830Z", "2026-07-09T08:30Z"),
+        # an aside after the zone is not part of the time ("+0" there is no offset)
+        ("2026-07-09 01:30 PDT (T+0)", "2026-07-09T08:30Z"),
+        ("2026-07-09 08:30 UTC (10:30 in Paris)", "2026-07-09T08:30Z"),
+        ("2026-07-09 10:30 (CEST)", "2026-07-09T08:30Z"),
     ],
 )
 def test_timestamp_forms(written, expected):
@@ -157,6 +161,26 @@ def test_time_alone_takes_the_date_of_the_line_before_and_rolls_past_midnight():
     assert first(iset, "detected") == utc("2026-10-03T22:55+02:00")
     assert first(iset, "mitigated") == utc("2026-10-04T00:10+02:00")  # earlier clock: next day
     assert first(iset, "resolved") == utc("2026-10-04T07:45+02:00")
+    assert problems(iset) == []
+
+
+def test_time_in_brackets_before_the_milestone_as_tools_write_it():
+    iset = load(
+        report(
+            """
+            - [2026-08-04 14:05:09 UTC] **Detected** by Grafana OnCall
+            - [14:07:30 UTC] **Acknowledged** by Nadia Haddad
+            - (14:18 UTC) Escalated to Streaming on-call
+            - [14:30 UTC] restarted the consumers
+            """
+        )
+    )
+    assert first(iset, "detected") == utc("2026-08-04T14:05:09Z")
+    assert first(iset, "detected", "actor") == "Grafana OnCall"
+    assert first(iset, "acknowledged") == utc("2026-08-04T14:07:30Z")
+    assert first(iset, "acknowledged", "actor") == "Nadia Haddad"
+    assert first(iset, "escalated", "role") == "Streaming on-call"
+    assert first(iset, "update", "description") == "restarted the consumers"
     assert problems(iset) == []
 
 
@@ -359,6 +383,8 @@ def test_users_affected_forms(written, count, pct):
         ("01:27:00", 5220), ("1:27", 5220), ("1 hour 27 min", 5220), ("~90 min", 5400),
         ("2 hrs 5 mins", 7500), ("PT1H27M", 5220), ("none (degraded only)", 0), ("0", 0),
         ("No downtime", 0), ("45s", 45), ("2 days", 172800), ("N/A", None), ("unknown", None),
+        ("1:40h", 6000), ("2:05 hours", 7500), ("1:40 min", 100),
+        ("3.1:40h", None),  # never a part of what was written (was 40 h)
     ],
 )  # fmt: skip
 def test_downtime_forms(written, seconds):

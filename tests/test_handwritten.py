@@ -7,8 +7,10 @@ failure lists every field that differs, expected against loaded.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -76,6 +78,18 @@ def _incident_text(iset: ik.IncidentSet, iid: str) -> str:
 def _problems_on(iset: ik.IncidentSet, path: Path, level: str) -> pd.DataFrame:
     p = iset.problems
     return p[(p["file"] == str(path)) & (p["level"] == level)]
+
+
+def _titles(markdown: str) -> set[str]:
+    """Headings of a Markdown text, ``# Title`` or ``Title`` underlined with = or -."""
+    lines = markdown.split("\n")
+    atx = {vocab.norm(ln.lstrip("#")) for ln in lines if ln.startswith("#")}
+    setext = {
+        vocab.norm(ln)
+        for ln, under in itertools.pairwise(lines)
+        if ln.strip() and re.fullmatch(r" {0,3}(=+|-+)\s*", under)
+    }
+    return atx | setext
 
 
 def _check_problems(iset, path, entries, level, diffs) -> None:
@@ -158,7 +172,7 @@ def test_handwritten_report(path: Path) -> None:
                 diffs.append(f"text_kept: {snippet!r} is not in the incident's text")
     if expected.get("extra_sections"):
         kept = inc["extra_sections"] or ""
-        titles = {vocab.norm(line.lstrip("#")) for line in kept.split("\n") if line.startswith("#")}
+        titles = _titles(kept)
         for title in expected["extra_sections"]:
             if vocab.norm(title) not in titles:
                 diffs.append(f"extra_sections: {title!r} not kept (have {sorted(titles)})")

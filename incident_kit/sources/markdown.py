@@ -710,10 +710,14 @@ class _Report:
     def _time_first(self, line: int, text: str) -> bool:
         """``14:05 UTC - paged the on-call`` / ``**14:05 UTC** paged``: an event, a milestone
         when the words after the time start with one (``14:05 UTC — Detected by PagerDuty``)."""
-        if not _TIME_FIRST.match(text):
+        boxed = _BOXED_TIME.match(text)  # "[14:07:30 UTC] **Acknowledged** by Nadia"
+        if boxed and _TIME_FIRST.match(boxed.group("t")):
+            when, rest = boxed.group("t"), plain(boxed.group("rest")) or None
+        elif not _TIME_FIRST.match(text):
             return False
-        m = _TIME_FIRST_SPLIT.match(text)
-        when, rest = (m.group("t"), plain(m.group("rest"))) if m else (text, None)
+        else:
+            m = _TIME_FIRST_SPLIT.match(text)
+            when, rest = (m.group("t"), plain(m.group("rest"))) if m else (text, None)
         event = {"kind": "update", "description": rest or None}
         lead = _MILESTONE_LEAD.match(rest or "")
         kind = V.milestone_kind(lead.group(1)) if lead else None
@@ -1100,6 +1104,8 @@ _TIME_FIRST = re.compile(
     r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.I,
 )
+#: a time in brackets before the words, as chat and tool logs write it
+_BOXED_TIME = re.compile(r"^[\[(]\s*(?P<t>[^\[\]()]{4,40}?)\s*[\])]\s*[-–—:|]?\s*(?P<rest>.*)$", re.S)
 _TIME_FIRST_SPLIT = re.compile(
     r"^\**(?P<t>.{4,60}?)(?:\*\*\s*[-–—:|]?\s*|\s+[-–—|]\s+|:\s+)(?P<rest>\S.*)$"
 )
