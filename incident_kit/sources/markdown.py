@@ -1105,7 +1105,9 @@ _TIME_FIRST = re.compile(
     re.I,
 )
 #: a time in brackets before the words, as chat and tool logs write it
-_BOXED_TIME = re.compile(r"^[\[(]\s*(?P<t>[^\[\]()]{4,40}?)\s*[\])]\s*[-–—:|]?\s*(?P<rest>.*)$", re.S)
+_BOXED_TIME = re.compile(
+    r"^[\[(]\s*(?P<t>[^\[\]()]{4,40}?)\s*[\])]\s*[-–—:|]?\s*(?P<rest>.*)$", re.S
+)
 _TIME_FIRST_SPLIT = re.compile(
     r"^\**(?P<t>.{4,60}?)(?:\*\*\s*[-–—:|]?\s*|\s+[-–—|]\s+|:\s+)(?P<rest>\S.*)$"
 )
