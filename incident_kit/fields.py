@@ -951,18 +951,35 @@ def parse_duration(text: str) -> pd.Timedelta:
         value = pd.Timedelta(s)
         if pd.notna(value):
             return value
-    total = 0.0
-    found = False
-    for m in _DURATION_PART.finditer(s):
-        if re.search(r"\d\s*[:.]\s*$", s[: m.start()]):  # "1:40h": never a part of a number
-            raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
-        total += float(m.group(1).replace(",", ".")) * V.DURATION_UNITS[m.group(2).lower()]
-        found = True
-    if not found:
-        raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
     if re.search(r"(?<![\w.])-\s*\d", s):
         raise ValueError("is a negative duration")
-    return pd.Timedelta(seconds=round(total))
+    return pd.Timedelta(seconds=round(_unit_sum(s)))
+
+
+_HOURS = r"(?:h|hrs?|hours?|std|stunden?|horas?|heures?|uur|ore)"
+_CLOCK_WITH_UNIT = re.compile(rf"(?<![\d:])(\d{{1,3}}):([0-5]\d)\s*{_HOURS}\b\.?", re.I)
+_HOURS_THEN_MINUTES = re.compile(rf"(\d+\s*{_HOURS}\.?)\s*([0-5]?\d)(?![\d.,:]|\s*[^\W\d_])", re.I)
+_DURATION_RANGE = re.compile(
+    r"\d\s*[^\W\d_]*\.?\s*(?:[-–—]|\b(?:to|bis|or|oder|ou|a|à)\b)\s*~?\d", re.I
+)
+
+
+def _unit_sum(s: str) -> float:
+    """Seconds in ``1h 27m``, ``1h27``, ``2:30 h``, ``1,5 Std.``; a range (``2-3 hours``,
+    ``90 min – 2 h``) or no unit at all is not one duration."""
+    if _DURATION_RANGE.search(s):
+        raise ValueError("is a range of durations; write one (e.g. 1h 27m)")
+    s = _CLOCK_WITH_UNIT.sub(lambda m: f"{m.group(1)}h {m.group(2)}m", s)
+    s = _HOURS_THEN_MINUTES.sub(lambda m: f"{m.group(1)} {m.group(2)}m", s)
+    found = list(_DURATION_PART.finditer(s))
+    if not found:
+        raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")
+    if any(re.search(r"\d\s*[:.]\s*$", s[: m.start()]) for m in found):
+        raise ValueError(f"is not a duration (e.g. {DURATION_FORMS})")  # never part of a number
+    parts = [m.groups() for m in found]
+    if re.search(r"\x00\s*\d", _DURATION_PART.sub("\x00", s)):
+        raise ValueError("has a number without a unit next to the duration (e.g. 1h 27m)")
+    return sum(float(n.replace(",", ".")) * V.DURATION_UNITS[u.lower()] for n, u in parts)
 
 
 def _marks(names) -> str:
@@ -1020,6 +1037,8 @@ def read_money(text: str) -> tuple[float | None, str | None, str | None]:
         ):
             raise ValueError("is a range of amounts; write one amount (e.g. $12,400)")
         mult = m.group("m1") or m.group("m2")
+        if not mult and mark and re.fullmatch(rf"\d{{1,3}}{re.escape(mark)}\d{{3}}", run):
+            raise ValueError(f"'{run}' reads two ways (thousands, or a decimal like the text's)")
         amount = read_number(run, mult, mark)
         note = f"'{written}' names {ambiguous}: currency left unknown" if ambiguous else None
         return amount, currency, note

@@ -750,7 +750,7 @@ def test_a_count_that_cannot_be_read_whole_is_unknown_with_a_located_warning(wri
         ("SEK 4\u00a0500", 4500.0, "SEK"), ("US$ 2,5 Mrd", 2.5e9, "USD"),
         ("Rs. 4,50,000", 450000.0, "INR"), ("12 400 zł", 12400.0, "PLN"),
         ("≈ $40 000 in credits", 40000.0, "USD"), ("500 reais", 500.0, "BRL"),
-        ("1,500 € (davon 0,50 € Gebühren)", 1.5, "EUR"),  # the text writes decimal commas
+        ("1.500 € (davon 0,50 € Gebühren)", 1500.0, "EUR"),  # dot thousands, comma decimals
     ],
 )  # fmt: skip
 def test_money_with_other_currency_marks_and_groupings(written, amount, currency):
@@ -768,7 +768,11 @@ def test_a_currency_mark_naming_several_reads_the_amount_and_says_so():
     assert "SEK, NOK, DKK or ISK" in warning
 
 
-@pytest.mark.parametrize("written", ["€ 12.34.56", "$1,2,3", "USD 12 0000", "R$ 10 mil"])
+@pytest.mark.parametrize(
+    "written",
+    ["€ 12.34.56", "$1,2,3", "USD 12 0000", "R$ 10 mil", "$10-15k", "€ 2 – 3 Mio",
+     "1,500 € (davon 0,50 € Gebühren)", "$12.400 (about $0.50 per order)"],
+)  # fmt: skip
 def test_money_that_cannot_be_read_whole_is_unknown_with_a_warning(written):
     iset = load(report(tail=f"\n## Impact\n\n- **Financial Impact**: {written}\n"))
     assert pd.isna(iset.incidents.at["T-1", "financial_amount"])
@@ -996,3 +1000,18 @@ def test_timeline_table_headers_and_zone_names_in_other_languages():
     assert ev.at["detected", "actor"] == "Alertmanager"
     assert ev.at["escalated", "role"] == "Plattform-Team"
     assert ev.at["resolved", "timestamp"] == utc("2026-04-11T18:38Z")
+
+
+@pytest.mark.parametrize(
+    ("written", "minutes"),
+    [("1h27", 87), ("1 h 27", 87), ("2:30h", 150), ("2:30 Std.", 150), ("3h 5", 185)],
+)
+def test_hours_then_bare_minutes(written, minutes):
+    assert F.parse_duration(written) == pd.Timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("written", ["2-3 hours", "90 min – 2 h", "1h 75", "30 to 45 minutes"])
+def test_a_duration_that_cannot_be_read_whole_is_unknown_with_a_warning(written):
+    iset = load(report(tail=f"\n## Impact\n\n- **Downtime Duration**: {written}\n"))
+    assert pd.isna(iset.incidents.at["T-1", "downtime_stated"])
+    assert problems(iset, "warning")[0].startswith(f"15: Downtime Duration '{written}' ")
