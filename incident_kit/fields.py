@@ -957,7 +957,7 @@ def parse_duration(text: str) -> pd.Timedelta:
 
 
 _HOURS = r"(?:h|hrs?|hours?|std|stunden?|horas?|heures?|uur|ore)"
-_CLOCK_WITH_UNIT = re.compile(rf"(?<![\d:])(\d{{1,3}}):([0-5]\d)\s*{_HOURS}\b\.?", re.I)
+_CLOCK_WITH_UNIT = re.compile(rf"(?<![\d:.,])(\d{{1,3}}):([0-5]\d)\s*{_HOURS}\b\.?", re.I)
 _HOURS_THEN_MINUTES = re.compile(rf"(\d+\s*{_HOURS}\.?)\s*([0-5]?\d)(?![\d.,:]|\s*[^\W\d_])", re.I)
 _DURATION_RANGE = re.compile(
     r"\d\s*[^\W\d_]*\.?\s*(?:[-–—]|\b(?:to|bis|or|oder|ou|a|à)\b)\s*~?\d", re.I
