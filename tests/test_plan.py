@@ -12,12 +12,13 @@ import pandas as pd
 import pytest
 
 import incident_kit as ik
+from incident_kit import similar
 from incident_kit.errors import Problem
 from incident_kit.files import safe_name
 from incident_kit.model import problems_frame
 from incident_kit.report import params
 from incident_kit.report.payload import Payload, read_source
-from incident_kit.report.plan import Settings, plan
+from incident_kit.report.plan import Settings, context_digest, plan, record_digests
 
 from .conftest import DATA
 
@@ -177,3 +178,95 @@ def test_a_payload_folder_reads_back_whole_and_loads_with_ik_load(sample, tmp_pa
         warnings.simplefilter("ignore")
         loaded = ik.load(folder)  # what a custom template calling ik.load(source) sees
     assert loaded.ids == ["INC-2026-0001"] and len(loaded.events) == len(one.events)
+
+
+# -- the context cache of a re-run with nothing changed (issue 13) ---------------------------
+def retitled(iset: ik.IncidentSet, iid: str, title: str) -> ik.IncidentSet:
+    incidents = iset.incidents.copy()
+    incidents.loc[iid, "title"] = title
+    return ik.IncidentSet(incidents, iset.events, iset.action_items, iset.problems)
+
+
+def test_context_digests_stand_in_for_the_context_until_a_page_renders(sample):
+    context = similar.batch_context(sample)
+    state = after(plan(sample, settings(), context=context))
+    digests = {iid: context_digest(context[iid]) for iid in sample.ids}
+    again = plan(sample, settings(), context_digests=digests, **state)
+    assert again.render == [] and not again.portfolio and list(again.jobs()) == []
+    later = plan(sample, settings(AS_OF + pd.Timedelta("1h")), context_digests=digests, **state)
+    assert later.render == OPEN  # the same skips as with the values
+    with pytest.raises(ValueError, match="no context"):
+        next(later.jobs())  # never a page rendered without its related incidents
+
+
+def test_a_retitled_incident_replans_its_page_the_pages_that_list_it_and_the_portfolio(sample):
+    before = similar.batch_context(sample)
+    state = after(plan(sample, settings(), context=before))
+    # INC-2026-0004 is listed as related on 0006, 0007, 0008 and 0011 (title shown there)
+    listing = [i for i in sample.ids if "INC-2026-0004" in related_ids(before[i])]
+    assert listing == ["INC-2026-0006", "INC-2026-0007", "INC-2026-0008", "INC-2026-0011"]
+    changed = retitled(sample, "INC-2026-0004", "Checkout down after a config push")
+    now = similar.batch_context(changed)
+    again = plan(changed, settings(), context=now, **state)
+    moved = {i for i in sample.ids if now[i] != before[i]}
+    assert set(listing) <= moved and set(again.render) == {"INC-2026-0004", *moved}
+    assert len(again.render) < len(sample) and again.portfolio
+    for job in again.jobs():
+        if job.key in listing:
+            (row,) = [
+                r
+                for r in job.parameters["context"]["related"]
+                if r["incident_id"] == "INC-2026-0004"
+            ]
+            assert row["title"] == "Checkout down after a config push"
+
+
+def related_ids(entry: dict) -> list[str]:
+    return [r["incident_id"] for r in entry["related"]]
+
+
+def test_the_run_reuses_the_context_digests_while_the_records_are_the_same(sample, monkeypatch):
+    from incident_kit.report import batch
+
+    manifest = {"jobs": {}}
+    records = record_digests(sample)
+    context, digests = batch._context(sample, records, manifest)
+    assert context == similar.batch_context(sample)
+    assert digests == {iid: context_digest(context[iid]) for iid in sample.ids}
+    kept = json.loads(json.dumps(manifest))  # as the manifest file keeps it
+
+    def not_again(iset):
+        raise AssertionError("the context was computed again")
+
+    monkeypatch.setattr(batch, "batch_context", not_again)
+    assert batch._context(sample, record_digests(sample), kept) == (None, digests)
+    monkeypatch.undo()
+    changed = retitled(sample, "INC-2026-0004", "Checkout down after a config push")
+    fresh, new = batch._context(changed, record_digests(changed), kept)
+    assert fresh == similar.batch_context(changed) and kept["context"]["digests"] == new
+    assert new["INC-2026-0006"] != digests["INC-2026-0006"]
+    assert new["INC-2026-0001"] == digests["INC-2026-0001"]
+
+
+def test_parameter_names_are_read_without_papermill_as_papermill_reads_them(tmp_path):
+    import papermill
+
+    for name in ("postmortem.ipynb", "portfolio.ipynb"):
+        path = params.notebook_path(name)
+        ours = params.parameter_names(path.read_text(encoding="utf-8"))
+        assert list(ours) == list(papermill.inspect_notebook(str(path)))
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "x = 1"},
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "source": ["import os\n", "source: str = 'data'  # where\n", "os.sep\n", "n = 3\n"],
+            },
+        ]
+    }
+    assert params.parameter_names(json.dumps(nb)) == ("source", "n")
+    path = tmp_path / "t.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(ik.ReportError, match="lacks incident_id"):
+        params.require_parameters(path, ("source", "incident_id"))

@@ -418,3 +418,42 @@ def test_a_kernel_that_dies_before_it_is_ready_is_replaced_once(tmp_path, monkey
     assert not rendered.ok and len(doomed) == 2
     assert rendered.error.startswith("the kernel did not start, twice")
     assert "This report failed to render" in rendered.html
+
+
+def test_a_retitled_incident_rerenders_it_the_pages_listing_it_and_nothing_stale(
+    batch, sample, tmp_path, monkeypatch
+):
+    """Issue 13's no-change path: context digests kept in the manifest, the index left as
+    it is; a changed record still re-renders every page that shows it."""
+    import shutil
+
+    from incident_kit.report import batch as batch_module
+    from incident_kit.report import kernels
+
+    out = tmp_path / "out"
+    shutil.copytree(batch[0], out)
+    pages = {p.name: p.read_bytes() for p in out.glob("*.html")}
+    incidents = sample.incidents.copy()
+    incidents.loc["INC-2026-0004", "title"] = "Checkout down after a config push"
+    changed = ik.IncidentSet(incidents, sample.events, sample.action_items, sample.problems)
+    again = ik.report.run(changed, out, jobs=2, as_of=AS_OF, progress=False)
+    rendered = {r.key for r in again.results if not r.skipped}
+    listing = {"INC-2026-0006", "INC-2026-0007", "INC-2026-0008", "INC-2026-0011"}
+    assert again.ok and {"INC-2026-0004", *listing} <= rendered and again.portfolio is not None
+    for iid in [*listing, "INC-2026-0004"]:
+        assert "Checkout down after a config push" in text_of((out / f"{iid}.html").read_text())
+    assert "Checkout down after a config push" in (out / "index.html").read_text()
+    for iid in set(sample.ids) - rendered:
+        assert (out / f"{iid}.html").read_bytes() == pages[f"{iid}.html"]
+    assert len(rendered) < len(sample)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("nothing changed: no context, no kernels")
+
+    monkeypatch.setattr(batch_module, "batch_context", must_not_run)
+    monkeypatch.setattr(kernels, "shared_pool", must_not_run)
+    index = (out / "index.html").stat().st_mtime_ns
+    third = ik.report.run(changed, out, jobs=2, as_of=AS_OF, progress=False)
+    assert third.ok and all(r.skipped for r in third.results) and third.portfolio is None
+    assert (out / "index.html").stat().st_mtime_ns == index  # unchanged, not rewritten
+    assert [r.key for r in third.index] == [r.key for r in again.index]

@@ -31,7 +31,16 @@ from ..files import safe_name
 from ..model import IncidentSet
 from . import params, publish
 from .execute import Rendered, execute, render
-from .plan import PORTFOLIO, Job, Plan, Settings, plan
+from .plan import (
+    PORTFOLIO,
+    Job,
+    Plan,
+    Settings,
+    context_digest,
+    plan,
+    record_digests,
+    set_digest,
+)
 from .publish import REVIEW, JobResult
 
 Source = IncidentSet | str | Path | Sequence[str | Path]
@@ -87,6 +96,9 @@ class BatchResult:
     as_of: pd.Timestamp | None = None
     #: every incident of the data, as the index lists it (rendered now, before, or never)
     index: list[JobResult] = field(default_factory=list)
+    #: the driver's seconds by phase: settings, load, plan, context, review, render, index
+    #: (the index page and the manifest), pdf
+    phases: dict[str, float] = field(default_factory=dict)
     #: ``pdf=True``: the PDFs printed in this run (missing or older than their page), and
     #: the pages whose PDF could not be printed, each with the reason
     pdf_printed: list = field(default_factory=list)
@@ -139,7 +151,7 @@ def run(
     >>> result.ok, result.summary()                          # doctest: +SKIP
     """
     opts = dataclasses.replace(options or ReportOptions(), **kwargs)
-    started = time.perf_counter()
+    phases = _Phases()
     as_of = metrics.resolve_as_of(opts.as_of)  # the run's one clock
     settings, declared = _settings(opts, as_of)
     if opts.pdf:  # before any work: a missing browser is not worth a batch to learn
@@ -148,10 +160,11 @@ def run(
         opts = dataclasses.replace(opts, paper=check_paper(opts.paper))
         require()
     manifest = publish.read_manifest(Path(output))  # reads only: nothing is written yet
+    phases.lap("settings")
     try:
         if opts.executor is None and (opts.force or not manifest["jobs"]):
             _warm_kernels(opts)  # a first or forced run renders: warm up while loading
-        return _run(source, output, opts, settings, declared, manifest, started)
+        return _run(source, output, opts, settings, declared, manifest, phases)
     finally:
         if opts.executor is None:
             from .kernels import close_shared_pool
@@ -165,20 +178,44 @@ def _warm_kernels(opts: ReportOptions) -> None:
     shared_pool(spares=opts.jobs or os.cpu_count() or 1).start()
 
 
-def _run(source, output, opts, settings, declared, manifest, started) -> BatchResult:
+class _Phases(dict):
+    """Seconds by phase: :meth:`lap` adds the time since the last lap to a phase."""
+
+    def __init__(self):
+        super().__init__()
+        self.started = self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self[name] = self.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+def _run(source, output, opts, settings, declared, manifest, phases: _Phases) -> BatchResult:
     iset = _incidents(source, opts)
+    phases.lap("load")
     out = publish.prepare(output, self_contained=opts.self_contained)
+    pages = publish.pages(out)
+    records = record_digests(iset)
+    phases.lap("plan")
+    context, digests = _context(iset, records, manifest) if "context" in declared else (None, None)
+    phases.lap("context")
+    planned = {
+        "previous": manifest["jobs"],
+        "previous_portfolio": manifest.get(PORTFOLIO),
+        "pages": pages,
+        "only": _only(iset, opts.only),
+        "force": opts.force,
+        "records": records,
+    }
+    the_plan = plan(iset, settings, context=context, context_digests=digests, **planned)
+    phases.lap("plan")
+    if the_plan.render and context is None and digests is not None:  # needed after all
+        context, digests = _fresh_context(iset, records, manifest)
+        phases.lap("context")
+        the_plan = plan(iset, settings, context=context, context_digests=digests, **planned)
+        phases.lap("plan")
     as_of = settings.as_of
-    the_plan = plan(
-        iset,
-        settings,
-        previous=manifest["jobs"],
-        previous_portfolio=manifest.get(PORTFOLIO),
-        pages=publish.pages(out),
-        only=_only(iset, opts.only),
-        force=opts.force,
-        context=_context(iset) if "context" in declared else None,
-    )
     packet = None
     if opts.review_days and opts.only is None:
         from .packet import batch_job
@@ -188,15 +225,23 @@ def _run(source, output, opts, settings, declared, manifest, started) -> BatchRe
             settings,
             days=opts.review_days,
             previous=manifest.get(REVIEW),
-            pages=publish.pages(out),
+            pages=pages,
             force=opts.force,
         )
-    publisher = publish.Publisher(out, manifest, as_of)
+    phases.lap("review")
+    publisher = publish.Publisher(out, manifest, as_of, pages)
     whole = _execute(the_plan, publisher, opts, [packet] if packet else [])
+    phases.lap("render")
     names = [(iid, safe_name(iid)) for iid in iset.ids]
     listed = publisher.finish(
-        iset, names, display_tz=opts.display_tz, as_of=as_of, review_days=opts.review_days
+        iset,
+        names,
+        display_tz=opts.display_tz,
+        as_of=as_of,
+        review_days=opts.review_days,
+        records=set_digest(records),
     )
+    phases.lap("index")
     results = [r for r in listed if r.key in the_plan.fingerprints]
     result = BatchResult(
         out,
@@ -211,7 +256,9 @@ def _run(source, output, opts, settings, declared, manifest, started) -> BatchRe
         printed = _print(out, listed, opts)
         result.pdf_printed = [r for r in printed if r.ok]
         result.pdf_failed = [r for r in printed if not r.ok]
-    result.seconds = time.perf_counter() - started
+        phases.lap("pdf")
+    result.phases = dict(phases)
+    result.seconds = time.perf_counter() - phases.started
     return result
 
 
@@ -224,7 +271,43 @@ def _print(out: Path, listed: list[JobResult], opts: ReportOptions) -> list:
     return print_stale(pages, paper=opts.paper)
 
 
-def _settings(opts: ReportOptions, as_of: pd.Timestamp) -> tuple[Settings, dict]:
+def _context(iset: IncidentSet, records: pd.Series, manifest: dict):
+    """What each page needs from the whole set (related incidents), as (values, digests).
+
+    It is a function of the records alone (and of the code), so when they are what the
+    manifest saw last time, the digests it kept serve the fingerprints and the values (a
+    second or more for 10,000 incidents) are computed only if a page is rendered.
+    """
+    key = _context_key(records)
+    cached = manifest.get("context") or {}
+    digests = cached.get("digests")
+    if cached.get("key") == key and isinstance(digests, dict) and set(digests) == set(iset.ids):
+        return None, digests
+    return _fresh_context(iset, records, manifest)
+
+
+def _fresh_context(iset: IncidentSet, records: pd.Series, manifest: dict):
+    """The context computed now, and its digests remembered in the manifest."""
+    context = batch_context(iset)
+    digests = {iid: context_digest(context.get(iid)) for iid in iset.ids}
+    manifest["context"] = {"key": _context_key(records), "digests": digests}
+    return context, digests
+
+
+def _context_key(records: pd.Series) -> str:
+    from ..version import __version__
+
+    return f"{__version__} {set_digest(records)}"
+
+
+def batch_context(iset: IncidentSet) -> dict:
+    """Related incidents and repeats for every page (see ``incident_kit.similar``)."""
+    from ..similar import batch_context as compute
+
+    return compute(iset)
+
+
+def _settings(opts: ReportOptions, as_of: pd.Timestamp) -> tuple[Settings, tuple[str, ...]]:
     from ..fields import zone
 
     try:
@@ -232,10 +315,10 @@ def _settings(opts: ReportOptions, as_of: pd.Timestamp) -> tuple[Settings, dict]
     except ValueError as exc:
         raise ReportError(f"display_tz: {exc}") from None
     template = Path(opts.template) if opts.template else params.notebook_path("postmortem.ipynb")
-    declared = params.check_template(template, ("source", "incident_id"))
+    text, declared = params.require_parameters(template, ("source", "incident_id"))
     settings = Settings(
         as_of,
-        template.read_text(encoding="utf-8"),
+        text,
         params.notebook_path("portfolio.ipynb").read_text(encoding="utf-8"),
         opts.display_tz,
         opts.self_contained,
@@ -268,13 +351,6 @@ def _only(iset: IncidentSet, only: Sequence[str] | None) -> list[str] | None:
     if unknown:
         raise IncidentKitError(f"--only: unknown incident ID {unknown[0]!r}")
     return list(only)
-
-
-def _context(iset: IncidentSet) -> dict:
-    """What each page needs from the whole set (related incidents; see ``plan``)."""
-    from ..similar import batch_context
-
-    return batch_context(iset)
 
 
 def _execute(

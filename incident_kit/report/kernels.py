@@ -71,6 +71,7 @@ class ForkedProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+        self.returncode = -signal.SIGKILL  # it cannot survive that; the zygote reaps it
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -146,13 +147,18 @@ class SpareKernel:
         return adopt(self.process, self.connection_info(timeout), self.connection_file, kernel_name)
 
     def kill(self) -> None:
-        """Kill the kernel and whatever it started (its process group), and forget its file."""
+        """Kill the kernel and whatever it started (its process group), and forget its file.
+
+        A forked kernel is reaped by the zygote, so nothing waits for it to go; a spawned
+        one is our child and is reaped here.
+        """
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)  # a session leader: pgid == pid
             self.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):  # a zombie we cannot reap
-            self.process.wait(timeout=10)
+        if not isinstance(self.process, ForkedProcess):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
         Path(self.connection_file).unlink(missing_ok=True)
 
 
@@ -219,7 +225,8 @@ class KernelPool:
         return SpareKernel(process, path)
 
     def acquire(self) -> SpareKernel:
-        """A fresh kernel (started now if no spare is waiting); tops the spares up."""
+        """A fresh kernel (started now if no spare is waiting); the spares are topped up in
+        the background, so the caller does not wait for the next fork."""
         with self._lock:
             if self._closed:
                 raise KernelStartError("the kernel pool is closed")
@@ -232,9 +239,16 @@ class KernelPool:
                     candidate.kill()
             if kernel is None:
                 kernel = self._spawn()
-            while len(self._ready) < self.spares:
-                self._ready.append(self._spawn())
-            return kernel
+        threading.Thread(target=self._top_up, name="ik-kernel-spares", daemon=True).start()
+        return kernel
+
+    def _top_up(self) -> None:
+        with self._lock:
+            try:
+                while not self._closed and len(self._ready) < self.spares:
+                    self._ready.append(self._spawn())
+            except OSError:  # e.g. out of processes: the next acquire starts one itself
+                pass
 
     def close(self) -> None:
         with self._lock:

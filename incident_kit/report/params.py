@@ -53,7 +53,57 @@ __all__ = [
     "POSTMORTEM_SECTIONS",
     "check_template",
     "notebook_path",
+    "parameter_names",
+    "require_parameters",
 ]
+
+
+def parameter_names(notebook: str) -> tuple[str, ...]:
+    """The names a notebook (JSON text) assigns in its cell tagged ``parameters``: what
+    papermill reads as its parameters, found with ``ast`` (no papermill import, which costs
+    a second: a re-run with nothing to render must not pay for it). ValueError if unreadable.
+    """
+    import ast
+    import json
+
+    try:
+        cells = json.loads(notebook)["cells"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"not a notebook ({exc})") from None
+    for cell in cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = cell.get("source", "")
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            names: list[str] = []
+            for node in tree.body:
+                if isinstance(node, ast.Assign):
+                    names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names.append(node.target.id)
+            return tuple(dict.fromkeys(names))
+    return ()
+
+
+def require_parameters(path: str | Path, required: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A template's text and parameter names; ReportError when one of ``required`` is missing
+    (the check :func:`check_template` makes, without papermill)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError(f"{path}: no such notebook")
+    text = path.read_text(encoding="utf-8")
+    try:
+        names = parameter_names(text)
+    except (ValueError, SyntaxError) as exc:
+        raise ReportError(f"{path}: cannot be read as a notebook ({exc})") from None
+    missing = [p for p in required if p not in names]
+    if missing:
+        raise ReportError(
+            f"{path}: the cell tagged 'parameters' lacks {', '.join(missing)} "
+            f"(expected {', '.join(required)})"
+        )
+    return text, names
 
 
 def check_template(path: str | Path, required: tuple[str, ...] = POSTMORTEM_PARAMETERS) -> dict:

@@ -74,12 +74,16 @@ class Plan:
     unchanged: list[str]  # selected incidents whose page is current
     portfolio_fingerprint: str | None  # None: the run leaves the portfolio alone (``only``)
     context: Mapping[str, Mapping] | None = None  # per incident, passed as ``context``
+    #: the fingerprints used digests of a context not given here: jobs cannot be made
+    context_pending: bool = False
 
     def __len__(self) -> int:
         return len(self.render) + self.portfolio
 
     def jobs(self) -> Iterator[Job]:
         """The jobs to run: incidents in table order, then the portfolio."""
+        if self.context_pending and self.render:
+            raise ValueError("the plan has context digests but no context: compute it to render")
         st = self.settings
         params = {"as_of": st.as_of.isoformat(), "display_tz": st.display_tz}
         titles = self.iset.incidents["title"]
@@ -128,6 +132,8 @@ def plan(
     force: bool = False,
     portfolio: bool = True,
     context: Mapping[str, Mapping] | None = None,
+    context_digests: Mapping[str, str] | None = None,
+    records: pd.Series | None = None,
 ) -> Plan:
     """Which pages to render: those whose fingerprint changed, failed last time or are missing.
 
@@ -137,13 +143,18 @@ def plan(
     IDs to what the driver computed over the whole set for that page (plain JSON values, e.g.
     related incidents): each job passes its entry as the notebook parameter ``context``, and
     it is part of the page's fingerprint, so adding a piece is one key in that mapping.
+    ``context_digests`` (from :func:`context_digest`) stand in for ``context`` in the
+    fingerprints when the values are not computed (the jobs then need ``context`` set before
+    they run); ``records`` are :func:`record_digests` if already computed.
 
     >>> p = plan(iset, settings, previous=manifest["jobs"], pages={"INC-1.html"})  # doctest: +SKIP
     >>> p.render, p.portfolio                                                      # doctest: +SKIP
     """
     previous = previous or {}
     ids = iset.ids if only is None else [i for i in iset.ids if i in set(only)]
-    every = incident_fingerprints(iset, settings, context)
+    if context_digests is None and context is not None:
+        context_digests = {iid: context_digest(context.get(iid)) for iid in iset.ids}
+    every = incident_fingerprints(iset, settings, context_digests, records)
     fingerprints = {i: every[i] for i in ids}
     render, unchanged = [], []
     for iid in ids:
@@ -153,9 +164,12 @@ def plan(
             render.append(iid)
     fp, with_portfolio = None, False
     if portfolio and only is None:
-        fp = portfolio_fingerprint(iset, settings)
+        fp = portfolio_fingerprint(iset, settings, records)
         with_portfolio = force or not _current(previous_portfolio, fp, pages, PORTFOLIO)
-    return Plan(iset, settings, render, with_portfolio, fingerprints, unchanged, fp, context)
+    pending = context is None and context_digests is not None
+    return Plan(
+        iset, settings, render, with_portfolio, fingerprints, unchanged, fp, context, pending
+    )
 
 
 def _current(entry: Mapping | None, fingerprint: str, pages: Container[str], name: str) -> bool:
@@ -187,17 +201,17 @@ def _common(settings: Settings, notebook: str) -> str:
 
 
 def incident_fingerprints(
-    iset: IncidentSet, settings: Settings, context: Mapping[str, Mapping] | None = None
+    iset: IncidentSet,
+    settings: Settings,
+    context_digests: Mapping[str, str] | None = None,
+    records: pd.Series | None = None,
 ) -> pd.Series:
     """One fingerprint per incident (indexed by ID): records, load problems, clock, settings
-    and the incident's ``context`` (see :func:`plan`)."""
+    and the digest of the incident's ``context`` (see :func:`plan`)."""
     common = _common(settings, settings.postmortem)
-    records = record_digests(iset)
+    records = record_digests(iset) if records is None else records
     clock = clock_keys(iset, settings.as_of)
-    extra = [
-        "" if context is None else json.dumps(context.get(iid), sort_keys=True, default=str)
-        for iid in iset.ids
-    ]
+    extra = [(context_digests or {}).get(iid, "") for iid in iset.ids]
     return pd.Series(
         [_digest(common, r, c, x) for r, c, x in zip(records, clock, extra, strict=True)],
         index=iset.incidents.index,
@@ -205,13 +219,30 @@ def incident_fingerprints(
     )
 
 
-def portfolio_fingerprint(iset: IncidentSet, settings: Settings) -> str:
-    """The portfolio page's fingerprint: every record and problem, and the clock."""
+def context_digest(entry: object) -> str:
+    """A digest of one incident's context (plain JSON values)."""
+    return _digest(json.dumps(entry, sort_keys=True, default=str))
+
+
+def set_digest(records: pd.Series) -> str:
+    """One digest of a whole set's records (IDs and :func:`record_digests`, in order)."""
     h = hashlib.sha256()
-    for digest in record_digests(iset):
-        h.update(digest.encode())
-    h.update(_frame_digest(iset.problems).encode())
-    return _digest(_common(settings, settings.portfolio), h.hexdigest(), settings.as_of.isoformat())
+    for iid, digest in records.items():
+        h.update(f"{iid}\0{digest}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def portfolio_fingerprint(
+    iset: IncidentSet, settings: Settings, records: pd.Series | None = None
+) -> str:
+    """The portfolio page's fingerprint: every record and problem, and the clock."""
+    records = record_digests(iset) if records is None else records
+    return _digest(
+        _common(settings, settings.portfolio),
+        set_digest(records),
+        _frame_digest(iset.problems),
+        settings.as_of.isoformat(),
+    )
 
 
 def clock_keys(iset: IncidentSet, as_of: pd.Timestamp) -> pd.Series:
@@ -331,8 +362,10 @@ __all__ = [
     "Settings",
     "Splitter",
     "clock_keys",
+    "context_digest",
     "incident_fingerprints",
     "plan",
     "portfolio_fingerprint",
     "record_digests",
+    "set_digest",
 ]

@@ -9,6 +9,7 @@ manifest is simply rendered again next time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -21,6 +22,7 @@ import pandas as pd
 from ..errors import ReportError
 from ..files import atomic_write, inside
 from ..model import IncidentSet
+from ..version import __version__
 from . import export
 from .execute import Rendered
 from .plan import PORTFOLIO, Job
@@ -85,10 +87,18 @@ def pages(out: Path) -> set[str]:
 class Publisher:
     """Writes each result into the output folder as it arrives and keeps the manifest."""
 
-    def __init__(self, out: Path, manifest: dict, as_of: pd.Timestamp, interval: float = 1.0):
+    def __init__(
+        self,
+        out: Path,
+        manifest: dict,
+        as_of: pd.Timestamp,
+        present: set[str] | None = None,
+        interval: float = 1.0,
+    ):
         self.out = out
         self.manifest = manifest
         self.as_of = as_of.isoformat()
+        self.pages = set(present) if present is not None else pages(out)  # names, kept current
         self.interval = interval
         self.results: dict[str, JobResult] = {}
         self._saved = time.monotonic()
@@ -102,6 +112,7 @@ class Publisher:
         try:
             atomic_write(html, rendered.html)
             atomic_write(nb, rendered.notebook)
+            self.pages.add(html.name)
         except OSError as exc:
             error = error or f"could not write the page: {exc}"
         timings = {**rendered.timings, "write": time.perf_counter() - started}
@@ -146,7 +157,7 @@ class Publisher:
             return self.results[key]
         entry: Mapping = self.manifest["jobs"].get(key) or {}
         html = self.out / f"{name}.html"
-        if not entry or not html.is_file():
+        if not entry or html.name not in self.pages:
             return JobResult(key, name, True, None, None, skipped=True, fingerprint=fingerprint)
         return JobResult(
             key,
@@ -168,25 +179,59 @@ class Publisher:
         display_tz: str,
         as_of: pd.Timestamp,
         review_days: int = 0,
+        records: str = "",
     ) -> list[JobResult]:
         """Write the index (every incident of ``iset``, rendered now or before, and links to
         the portfolio and the review packet when they are there) and the manifest; return
-        the index's results in order."""
+        the index's results in order. ``records`` (the set's :func:`~.plan.set_digest`) lets
+        an index whose inputs did not change stay as it is (10,000 rows cost seconds)."""
         from .index import render_index
 
         listed = [self.result(key, name) for key, name in names]
-        portfolio = (self.out / f"{PORTFOLIO}.html").is_file()
-        index = render_index(
-            iset,
-            listed,
-            as_of=as_of,
-            display_tz=display_tz,
-            portfolio=portfolio,
-            review_days=review_days if (self.out / f"{REVIEW}.html").is_file() else 0,
-        )
-        atomic_write(self.out / "index.html", index)
+        portfolio = f"{PORTFOLIO}.html" in self.pages
+        review_days = review_days if f"{REVIEW}.html" in self.pages else 0
+        shown = IndexInputs(as_of, display_tz, portfolio, review_days)
+        key = _index_key(iset, listed, shown, records)
+        if not key or self.manifest.get("index") != key or "index.html" not in self.pages:
+            index = render_index(
+                iset,
+                listed,
+                as_of=as_of,
+                display_tz=display_tz,
+                portfolio=portfolio,
+                review_days=review_days,
+            )
+            atomic_write(self.out / "index.html", index)
+            self.pages.add("index.html")
+            self.manifest["index"] = key
         self.save()
         return listed
+
+
+@dataclass(frozen=True)
+class IndexInputs:
+    """What the index shows besides the records and the rows: the clock, the zone, links."""
+
+    as_of: pd.Timestamp
+    display_tz: str
+    portfolio: bool
+    review_days: int
+
+
+def _index_key(iset: IncidentSet, listed: list[JobResult], shown: IndexInputs, records: str) -> str:
+    """A digest of everything the index shows: the records, every row's page and state, the
+    input problems, the clock, the zone and the links. "" (always rewrite) without records."""
+    if not records:
+        return ""
+    h = hashlib.sha256(
+        f"{__version__}|{shown.as_of.isoformat()}|{shown.display_tz}|{shown.portfolio}|"
+        f"{shown.review_days}|{records}".encode()
+    )
+    for r in listed:
+        h.update(f"{r.key}\0{r.name}\0{r.ok}\0{r.error}\0{r.html is None}\n".encode())
+    problems = iset.problems[["file", "line", "message", "level"]].astype(str)
+    h.update(problems.to_csv(index=False).encode())
+    return h.hexdigest()[:20]
 
 
 __all__ = [
