@@ -133,21 +133,7 @@ def test_a_hundred_synthetic_incidents(cluster, tmp_path):
 def test_a_job_lost_with_its_worker_runs_again_on_another(cluster, driver, tmp_path):
     client, _ = cluster
     marker = tmp_path / "killed-once"
-    nb = nbformat.read(params.notebook_path("postmortem.ipynb"), as_version=4)
-    nb.cells.insert(
-        3,
-        nbformat.v4.new_code_cell(
-            "import os, signal, pathlib, time\n"
-            f"marker = pathlib.Path({str(marker)!r})\n"
-            'if incident_id == "INC-2026-0003" and not marker.exists():\n'
-            "    marker.write_text(str(os.getpid()))\n"
-            "    stat = open(f'/proc/{os.getppid()}/stat').read()  # the zygote's: its parent\n"
-            "    os.kill(int(stat.rsplit(')', 1)[1].split()[1]), signal.SIGKILL)  # = the worker\n"
-            "    time.sleep(60)"
-        ),
-    )
-    template = tmp_path / "killer.ipynb"
-    nbformat.write(nb, template)
+    template = killer(tmp_path, f"not pathlib.Path({str(marker)!r}).exists()", marker)
     before = set(client.scheduler_info()["workers"])
     result = ik.report.run(
         "data",
@@ -163,3 +149,49 @@ def test_a_job_lost_with_its_worker_runs_again_on_another(cluster, driver, tmp_p
     assert ">Incident Summary<" in (driver / "lost" / "INC-2026-0003.html").read_text()
     client.wait_for_workers(2, timeout=120)
     assert set(client.scheduler_info()["workers"]) != before  # the nanny replaced one
+
+
+def test_a_job_lost_twice_is_a_failed_page_and_the_others_are_rendered(cluster, driver, tmp_path):
+    client, _ = cluster
+    marker = tmp_path / "killed"
+    template = killer(tmp_path, "True", marker)  # the worker dies on every attempt
+    result = ik.report.run(
+        "data",
+        "lost-twice",
+        executor=client.get_executor(),
+        only=["INC-2026-0002", "INC-2026-0003", "INC-2026-0004"],
+        template=template,
+        as_of=AS_OF,
+        progress=False,
+    )
+    assert len(marker.read_text().split()) == 2  # killed on the first try and on the retry
+    (failed,) = result.failed
+    assert failed.key == "INC-2026-0003" and not result.ok
+    assert failed.error.startswith("the job was lost with its worker")
+    for iid in ("INC-2026-0002", "INC-2026-0004"):
+        assert ">Incident Summary<" in (driver / "lost-twice" / f"{iid}.html").read_text()
+    assert (
+        "This report failed to render" in (driver / "lost-twice" / "INC-2026-0003.html").read_text()
+    )
+    client.wait_for_workers(2, timeout=120)
+
+
+def killer(tmp_path: Path, when: str, marker: Path) -> Path:
+    """The shipped notebook with a cell that kills the Dask worker running INC-2026-0003
+    (when ``when`` holds), noting each kill's kernel PID in ``marker``."""
+    nb = nbformat.read(params.notebook_path("postmortem.ipynb"), as_version=4)
+    nb.cells.insert(
+        3,
+        nbformat.v4.new_code_cell(
+            "import os, signal, pathlib, time\n"
+            f"marker = pathlib.Path({str(marker)!r})\n"
+            f'if incident_id == "INC-2026-0003" and {when}:\n'
+            "    with marker.open('a') as f: f.write(f'{os.getpid()}\\n')\n"
+            "    stat = open(f'/proc/{os.getppid()}/stat').read()  # the zygote's: its parent\n"
+            "    os.kill(int(stat.rsplit(')', 1)[1].split()[1]), signal.SIGKILL)  # = the worker\n"
+            "    time.sleep(60)"
+        ),
+    )
+    template = tmp_path / f"killer-{marker.name}.ipynb"
+    nbformat.write(nb, template)
+    return template

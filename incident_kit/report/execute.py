@@ -318,14 +318,15 @@ def execute(
                 job, attempt = pending.pop(fut)
                 try:
                     result = fut.result()
-                except Exception:  # the worker, not the notebook: render never raises
+                except Exception as exc:  # the worker, not the notebook: render never raises
+                    error = exc
                     if attempt == 1:
                         try:
                             submit(job, 2)
                             continue
                         except Exception as again:  # e.g. a broken process pool
-                            exc = again
-                    result = lost(job, f"the job was lost with its worker: {_one_line(exc)}")
+                            error = again
+                    result = lost(job, f"the job was lost with its worker: {_one_line(error)}")
                 on_result(job, result)
                 for job in todo:
                     submit(job, 1)
