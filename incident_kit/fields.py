@@ -595,6 +595,8 @@ def _date_parts(text: str) -> tuple[int | None, int, int]:
     from dateutil import parser as du
 
     s = " ".join(text.split()).strip(" .,;")
+    if "(" in s and re.sub(r"\([^()]*\)", "", s).strip():  # "2026-02-13 (the night of ...)"
+        s = " ".join(re.sub(r"\([^()]*\)", " ", s).split()).strip(" .,;")
     m = _ISO_DAY.match(s)
     if m:
         try:

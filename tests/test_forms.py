@@ -1015,3 +1015,33 @@ def test_a_duration_that_cannot_be_read_whole_is_unknown_with_a_warning(written)
     iset = load(report(tail=f"\n## Impact\n\n- **Downtime Duration**: {written}\n"))
     assert pd.isna(iset.incidents.at["T-1", "downtime_stated"])
     assert problems(iset, "warning")[0].startswith(f"15: Downtime Duration '{written}' ")
+
+
+# --- a clock, then the words ------------------------------------------------------------------------
+def test_a_clock_then_words_with_no_separator_in_a_zoned_timeline_across_midnight():
+    timeline = """\
+        - 23:40 batch start (impact started)
+        - 23:58 monitor fired → detected
+        - 00:03 acked by Erik Lund
+        - 00:52 batch finished; payouts queued - mitigated
+        - 06:10 bank accepted the file - resolved
+        """
+    text = report(timeline, status="Resolved").replace(
+        "## Timeline", "Date: 2026-02-13 (night to the 14th)\n\n"
+                                    "## 2) Timeline (CET)")  # fmt: skip
+    iset = load(text)
+    ev = iset.events.set_index("kind")
+    assert ev.at["impact_start", "timestamp"] == utc("2026-02-13T22:40Z")
+    assert ev.at["acknowledged", "actor"] == "Erik Lund"
+    assert ev.at["mitigated", "timestamp"] == utc("2026-02-13T23:52Z")
+    assert ev.at["resolved", "timestamp"] == utc("2026-02-14T05:10Z")
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "iid"),
+    [("INC-SE-2026-044 – Payout batch late", "INC-SE-2026-044"), ("OPS-17: DNS", "OPS-17")],
+)
+def test_an_id_written_before_the_title(title, iid):
+    text = report().replace("# Test incident", f"# {title}").replace("**Incident ID**: T-1\n", "")
+    assert load(text).ids == [iid]

@@ -143,7 +143,9 @@ def checkbox(text: str) -> tuple[bool | None, str]:
     return mark not in " ❌✗✘☐⬜🔲", text[m.end() :]
 
 
-_ID_IN_TITLE = re.compile(r"^\[?([A-Z][A-Z0-9]{1,11}-\d[\w-]*)\]?\s*(?::|[-–—]\s)")
+_ID_IN_TITLE = re.compile(
+    r"^\[?([A-Z][A-Z0-9]{1,11}(?:-[A-Z][A-Z0-9]{0,11})*-\d[\w-]*)\]?\s*(?::|[-–—]\s)"
+)  # "INC-2026-0042: ...", "INC-SE-2026-044 – ..."
 _ZONE_NOTE = re.compile(
     r"\b(?:all\s+)?times?\b[^.\n]{0,30}?\b(?:are\s+|in\s+|below\s+are\s+|shown\s+in\s+)?"
     r"(?P<zone>[A-Za-z]+(?:/[A-Za-z_]+)?|[+-]\d{2}:?\d{2})\b",
@@ -717,7 +719,10 @@ class _Report:
             return False
         else:
             m = _TIME_FIRST_SPLIT.match(text)
+            if m is None or not _only_time(m.group("t")):  # "00:52 done; queued - mitigated"
+                m = _clock_then_words(text) or m
             when, rest = (m.group("t"), plain(m.group("rest"))) if m else (text, None)
+            rest = rest.lstrip("-–—:| ") if rest else rest
         event = {"kind": "update", "description": rest or None}
         lead = _MILESTONE_LEAD.match(rest or "")
         kind = V.milestone_kind(lead.group(1)) if lead else None
@@ -1111,6 +1116,40 @@ _BOXED_TIME = re.compile(
 _TIME_FIRST_SPLIT = re.compile(
     r"^\**(?P<t>.{4,60}?)(?:\*\*\s*[-–—:|]?\s*|\s+[-–—|]\s+|:\s+)(?P<rest>\S.*)$"
 )
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+_CLOCK_ZONE_WORDS = re.compile(
+    rf"^\**(?P<t>{_CLOCK}\s+(?:[A-Za-z]{{1,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?))\**"
+    r"\s+(?P<rest>\S.*)$",
+    re.I,
+)
+_CLOCK_WORDS = re.compile(rf"^\**(?P<t>{_CLOCK})\**\s+(?P<rest>\S.*)$", re.I)
+
+
+def _only_time(text: str) -> bool:
+    """Whether a piece before the words is a time alone: a clock (or a date and clock), then
+    nothing but zone names (``14:05``, ``14:05 UTC``, ``2:05 PM (PST)``)."""
+    m = re.match(rf"^[*\s]*(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}[ T,]*)?{_CLOCK}", text, re.I)
+    if m is None:
+        return not re.match(r"^[*\s]*\d{1,2}:\d{2}", text)  # not a clock first: as before
+    for word in re.split(r"[\s()*]+", text[m.end() :]):
+        up = word.upper()
+        zone = up in V.ZONE_ABBREVIATIONS or "/" in word or up.startswith(("+", "-", "UTC", "GMT"))
+        if word and not zone:
+            return False
+    return True
+
+
+def _clock_then_words(text: str) -> re.Match | None:
+    """``23:40 batch start`` / ``23:40 CET batch start``: a clock, its zone when the next
+    word names one, then the words."""
+    m = _CLOCK_ZONE_WORDS.match(text)
+    if m:
+        zone = m.group("t").split()[-1].upper()
+        if zone in V.ZONE_ABBREVIATIONS or zone[0] in "+-" or zone.startswith(("UTC", "GMT")):
+            return m
+    return _CLOCK_WORDS.match(text)
+
+
 _ITEM_TEXT = frozenset(
     ("action", "action item", "item", "task", "description", "what", "todo", "follow up")
 )
