@@ -750,9 +750,10 @@ _MULT_WORDS = "(?i:{})".format(
     )
 )
 _RUN = rf"\d+(?:{_GROUP_SEP}\d+)*"
+_END = r"(?![A-Za-zÀ-ÿ\d])"  # a number or multiple ends here ("12万人" is fine, "3x" is no number)
 _NUMBER = re.compile(
-    rf"(?<![\w.,'’])(?P<num>{_RUN})(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?(?!\w))?"
-)
+    rf"(?<![\w.,'’])(?P<num>(?>{_RUN}))(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?{_END}|{_END})"
+)  # a number runs to its end: "120万" is 1.2 million, "3x" is not a number
 NUMBER_FORMS = "12,345, 12.345, 12 345, 1,20,000, 12.345,67, 1'234.50, 12k, 1,2 Mio"
 
 
@@ -901,7 +902,7 @@ _DURATION_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({_UNITS})(?![^\W\d_])", re.I
 _CLOCK_DURATION = re.compile(
     r"^~?\s*(\d{1,3}):(\d{2})(?::(\d{2}))?\s*(?P<unit>h|hrs?|hours?|min|mins|minutes)?\.?$", re.I
 )
-_CLOCK = r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?"
+_CLOCK = r"([01]?\d|2[0-3])[:h]([0-5]\d)(?::([0-5]\d))?"  # 14:05, or 14h05 as in French
 _CLOCK_RANGE = re.compile(
     rf"(?<![\d:]){_CLOCK}(?:\s*[A-Z]{{2,5}}\b)?\s*(?:[-–—]|(?i:to|bis|until|till|a|à|até))\s*"
     rf"{_CLOCK}(?![\d:])(?:\s*[A-Z]{{2,5}}\b)?"
@@ -998,8 +999,8 @@ _WORD = _marks(V.CURRENCY_WORDS).replace("(?:", "(?i:", 1)
 def _amount(n: int) -> str:
     """An amount and its multiple, as named groups ``a<n>`` and ``m<n>``."""
     return (
-        rf"(?<![\w.,'’])(?P<a{n}>{_RUN})"
-        rf"(?:[{_SPACES}]?(?P<m{n}>{_MULT_WORDS})\.?(?!\w))?"
+        rf"(?<![\w.,'’])(?P<a{n}>(?>{_RUN}))"
+        rf"(?:[{_SPACES}]?(?P<m{n}>{_MULT_WORDS})\.?{_END}|{_END})"
     )
 
 
@@ -1008,6 +1009,10 @@ _MONEY = re.compile(
     rf"|{_amount(2)}[{_SPACES}]?(?P<after>{_MARK}|{_CODE}|{_WORD})",
 )
 MONEY_FORMS = "$12,400, €3k, 12,400 EUR, R$ 12.400,00, INR 18,50,000, 2.300 €, CHF 1'200"
+
+
+_MARKED_DIGITS = re.compile(rf"(?:{_MARK}|{_CODE})[{_SPACES}]?[~≈]?[{_SPACES}]?\d")
+_ANY_MARK = re.compile(rf"{_MARK}|{_CODE}")
 
 
 def _currency(mark: str) -> str | None:
@@ -1044,6 +1049,8 @@ def read_money(text: str) -> tuple[float | None, str | None, str | None]:
         amount = read_number(run, mult, mark)
         note = f"'{written}' names {ambiguous}: currency left unknown" if ambiguous else None
         return amount, currency, note
+    if _MARKED_DIGITS.search(text) and any(_currency(m.group()) for m in _ANY_MARK.finditer(text)):
+        raise ValueError(f"has a currency but no amount read whole (e.g. {MONEY_FORMS})")
     return None, None, None
 
 

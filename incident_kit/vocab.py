@@ -778,6 +778,9 @@ def zone_offset(abbrev: str) -> int | None:
 MULTIPLIERS: dict[str, float] = {
     **dict.fromkeys(_w("k | K | thousand | thousands | tsd | tausend | mille | mila"), 1e3),
     **dict.fromkeys(_w("lakh | lakhs | lac | lacs"), 1e5),
+    **dict.fromkeys(_w("千"), 1e3),
+    **dict.fromkeys(_w("万 | 萬 | 만"), 1e4),
+    **dict.fromkeys(_w("億 | 亿 | 억"), 1e8),
     **dict.fromkeys(_w("m | mn | mm | million | millions | mio | millionen | millones | "
                        "milhões | milhoes | milioni | miljoen | miljoner | millón | millon"), 1e6),
     **dict.fromkeys(_w("crore | crores | cr"), 1e7),

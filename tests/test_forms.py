@@ -1045,3 +1045,40 @@ def test_a_clock_then_words_with_no_separator_in_a_zoned_timeline_across_midnigh
 def test_an_id_written_before_the_title(title, iid):
     text = report().replace("# Test incident", f"# {title}").replace("**Incident ID**: T-1\n", "")
     assert load(text).ids == [iid]
+
+
+def test_a_table_with_date_and_time_columns_and_milestones_in_the_description():
+    table = """\
+        | Date | Time (UTC) | Description | Owner |
+        |---|---|---|---|
+        | 2026-03-04 | 14:05 | Alert fired - detected | PagerDuty |
+        | 2026-03-04 | 14:20 | Escalated to DBA on-call | Ana |
+        | 2026-03-05 | 01:32 | Resolved | Ana |
+        """
+    iset = load(report(table, status="Resolved"))
+    ev = iset.events.set_index("kind")
+    assert ev.at["detected", "timestamp"] == utc("2026-03-04T14:05Z")
+    assert ev.at["escalated", "role"] == "DBA on-call"
+    assert ev.at["resolved", "timestamp"] == utc("2026-03-05T01:32Z")
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "count"), [("12万人", 120000), ("¥120万", 1200000), ("3x the usual", None)]
+)
+def test_a_number_is_read_to_its_end(written, count):
+    if count is None:
+        with pytest.raises(ValueError):
+            F.parse_users(written)
+    else:
+        assert F.parse_users(written)[0] == count
+
+
+@pytest.mark.parametrize("written", ["$12abc", "JPY 120 0000"])
+def test_a_currency_with_digits_not_read_whole_is_a_warning_not_nothing(written):
+    with pytest.raises(ValueError):
+        F.parse_money(written)
+
+
+def test_french_clock_ranges():
+    assert F.parse_duration("14h05–15h32") == pd.Timedelta(minutes=87)

@@ -768,7 +768,8 @@ class _Report:
             return
         header = [V.norm(h) for h in rows[0][1]]
         names = [_column(h) for h in header]
-        hint = next((_zone_hint(h) for h in rows[0][1] if _column(V.norm(h)) == "timestamp"), None)
+        hints = (_zone_hint(h) for h in rows[0][1] if _column(V.norm(h)) == "timestamp")
+        hint = next((h for h in hints if h), None)  # | Date | Time (UTC) |
         if "timestamp" not in names:
             self.problem(rows[0][0], "Detailed Timeline", " | ".join(rows[0][1]),
                          "has no time column (expected e.g. time | kind | actor | description); "
@@ -779,7 +780,9 @@ class _Report:
         for line, cells in rows[1:]:
             rec: dict[str, str] = {}
             for name, cell in zip(names, cells, strict=False):
-                if name and cell and name not in rec:
+                if name == "timestamp" and cell and "timestamp" in rec:
+                    rec["timestamp"] += f" {cell}"  # | Date | Time (UTC) |: one time
+                elif name and cell and name not in rec:
                     rec[name] = cell
             if all(V.is_placeholder(c) for c in cells):
                 continue
@@ -820,8 +823,11 @@ class _Report:
             text = word if description is None else f"{word}: {description}"
         else:
             text = rec.get("event_or_description")
-            if text is None:
-                return {"kind": "update", "description": description}
+            if text is None:  # | Time | Description |: its words may name a milestone
+                named = V.milestone_named(description or "")
+                if named is None:
+                    return {"kind": "update", "description": description}
+                text = description
             kind = V.kind_name(text)
             if kind in MILESTONES:
                 return {"kind": kind, "description": description}
