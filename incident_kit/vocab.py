@@ -848,7 +848,9 @@ LOSS_WORDS: frozenset[str] = frozenset(
        "perdidos | perdidas | perdida | perdidos | perda | perdus | perdues | perte | persi | "
        "perdita | verlies | verloren gegaan | not retried | not delivered | never delivered | "
        "not sent | never sent | not persisted | not saved | not written | never written | "
-       "not recovered | not replayed | not processed | not stored | could not be recovered")
+       "not recovered | not replayed | not processed | not stored | could not be recovered | "
+       "unsent | unsaved | unsynced | unwritten | undelivered | unprocessed | unpersisted | "
+       "unrecovered | never synced | not synced")
 )  # fmt: skip
 #: Words saying the answer is not known yet (read as unknown, not as a loss).
 UNSURE_PHRASES: tuple[str, ...] = _w(

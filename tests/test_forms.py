@@ -415,7 +415,8 @@ def test_money_only_where_a_currency_is_written(written, amount, currency):
 @pytest.mark.parametrize(
     ("written", "loss"),
     [("None", False), ("No", False), ("N/A", False), ("No data lost (replayed)", False),
-     ("3 minutes of metrics are gone", True), ("Yes - 40 rows", True), ("TBD", None)],
+     ("3 minutes of metrics are gone", True), ("Yes - 40 rows", True), ("TBD", None),
+     ("Unsent drafts (no server-side data affected)", True), ("Some unsaved edits", True)],
 )  # fmt: skip
 def test_data_loss_forms(written, loss):
     iset = load(report(tail=f"\n## Impact\n\n- **Data Loss**: {written}\n"))
@@ -526,6 +527,9 @@ Severity: P4
         ("- [ ] Add an alert (@ana, 3/17/2026)", "Add an alert", "ana", "2026-03-17", False),
         ("- ✅ Add an alert - Owner: Ana", "Add an alert", "Ana", None, True),
         ("- [ ] Split the queue - a big one - Owner: Ana", "Split the queue - a big one", "Ana", None, False),
+        # a date with a comma and a year stays one date
+        ("1. ~~Add an alert~~ (owner: Dev Okafor, due January 13, 2026)", "Add an alert", "Dev Okafor", "2026-01-13", True),
+        ("- Add an alert — Dev Patel, by March 4, 2026", "Add an alert", "Dev Patel", "2026-03-04", False),
     ],
 )  # fmt: skip
 def test_action_item_forms(line, text, owner, due, done):

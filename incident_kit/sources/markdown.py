@@ -239,7 +239,7 @@ def _last_word(sep: str) -> str:
 
 _TO = re.compile(r"\s+to\s+")
 _BY = re.compile(r"\s+(?:\(?by|via)\s+")
-_PIECES = re.compile(r",\s*|\s+and\s+")
+_PIECES = re.compile(r",(?!\s*\d{4}\b)\s*|\s+and\s+")  # "March 4, 2026" stays one piece
 
 
 def _who(text: str | None) -> str | None:
