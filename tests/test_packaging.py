@@ -93,14 +93,18 @@ def test_wheel_ships_notebooks_templates_and_sample_data(wheel, site, tmp_path):
 
 
 RUN_SHIPPED = """
-import json, nbformat, incident_kit
+import json, os, tempfile, nbformat, incident_kit
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 result = {}
 for name in ("explore.ipynb", "postmortem.ipynb", "portfolio.ipynb"):
     nb = nbformat.read(name, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("import incident_kit as ik; print(ik.__file__)"))
-    NotebookClient(nb, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": "."}}).execute()
+    # IPC sockets: no TCP port chosen here for the kernel to bind later (another process on a
+    # busy machine can take it first: "Address already in use")
+    km = KernelManager(kernel_name="python3", transport="ipc",
+                       ip=os.path.join(tempfile.mkdtemp(), "kernel"))
+    NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": "."}}).execute()
     result[name] = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
 print(json.dumps(result))
 """

@@ -110,7 +110,9 @@ def test_summary_prose_and_multiline_items_are_shown(pm):
 def test_the_page_says_what_could_not_be_read_or_placed(pm):
     notes = pm.reading_notes()
     assert notes.startswith('<details class="ik-reading"><summary>')
-    assert "2 things the loader could not read or place" in notes
+    assert "3 things the loader could not read or place" in notes
+    # a hedged description ("probably") is neither a loss nor none: unknown, and said so
+    assert "v.md:24</code> Data Loss &#x27;lots of webhooks, probably&#x27; says neither" in notes
     assert "v.md:23</code> Impact Assessment: &#x27;**Regions**: us-east-1&#x27;" in notes
     assert "kept as a note" in notes
     assert "v.md:45</code> Next Review &#x27;once the partner replies&#x27; is not a date" in notes
