@@ -11,6 +11,8 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import incident_kit as ik
 from incident_kit import fields as F
@@ -1086,3 +1088,36 @@ def test_a_currency_with_digits_not_read_whole_is_a_warning_not_nothing(written)
 
 def test_french_clock_ranges():
     assert F.parse_duration("14h05–15h32") == pd.Timedelta(minutes=87)
+
+
+def _grouped(n: int, sep: str, indian: bool) -> str:
+    """``n`` written with ``sep`` between 3-digit groups (Indian: 2-digit before the last 3)."""
+    digits = str(n)
+    head, groups = digits[:-3], [digits[-3:]]
+    step = 2 if indian else 3
+    while head:
+        head, groups = head[:-step], [head[-step:], *groups]
+    return sep.join(groups)
+
+
+_SEPARATORS = [",", ".", " ", "\u00a0", "\u202f", "\u2009", "'"]
+
+
+@given(st.integers(1000, 10**10), st.sampled_from(_SEPARATORS), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_count_in_any_grouping_reads_whole(n, sep, indian):
+    written = _grouped(n, sep, indian and sep == ",")
+    assert F.parse_users(f"≈ {written} users (3,5 %)") == (n, 3.5)
+
+
+@given(
+    st.integers(1000, 10**9),
+    st.integers(0, 99),
+    st.sampled_from([(".", ","), (",", "."), (" ", ","), ("\u202f", ","), ("'", ".")]),
+)
+@settings(max_examples=300, deadline=None)
+def test_an_amount_with_groups_and_a_decimal_mark_reads_whole(n, cents, marks):
+    sep, point = marks
+    written = f"{_grouped(n, sep, False)}{point}{cents:02d}"
+    amount, currency = F.parse_money(f"R$ {written} em multas")
+    assert currency == "BRL" and amount == pytest.approx(n + cents / 100)

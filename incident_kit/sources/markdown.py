@@ -1041,37 +1041,10 @@ class _Report:
                 inc["status"] = F.parse_status(text)
             except ValueError as exc:
                 self.problem(line, title, text, f"{exc}; status left unknown")
-        elif column == "users_affected":
-            inc["users_affected_text"] = raw
-            if not V.is_unknown(text):
-                try:
-                    inc["users_affected"], inc["users_affected_pct"] = F.parse_users(text)
-                except ValueError as exc:
-                    self.problem(line, title, text, f"{exc}; users affected left unknown")
         elif column == "services":
             inc["services"] = [plain(s) for s in F.split_list(raw) if not V.is_unknown(plain(s))]
-        elif column == "downtime_stated":
-            inc["downtime_text"] = raw
-            if not V.is_unknown(text):
-                try:
-                    inc["downtime_stated"] = F.parse_duration(text)
-                except ValueError as exc:
-                    self.problem(line, title, text, f"{exc}; downtime left unknown")
-        elif column == "data_loss":
-            inc["data_loss"] = raw
-            inc["has_data_loss"], note = F.read_data_loss(text)
-            if note:
-                self.problem(line, title, text, f"{note}; left unknown")
-        elif column == "financial_impact":
-            inc["financial_impact"] = raw
-            try:
-                amount, currency, note = F.read_money(text)
-            except ValueError as exc:
-                self.problem(line, title, text, f"{exc}; amount left unknown")
-                return
-            inc["financial_amount"], inc["financial_currency"] = amount, currency
-            if note:
-                self.problem(line, title, text, note)
+        elif column in _IMPACT_READERS:
+            self._impact(line, column, title, raw)
         elif column in ("report_date", "next_review"):
             if not V.is_unknown(text):
                 self.dates.append(_Date(text, line, title, inc, column))
@@ -1079,6 +1052,27 @@ class _Report:
             name = F.owner_name(text) if column != "prepared_by" else text
             if name and not V.is_unknown(name):
                 inc[column] = name
+
+    def _impact(self, line: int, column: str, title: str, raw: str) -> None:
+        """An impact value: the author's words kept as written, the figures read from them
+        (a value that cannot be read whole costs that figure, with a located warning)."""
+        text = plain(raw)
+        self.inc[_IMPACT_READERS[column][0]] = raw
+        if column != "data_loss" and V.is_unknown(text):
+            return
+        targets, read = _IMPACT_READERS[column][1:]
+        try:
+            values = read(text)
+        except ValueError as exc:
+            self.problem(line, title, text, f"{exc}; {_LEFT_UNKNOWN[column]} left unknown")
+            return
+        note = values[-1] if column in ("data_loss", "financial_impact") else None
+        for target, value in zip(targets, values, strict=False):
+            self.inc[target] = value
+        if note:
+            self.problem(
+                line, title, text, note if column != "data_loss" else f"{note}; left unknown"
+            )
 
     def _finish_text(self) -> None:
         for column, chunks in self.narrative.items():
@@ -1198,6 +1192,26 @@ def _without_prefix(title: str) -> str:
     return title
 
 
+#: Impact columns: (column of the text as written, columns of the figures, reader).
+_IMPACT_READERS = {
+    "users_affected": (
+        "users_affected_text",
+        ("users_affected", "users_affected_pct"),
+        F.parse_users,
+    ),
+    "downtime_stated": ("downtime_text", ("downtime_stated",), lambda t: (F.parse_duration(t),)),
+    "data_loss": ("data_loss", ("has_data_loss",), F.read_data_loss),
+    "financial_impact": (
+        "financial_impact",
+        ("financial_amount", "financial_currency"),
+        F.read_money,
+    ),
+}
+_LEFT_UNKNOWN = {
+    "users_affected": "users affected",
+    "downtime_stated": "downtime",
+    "financial_impact": "amount",
+}
 _FIELD_SEP = re.compile(r"\s+[|·•]\s+|;\s+(?=[*_]*[A-Z])")
 
 
