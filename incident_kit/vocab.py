@@ -542,6 +542,13 @@ _AFTER_NAMING = frozenset(
 )  # fmt: skip
 
 
+def names_communication(text: str) -> bool:
+    """Whether an event's words start by naming a communication (``Status page updated``,
+    ``Customer email sent``, ``Comms: posted in #status``)."""
+    keys = [norm(w) for w in _CLAUSES.split(text, maxsplit=1)[0].split()[:3]]
+    return any(kind_name(" ".join(keys[:n])) == "communication" for n in (1, 2, 3))
+
+
 def milestone_named(text: str) -> tuple[str, str] | None:
     """The milestone an event's words name and the words after them (``Escalated to Platform
     on-call`` -> ``("escalated", "to Platform on-call")``); None for other events (``Rolled
@@ -558,7 +565,7 @@ def milestone_named(text: str) -> tuple[str, str] | None:
         whole = milestone_kind(clause)
         if whole in MILESTONE_LABELS:
             return whole, ""
-        if any(kind_name(" ".join(keys[:n])) == "communication" for n in (1, 2, 3)):
+        if names_communication(clause):
             return None  # "status page updated: all clear": a communication
         for n in (3, 2):
             kind = _KIND_ALIASES.get(" ".join(keys[:n])) if len(keys) > n else None

@@ -1121,3 +1121,20 @@ def test_an_amount_with_groups_and_a_decimal_mark_reads_whole(n, cents, marks):
     written = f"{_grouped(n, sep, False)}{point}{cents:02d}"
     amount, currency = F.parse_money(f"R$ {written} em multas")
     assert currency == "BRL" and amount == pytest.approx(n + cents / 100)
+
+
+def test_communications_named_in_words_after_a_time_or_in_a_table():
+    timeline = """\
+        - 14:05 UTC - alert fired, on-call acknowledged
+        - 14:20 UTC status page updated: investigating
+        - 15:40 UTC status page updated: all clear
+        """
+    table = "\n### Detailed Timeline\n\n| Time | Event |\n|---|---|\n"
+    table += "| 2026-03-04 14:30 UTC | Customer email sent to EU merchants |\n"
+    iset = load(report("**Date**: 2026-03-04\n\n" + textwrap.dedent(timeline), tail=table))
+    kinds = dict(zip(iset.events["description"], iset.events["kind"], strict=True))
+    assert kinds["status page updated: investigating"] == "communication"
+    assert kinds["status page updated: all clear"] == "communication"  # not a Resolved time
+    assert kinds["Customer email sent to EU merchants"] == "communication"
+    assert first(iset, "acknowledged") == utc("2026-03-04T14:05Z")
+    assert first(iset, "resolved") is None

@@ -739,6 +739,8 @@ class _Report:
             kind = named[0]
             actor, role = _by_or_to(named[1])
             event = {"kind": kind, "actor": actor, "role": role, "description": rest}
+        elif rest and V.names_communication(rest):  # "14:20 status page updated"
+            event["kind"] = "communication"
         field = V.MILESTONE_LABELS[kind] if kind is not None else "Timeline"
         self._event(line, field, plain(when), event, order=0)
         return True
@@ -833,7 +835,8 @@ class _Report:
                 return {"kind": kind, "description": description}
             named = V.milestone_named(text)
             if named is None:
-                return {"kind": kind or "update", "description": text}
+                said = "communication" if V.names_communication(text) else "update"
+                return {"kind": kind or said, "description": text}
         actor, role = _by_or_to(named[1])
         return {"kind": named[0], "description": text, "actor": actor, "role": role}
 
