@@ -483,3 +483,36 @@ def test_an_unreadable_milestone_gives_one_error_and_no_follow_on(tmp_path):
     errors = iset.problems[iset.problems["level"] == "error"]
     assert errors[["line", "field"]].values.tolist() == [[9, "Detected"]]
     assert "6 May 2026 or 5 June 2026" in errors.iloc[0]["message"]
+
+
+def test_what_a_cell_says_beside_its_value_is_kept(tmp_path):
+    # a currency in the amount cell, a share beside the count, services one per line, "0"
+    write(
+        tmp_path,
+        "incidents.csv",
+        "incident_id,severity,status,services,users_affected,downtime_stated,financial_amount,"
+        "financial_impact\n"
+        'B-1,P2,Resolved,"api\ndb","12000 (3%)",0,"$1,200",\n'
+        "B-2,P3,Resolved,search,~500,20 minutes,,EUR 3k in credits\n"
+        "B-3,P3,Resolved,search,40,1h,1500,\n",
+    )
+    write(tmp_path, "events.csv", "incident_id,timestamp,kind\n" + "".join(
+        f"B-{i},2026-03-04 14:0{i} UTC,detected\nB-{i},2026-03-04 15:0{i} UTC,resolved\n"
+        for i in (1, 2, 3)
+    ))  # fmt: skip
+    iset = ik.load(tmp_path, strict=True)
+    inc = iset.incidents
+    assert inc.at["B-1", "services"] == ["api", "db"]
+    assert (inc.at["B-1", "users_affected"], inc.at["B-1", "users_affected_pct"]) == (12000, 3.0)
+    assert inc.at["B-1", "downtime_stated"] == pd.Timedelta(0)
+    assert (inc.at["B-1", "financial_amount"], inc.at["B-1", "financial_currency"]) == (
+        1200.0,
+        "USD",
+    )
+    assert (inc.at["B-2", "financial_amount"], inc.at["B-2", "financial_currency"]) == (
+        3000.0,
+        "EUR",
+    )
+    assert inc.at["B-3", "financial_amount"] == 1500.0 and pd.isna(
+        inc.at["B-3", "financial_currency"]
+    )

@@ -163,6 +163,8 @@ def amount(value: object) -> float | None:
 def duration(value: object) -> pd.Timedelta:
     """A duration written with units (``1h 27m``, ``2760s``); a bare number has none."""
     written = _scalar_text(value, "is not a duration")
+    if (_number(value) if _number(value) is not None else _float(written)) == 0:
+        return pd.Timedelta(0)  # no downtime needs no unit
     if _number(value) is not None or _float(written) is not None:
         raise ValueError("is a number without a unit (write e.g. '87m' or '1h 27m')")
     return F.parse_duration(written)
@@ -209,7 +211,7 @@ def text_list(value: object, sep: str) -> list[str]:
     loaded = _json_array(written)
     if loaded is not None:
         return text_list(loaded, sep)
-    return F.split_list(written, sep)
+    return F.split_list(written, sep + "\n")  # one per line in a cell is a list too
 
 
 def _json_array(written: str) -> list | None:

@@ -340,11 +340,49 @@ def _derive(out: pd.DataFrame, table: C.Table) -> None:
             money = read[fill].map(lambda m: (None, None) if m is None else m)
             _fill(out, "financial_amount", money.map(lambda m: m[0]))
             _fill(out, "financial_currency", money.map(lambda m: m[1]))
+    _from_written(out, table, "financial_currency", ("financial_amount", "financial_impact"), 1)
+    _from_written(out, table, "users_affected_pct", ("users_affected",), 1)
     if "data_loss" in out:
         empty = out.get("has_data_loss", pd.Series(np.nan, index=out.index)).isna()
         fill = out["data_loss"].notna() & empty
         if fill.any():
             _fill(out, "has_data_loss", out.loc[fill, "data_loss"].map(F.has_data_loss))
+
+
+#: the reader of each written column whose text may say more than its own value
+_WRITTEN = {
+    "financial_amount": lambda t: F.parse_money(t),
+    "financial_impact": lambda t: F.parse_money(t),
+    "users_affected": lambda t: F.parse_users(t),
+}
+
+
+def _from_written(
+    out: pd.DataFrame, table: C.Table, column: str, sources: tuple[str, ...], part: int
+) -> None:
+    """Fill ``column`` where empty from what a text cell says beside its own value: the
+    currency of ``$1,200`` in an amount cell, the 3 % of ``12000 (3%)`` in a users cell."""
+    for source in sources:
+        if source not in table.frame.columns or source in table.typed_lists:
+            continue
+        empty = out[column].isna().to_numpy() if column in out else np.ones(len(out), bool)
+        raw = table.frame[source]
+        cells = raw[empty & table.present(source)].astype(str)
+        cells = cells[cells.str.contains(r"[^\d\s.,+-]", regex=True)]  # more than a number
+        if cells.empty:
+            continue
+        codes, uniques = pd.factorize(cells)
+        found = np.array([_quietly(_WRITTEN[source], u, part) for u in uniques], dtype=object)
+        _fill(out, column, pd.Series(found[codes], index=cells.index).dropna())
+
+
+def _quietly(read, text: str, part: int):
+    """One part of what ``read`` takes from ``text``, None where it cannot (the cell's own
+    parse has reported that already)."""
+    try:
+        return read(text)[part]
+    except ValueError:
+        return None
 
 
 def _money_or_error(value: object) -> tuple[float | None, str | None]:
