@@ -752,7 +752,7 @@ _MULT_WORDS = "(?i:{})".format(
 _RUN = rf"\d+(?:{_GROUP_SEP}\d+)*"
 _END = r"(?![A-Za-zÀ-ÿ\d])"  # a number or multiple ends here ("12万人" is fine, "3x" is no number)
 _NUMBER = re.compile(
-    rf"(?<![\w.,'’])(?P<num>(?>{_RUN}))(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?{_END}|{_END})"
+    rf"(?<![A-Za-zÀ-ÿ\d_.,'’])(?P<num>(?>{_RUN}))(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?{_END}|{_END})"
 )  # a number runs to its end: "120万" is 1.2 million, "3x" is not a number
 NUMBER_FORMS = "12,345, 12.345, 12 345, 1,20,000, 12.345,67, 1'234.50, 12k, 1,2 Mio"
 
@@ -776,16 +776,18 @@ def _regular(groups: list[str], sep: str) -> bool:
     )
 
 
-def _is_point(groups: list[str], seps: list[str], mult: bool, mark: str | None) -> bool:
+def _is_point(groups: list[str], seps: list[str], mult: str | None, mark: str | None) -> bool:
     """Whether the last ``.``/``,`` of a number is its decimal point."""
     if len(set(seps)) > 1:
         return True  # 12.400,00 / 1,234.50 / 1 234,5: the last mark differs
     if len(seps) > 1:
         return False  # 1.234.567 / 1,20,000: all the same mark, thousands
     head, tail = groups
-    if mult or len(tail) != 3 or head == "0" or len(head) > 3:
+    if len(tail) != 3 or head == "0" or len(head) > 3:
         return True  # 1,2 Mio / 4,2 / 0.250 / 1234.567
-    return mark == seps[0]  # 12.000 / 1,500: thousands unless the text writes decimals so
+    if mult and mark is None and not (seps[0] == "," and mult in V.GROUPED_MULTIPLIERS):
+        raise ValueError(f"'{head}{seps[0]}{tail} {mult}' reads two ways (a decimal or thousands)")
+    return mark == seps[0]  # 12.000 / 1,500 / 1,200万: thousands unless the text writes decimals
 
 
 def decimal_mark(text: str) -> str | None:
@@ -815,7 +817,7 @@ def read_number(run: str, mult: str | None = None, mark: str | None = None) -> f
     parts = _SPLIT_GROUPS.split(run)
     groups, seps = parts[0::2], [_sep(c) for c in parts[1::2]]
     fraction = ""
-    if seps and seps[-1] in ".," and _is_point(groups, seps, bool(mult), mark):
+    if seps and seps[-1] in ".," and _is_point(groups, seps, mult, mark):
         fraction, seps = groups.pop(), seps[:-1]
     if seps and (len(set(seps)) > 1 or not _regular(groups, seps[0])):
         raise ValueError(f"groups its digits irregularly ('{run}'; e.g. {NUMBER_FORMS})")
@@ -904,7 +906,7 @@ _CLOCK_DURATION = re.compile(
 )
 _CLOCK = r"([01]?\d|2[0-3])[:h]([0-5]\d)(?::([0-5]\d))?"  # 14:05, or 14h05 as in French
 _CLOCK_RANGE = re.compile(
-    rf"(?<![\d:]){_CLOCK}(?:\s*[A-Z]{{2,5}}\b)?\s*(?:[-–—]|(?i:to|bis|until|till|a|à|até))\s*"
+    rf"(?<![\d:]){_CLOCK}(?:\s*[A-Z]{{2,5}}\b)?\s*(?:[-–—〜～~]|(?i:to|bis|until|till|a|à|até))\s*"
     rf"{_CLOCK}(?![\d:])(?:\s*[A-Z]{{2,5}}\b)?"
 )
 DURATION_FORMS = "1h 27m, 87 minutes, 1.5 hours, 01:27:00, 14:05–15:32, none"
@@ -999,7 +1001,7 @@ _WORD = _marks(V.CURRENCY_WORDS).replace("(?:", "(?i:", 1)
 def _amount(n: int) -> str:
     """An amount and its multiple, as named groups ``a<n>`` and ``m<n>``."""
     return (
-        rf"(?<![\w.,'’])(?P<a{n}>(?>{_RUN}))"
+        rf"(?<![A-Za-zÀ-ÿ\d_.,'’])(?P<a{n}>(?>{_RUN}))"
         rf"(?:[{_SPACES}]?(?P<m{n}>{_MULT_WORDS})\.?{_END}|{_END})"
     )
 

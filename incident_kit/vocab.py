@@ -581,6 +581,10 @@ def milestone_named(text: str) -> tuple[str, str] | None:
 #: What a timeline table's column holds, by its header (also in the languages people mix in;
 #: a header starting with a time word, ``Time (UTC)``, ``Hora (BRT)``, is the time column).
 TIMELINE_COLUMNS: dict[str, str] = {
+    **dict.fromkeys(_w("時刻 | 時間 | 日時 | 时间 | 時間帯 | 시간 | 일시"), "timestamp"),
+    **dict.fromkeys(_w("イベント | 事象 | 出来事 | 事件 | 이벤트"), "event_or_description"),
+    **dict.fromkeys(_w("担当 | 担当者 | 対応者 | 负责人 | 담당자"), "actor"),
+    **dict.fromkeys(_w("内容 | 詳細 | 说明 | 설명 | 내용"), "description"),
     **dict.fromkeys(
         _w("time | when | timestamp | date | datetime | date time | date and time | zeit | "
            "uhrzeit | zeitpunkt | datum | hora | horário | horario | data hora | fecha hora | "
@@ -794,6 +798,8 @@ MULTIPLIERS: dict[str, float] = {
     **dict.fromkeys(_w("b | bn | billion | billions | mrd | milliarde | milliarden | "
                        "mil millones | bilhões | bilhoes | miliardi | miljard"), 1e9),
 }  # fmt: skip
+#: Multiples written after digits grouped by commas (``1,200万`` is twelve million).
+GROUPED_MULTIPLIERS: frozenset[str] = frozenset(_w("千 | 万 | 萬 | 만 | 億 | 亿 | 억"))
 #: Multiples whose reading depends on the language: a value using one is left unknown.
 AMBIGUOUS_MULTIPLIERS: dict[str, str] = {
     "mil": "a thousand in Spanish and Portuguese, a million in English shorthand",
@@ -878,4 +884,9 @@ DURATION_UNITS: dict[str, int] = {
                     60),
     **dict.fromkeys(_w("s | sec | secs | second | seconds | sek | sekunde | sekunden | segundo | "
                        "segundos | seconde | secondes | secondi | seconden"), 1),
+    # Japanese, Chinese, Korean
+    **dict.fromkeys(_w("日 | 天 | 일"), 86400),
+    **dict.fromkeys(_w("時間 | 小时 | 小時 | 시간"), 3600),
+    **dict.fromkeys(_w("分 | 分間 | 分钟 | 분"), 60),
+    **dict.fromkeys(_w("秒 | 초"), 1),
 }  # fmt: skip

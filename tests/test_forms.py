@@ -1138,3 +1138,40 @@ def test_communications_named_in_words_after_a_time_or_in_a_table():
     assert kinds["Customer email sent to EU merchants"] == "communication"
     assert first(iset, "acknowledged") == utc("2026-03-04T14:05Z")
     assert first(iset, "resolved") is None
+
+
+# --- Japanese, Chinese, Korean forms ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("label", "written", "column", "expected"),
+    [
+        ("Users Affected", "約12万人 (約3.5%)", "users_affected", 120000),
+        ("Financial Impact", "¥1,200万", "financial_amount", 12_000_000.0),
+        ("Financial Impact", "JPY 1.2億", "financial_amount", 120_000_000.0),
+        ("Downtime Duration", "10:02〜10:31 (29分)", "downtime_stated", pd.Timedelta(minutes=29)),
+        ("Downtime Duration", "1時間30分", "downtime_stated", pd.Timedelta(minutes=90)),
+        ("Data Loss", "なし", "has_data_loss", False),
+    ],
+)
+def test_cjk_impact_values(label, written, column, expected):
+    iset = load(report(tail=f"\n## Impact\n\n- **{label}**: {written}\n"))
+    assert iset.incidents.at["T-1", column] == expected
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize("written", ["€1.500 Mio", "$1,250k"])
+def test_three_digits_before_a_multiple_read_two_ways(written):
+    with pytest.raises(ValueError, match="reads two ways"):
+        F.parse_money(written)
+
+
+def test_a_timeline_table_with_japanese_headers():
+    table = """\
+        | 時刻 (JST) | イベント | 担当 |
+        |---|---|---|
+        | 2026-07-01 10:09 | Detected (Datadog) | 佐藤 |
+        | 11:15 | Resolved | 佐藤 |
+        """
+    iset = load(report(table, status="Resolved"))
+    assert first(iset, "detected") == utc("2026-07-01T01:09Z")
+    assert first(iset, "detected", "actor") == "佐藤"
+    assert first(iset, "resolved") == utc("2026-07-01T02:15Z")
