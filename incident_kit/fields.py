@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pandas as pd
@@ -984,7 +985,10 @@ def _unit_sum(s: str) -> float:
     parts = [m.groups() for m in found]
     if re.search(r"\x00\s*\d", _DURATION_PART.sub("\x00", s)):
         raise ValueError("has a number without a unit next to the duration (e.g. 1h 27m)")
-    return sum(float(n.replace(",", ".")) * V.DURATION_UNITS[u.lower()] for n, u in parts)
+    sizes = [V.DURATION_UNITS[u.lower()] for _, u in parts]
+    if any(a <= b for a, b in pairwise(sizes)):  # "47 min partial, 12 min full"
+        raise ValueError("names more than one duration; write one (e.g. 1h 27m)")
+    return sum(float(n.replace(",", ".")) * size for (n, _), size in zip(parts, sizes, strict=True))
 
 
 def _marks(names) -> str:

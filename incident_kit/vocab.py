@@ -29,7 +29,8 @@ from .model import HORIZONS, KINDS, MILESTONES, SEVERITIES, STATUSES
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]?|[ivx]+[.)])\s+")
 #: A section number as written before a title: ``2.``, ``2)``, ``7.1``, ``3 -``, ``IV.``, ``B)``.
 _SECTION_NUMBER = re.compile(
-    r"^[\W_]*(?:§\s*)?(?:\d+(?:[.)]\d+)*[.)]?|[ivxlc]+[.)]|[a-h][.)])(?:\s*[-–—:]\s*|\s+)"
+    r"^[\W_]*(?:§\s*|(?:section|part|teil|abschnitt|parte|sección|seção|partie)\s+)?"
+    r"(?:\d+(?:[.)]\d+)*[.)]?|[ivxlc]+[.)]|[a-h][.)])(?:\s*[-–—:]\s*|\s+)"
 )
 _QUOTES = re.compile(r"['’`]")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -857,7 +858,8 @@ NO_LOSS_PHRASES: tuple[str, ...] = _w(
 LOSS_WORDS: frozenset[str] = frozenset(
     _w("yes | ja | sí | si | sim | oui | lost | loss | lose | gone | deleted | dropped | missing | "
        "corrupted | corrupt | corruption | overwritten | purged | wiped | erased | truncated | "
-       "destroyed | unrecoverable | discarded | partial | partially | verloren | gelöscht | "
+       "destroyed | unrecoverable | discarded | partial | partially | minimal | some | a few | "
+       "gap | gaps | lücke | lücken | teilweise | parcial | parcialmente | partielle | verloren | gelöscht | "
        "perdidos | perdidas | perdida | perdidos | perda | perdus | perdues | perte | persi | "
        "perdita | verlies | verloren gegaan | not retried | not delivered | never delivered | "
        "not sent | never sent | not persisted | not saved | not written | never written | "

@@ -1175,3 +1175,27 @@ def test_a_timeline_table_with_japanese_headers():
     assert first(iset, "detected") == utc("2026-07-01T01:09Z")
     assert first(iset, "detected", "actor") == "佐藤"
     assert first(iset, "resolved") == utc("2026-07-01T02:15Z")
+
+
+@pytest.mark.parametrize("written", ["47 min of partial outage, 12 min full", "30m 1h"])
+def test_two_durations_in_one_value_are_not_added_up(written):
+    with pytest.raises(ValueError, match="more than one duration"):
+        F.parse_duration(written)
+
+
+@pytest.mark.parametrize("heading", ["## Section 2: Timeline", "## Part 2 - Timeline"])
+def test_headings_numbered_with_a_word(heading):
+    text = report().replace("## Timeline", heading) + "- **Detected**: 2026-02-02 07:05 UTC\n"
+    assert first(load(text), "detected") == utc("2026-02-02T07:05Z")
+
+
+def test_a_timeline_table_whose_time_column_is_named_by_its_zone():
+    table = "| CET | Event |\n|---|---|\n| 2026-02-02 08:05 | Detected |\n"
+    iset = load(report(table))
+    assert first(iset, "detected") == utc("2026-02-02T07:05Z")
+    assert problems(iset) == []
+
+
+@pytest.mark.parametrize("written", ["Minimal", "Some metrics gaps", "partial"])
+def test_data_loss_said_in_a_word_of_degree_is_a_loss(written):
+    assert F.has_data_loss(written) is True

@@ -1163,7 +1163,9 @@ def _column(header: str) -> str | None:
     if header in V.TIMELINE_COLUMNS:
         return V.TIMELINE_COLUMNS[header]
     first = header.split(" ", 1)[0] if header else ""
-    return "timestamp" if V.TIMELINE_COLUMNS.get(first) == "timestamp" else None
+    if V.TIMELINE_COLUMNS.get(first) == "timestamp" or header.upper() in V.ZONE_ABBREVIATIONS:
+        return "timestamp"  # "Time (UTC)", or a zone alone: "| UTC | Event |"
+    return None
 
 
 _BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
@@ -1249,8 +1251,11 @@ _TEAM_COLUMNS = frozenset(lb.column for lb in V.TEAM_LABELS)
 
 
 def _zone_hint(header: str) -> str | None:
+    """The zone a heading or column header names: ``Time (UTC)``, or ``UTC`` alone."""
     m = re.search(r"\(([^)]+)\)", header)
-    return m.group(1).strip() if m else None
+    if m:
+        return m.group(1).strip()
+    return header.strip() if header.strip().upper() in V.ZONE_ABBREVIATIONS else None
 
 
 def plain_cell(text: str) -> str:
