@@ -830,6 +830,8 @@ def read_number(run: str, mult: str | None = None, mark: str | None = None) -> f
 
 
 _PERCENT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(?:%|percent\b|pct\b|prozent\b)", re.I)
+#: the sign before the number, as Turkish writes it (``%4,2``)
+_PERCENT_BEFORE = re.compile(r"(?<![\w%])%\s?(\d+(?:[.,]\d+)?)(?![.,]?\d)")
 _RANGE_AFTER = re.compile(
     r"\s*(?:[-–—]|\bto\b|\bbis\b|\bà\b|\ba\b|\baté\b|\btot\b)\s*[~≈]?\s*\d", re.I
 )
@@ -852,7 +854,7 @@ def _percent(text: str) -> tuple[float | None, str]:
     """The percentage in a text and the text without it (``3-5%``: a range, an error)."""
     if _PCT_RANGE.search(text):
         raise ValueError("is a range of percentages; write one value (e.g. 3%)")
-    m = _PERCENT.search(text)
+    m = _PERCENT.search(text) or _PERCENT_BEFORE.search(text)
     if not m:
         return None, text
     return float(m.group(1).replace(",", ".")), text[: m.start()] + " " + text[m.end() :]
@@ -874,6 +876,13 @@ def _count(text: str) -> int | None:
     return int(value)
 
 
+def _first_sentence(text: str) -> str:
+    """The first sentence of a value written as prose (``Roughly 6% of users. ... more than
+    50k documents``): the figures after it describe other things."""
+    head = re.split(r"(?<=[a-z%)])[.!]\s+(?=[A-Z])", text, maxsplit=1)[0]
+    return head if re.search(r"\d", head) else text
+
+
 def parse_users(text: str) -> tuple[int | None, float | None]:
     """``~12,000``, ``≈ 40 000``, ``1,20,000``, ``12k``, ``1.2M``, ``12000 (3%)``, ``about 3%
     of users``, ``none`` -> ``(count, percentage)``; digits are read whole or not at all.
@@ -889,7 +898,7 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
         return 0, None
     if low in ("all", "all users", "everyone", "all customers", "every user", "100%"):
         return None, 100.0
-    pct, rest = _percent(s)
+    pct, rest = _percent(_first_sentence(s))
     count = _count(rest)
     if count is None and pct is None:
         raise ValueError(
@@ -1030,6 +1039,10 @@ def _currency(mark: str) -> str | None:
     return V.CURRENCY_WORDS.get(mark.lower())
 
 
+#: an ISO code right after an amount written with a symbol (``$185,000 MXN``)
+_CODE_AFTER = re.compile(r"\s*([A-Z]{3})\b")
+
+
 def read_money(text: str) -> tuple[float | None, str | None, str | None]:
     """``(amount, ISO currency, note)`` where a currency is written; the note says why the
     currency is left unknown (``kr`` names four). ``ValueError`` for a range or an amount
@@ -1054,6 +1067,9 @@ def read_money(text: str) -> tuple[float | None, str | None, str | None]:
             raise ValueError(f"'{run}' reads two ways (thousands, or a decimal like the text's)")
         amount = read_number(run, mult, mark)
         note = f"'{written}' names {ambiguous}: currency left unknown" if ambiguous else None
+        code = _CODE_AFTER.match(text, m.end())  # "$185,000 MXN": the code says which dollar
+        if code and not written.isalpha() and _currency(code.group(1)):
+            return amount, _currency(code.group(1)), None
         return amount, currency, note
     if _MARKED_DIGITS.search(text) and any(_currency(m.group()) for m in _ANY_MARK.finditer(text)):
         raise ValueError(f"has a currency but no amount read whole (e.g. {MONEY_FORMS})")
@@ -1128,13 +1144,12 @@ def owner_name(text: str | None) -> str | None:
 
 
 def split_list(text: str | None, seps: str = ",;") -> list[str]:
-    """``a, b; c`` -> ``["a", "b", "c"]`` (placeholders and blanks dropped)."""
+    """``a, b; c`` -> ``["a", "b", "c"]`` (placeholders and blanks dropped); a separator
+    inside brackets is part of the item (``matching-engine (KRW-BTC, KRW-ETH)``)."""
     if text is None:
         return []
-    parts = [text]
-    for sep in seps:
-        parts = [piece for part in parts for piece in part.split(sep)]
-    return [p.strip() for p in parts if not is_placeholder(p)]
+    pattern = "[" + re.escape(seps) + "]" + r"(?![^()\[\]]*[)\]])"
+    return [p.strip() for p in re.split(pattern, text) if not is_placeholder(p)]
 
 
 def to_utc(value: object) -> pd.Timestamp | None:

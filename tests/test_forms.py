@@ -367,6 +367,9 @@ def test_detailed_timeline_table_with_kind_words_people_use():
         ("none", 0, None), ("0", 0, None), ("None (internal tooling only)", 0, None),
         ("N/A", None, None), ("unknown", None, None), ("TBD", None, None), ("?", None, None),
         ("12.000 Kunden", 12000, None), ("ca. 6,800 (11%)", 6800, 11.0),
+        ("yaklaşık 320.000 abone (%4,2)", 320000, 4.2),  # the sign before the number
+        # prose: the figures after the first sentence describe other things
+        ("Roughly 6% of active users. Mostly shards with more than 50k documents.", None, 6.0),
     ],
 )  # fmt: skip
 def test_users_affected_forms(written, count, pct):
@@ -403,6 +406,7 @@ def test_downtime_forms(written, seconds):
         ("~USD 50,000 in SLA credits", 50000.0, "USD"), ("12,400 EUR", 12400.0, "EUR"),
         ("CHF 900 (refunds)", 900.0, "CHF"), ("₹2 lakh", 200_000.0, "INR"),
         ("214 orders honoured at old prices", None, None), ("None", None, None),
+        ("$185,000 MXN on 1,380 orders", 185000.0, "MXN"), ("$1,200 CAD", 1200.0, "CAD"),
         ("N/A", None, None),
     ],
 )  # fmt: skip
@@ -1199,3 +1203,37 @@ def test_a_timeline_table_whose_time_column_is_named_by_its_zone():
 @pytest.mark.parametrize("written", ["Minimal", "Some metrics gaps", "partial"])
 def test_data_loss_said_in_a_word_of_degree_is_a_loss(written):
     assert F.has_data_loss(written) is True
+
+
+def test_fields_people_write_under_their_own_headings_and_below_their_labels():
+    text = """# Card payments down
+
+## What went down
+
+**Incident ID**: RIDE-17
+**Severity**: SEV1
+**Status**: Fixed
+
+## Timeline
+
+- **Detected**: 2026-03-20 18:40 UTC by support
+- **Resolved**: 2026-03-20 20:50 UTC
+
+## Fallout
+
+- **Users Affected**:
+  Roughly 6% of riders. The rest paid cash.
+- **Services Affected**: matching-engine (KRW-BTC, KRW-ETH), payments-svc
+
+## Team
+
+- **Incident Commander**:
+  Sam Tremblay
+"""
+    iset = load(text)
+    inc = iset.incidents.loc["RIDE-17"]
+    assert (inc["severity"], inc["status"]) == ("P1", "Resolved")
+    assert pd.isna(inc["users_affected"]) and inc["users_affected_pct"] == 6.0
+    assert inc["services"] == ["matching-engine (KRW-BTC, KRW-ETH)", "payments-svc"]
+    assert inc["incident_commander"] == "Sam Tremblay"
+    assert "**Severity**: SEV1" in inc["extra_sections"]  # kept as written, too

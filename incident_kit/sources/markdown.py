@@ -164,6 +164,16 @@ def plain(text: str) -> str:
     return text.strip()
 
 
+def _label_then_value(item: str) -> str:
+    """A list item's first line, with the value joined on when it is written on the lines
+    below its label (``- **Incident Commander**:`` then ``  Sam Tremblay``)."""
+    head, _, rest = item.partition("\n")
+    found = label_of(head) if rest.strip() and re.search(r":\s*\**\s*$", head) else None
+    if found and not found[1].strip() and not rest.lstrip().startswith(("-", "*", "+", "|")):
+        return f"{head.rstrip()} {' '.join(rest.split())}"
+    return head
+
+
 def label_of(line: str) -> tuple[str, str] | None:
     """``(label, value)`` of a labelled line, or None."""
     m = _LABEL.match(line)
@@ -396,6 +406,7 @@ class _Report:
         self.hint: str | None = None  # a zone named in the Timeline heading
         self.known = 0
         self.id_line: int | None = None
+        self.fields_seen: set[str] = set()  # the template's fields met so far
 
     # -- positions and text -----------------------------------------------------------------
     def line(self, offset: int) -> int:
@@ -494,6 +505,7 @@ class _Report:
             if b.kind == "para" and (extra is None or after_rule) and self._footer(b, dated):
                 continue
             if extra is not None:
+                self._fields_in_extra(b)
                 extra.append(self.src(b.start, b.end))
                 continue
             self._block(b, section, section_title, part, horizon, note_title)
@@ -579,7 +591,7 @@ class _Report:
         if b.kind == "list":
             for start, end in b.items:
                 line = self.line(start)
-                for piece in _pieces(self.src(start, end).split("\n", 1)[0]):
+                for piece in _pieces(_label_then_value(self.src(start, end))):
                     yield line, piece, (start, end)
             return
         first = self.line(b.start)
@@ -690,6 +702,24 @@ class _Report:
                 self._note(section_title, note_title, "\n".join(rest))
             return
         self._note(section_title, note_title, self.src(b.start, b.end))
+
+    def _fields_in_extra(self, b: Block) -> None:
+        """The template's labelled lines under a heading it does not have (``## What went
+        down`` with ``**Severity**: SEV1``): read as a person reads them, where nothing before
+        gave that field or milestone. The block stays in its section as written."""
+        if b.kind not in ("para", "list"):
+            return
+        have = {t.event["kind"] for t in self.times}
+        for line, text, _ in self._lines(b):
+            found = label_of(text)
+            if not found:
+                continue
+            column = V.field_key(found[0])
+            kind = V.milestone_kind(found[0], in_timeline=False)
+            if column and column not in self.fields_seen:
+                self._field(line, *found)
+            elif column is None and kind and kind not in have:
+                self._milestone(line, *found)
 
     def _incident_date(self, line: int, value: str) -> None:
         """``Date: March 4, 2026`` above the timeline: the day of times written alone."""
@@ -1019,6 +1049,7 @@ class _Report:
     # -- fields ----------------------------------------------------------------------------------
     def _field(self, line: int, label: str, value: str) -> None:
         column = V.field_key(label)
+        self.fields_seen.add(column)
         title = V.LABEL_BY_COLUMN[column].title
         raw = value.strip()
         if V.is_placeholder(raw) or V.is_placeholder(plain(raw)):
@@ -1391,7 +1422,7 @@ def _resolve_times(report: _Report, parsed: list, options: ReadOptions) -> None:
         if note:
             if note.startswith("has no time zone") and report.zone_note:
                 named = V.ZONE_WORDS.get(report.zone_note[1].lower(), report.zone_note[1])
-                if named != options.default_tz:
+                if named != options.default_tz and named.lower() not in options.default_tz.lower():
                     note += f" (the report says {report.zone_note[1]!r}: pass default_tz to use it)"
             report.problem(t.line, t.field, t.text, note)
         previous[t.order] = ts
