@@ -630,6 +630,17 @@ _DIGIT = re.compile(r"\d")
 _UNKNOWN_MARKS = set("?-–—_.* ")
 
 
+@lru_cache(maxsize=1)
+def template_placeholders() -> frozenset[str]:
+    """The bracketed blanks of the shipped template (``[timestamp]``, ``[Action item 1]``,
+    ``[P1/P2/P3/P4]``), normalised: what a ``[...]`` left unfilled looks like."""
+    from importlib.resources import files
+
+    text = files("incident_kit").joinpath("template.md").read_text(encoding="utf-8")
+    found = {norm(m) for m in re.findall(r"\[([^\[\]\n]{2,})\]", text)}
+    return frozenset(found | {norm(w) for w in _w("name | date | time | owner | link | tbd | x")})
+
+
 def is_placeholder(text: object) -> bool:
     """True for a value nobody filled in: empty, or a template placeholder such as
     ``[timestamp]`` (a Markdown link ``[x](url)`` is a value).

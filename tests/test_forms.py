@@ -1237,3 +1237,43 @@ def test_fields_people_write_under_their_own_headings_and_below_their_labels():
     assert inc["services"] == ["matching-engine (KRW-BTC, KRW-ETH)", "payments-svc"]
     assert inc["incident_commander"] == "Sam Tremblay"
     assert "**Severity**: SEV1" in inc["extra_sections"]  # kept as written, too
+
+
+def test_answers_written_inside_the_templates_brackets():
+    text = report(
+        """
+        - **Detected**: [2026-03-04 08:12 EET] by [Zabbix]
+        - **Escalated**: [2026-03-04 08:20 EET] to [Infra on-call]
+        - **Resolved**: [timestamp]
+        """,
+        head="**Owner team**: [Identity]",
+        tail="\n## Impact\n\n- **Users Affected**: [ca 41 000 (7,5%)]\n- **Data Loss**: [details if any]\n"
+        "\n## Action Items\n\n- [ ] [Re-enable the OCSP cache] - Owner: [Kärt Mägi] - Due: [date]\n",
+    ).replace("**Severity**: P2", "**Severity**: [S2]")
+    iset = load(text)
+    inc = iset.incidents.loc["T-1"]
+    assert inc["severity"] == "P2"
+    assert first(iset, "detected") == utc("2026-03-04T06:12Z")
+    assert first(iset, "detected", "actor") == "Zabbix"
+    assert first(iset, "escalated", "role") == "Infra on-call"
+    assert first(iset, "resolved") is None  # the template's blank, left as it was: unknown
+    assert (inc["users_affected"], inc["users_affected_pct"]) == (41000, 7.5)
+    assert pd.isna(inc["has_data_loss"])
+    (item,) = iset.action_items.to_dict("records")
+    assert (item["text"], item["owner"], pd.isna(item["due"])) == (
+        "Re-enable the OCSP cache",
+        "Kärt Mägi",
+        True,
+    )
+
+
+def test_brackets_that_are_notes_or_blanks_stay_as_written():
+    # two labelled answers are no habit; [owner: x] notes are read as notes
+    text = report(
+        "- **Detected**: 2026-03-04 08:12 UTC by [person/system]",
+        tail="\n## Action Items\n\n- [ ] Fix it [owner: Eve] [due: 2026-03-12]\n",
+    )
+    iset = load(text)
+    assert first(iset, "detected", "actor") is None
+    (item,) = iset.action_items.to_dict("records")
+    assert (item["text"], item["owner"]) == ("Fix it", "Eve")

@@ -1357,7 +1357,42 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
 def _normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.lstrip("\ufeff")
+    return _answers_unboxed(text.lstrip("\ufeff"))
+
+
+#: a bracketed value: not a checkbox (``[ ]``, ``[x]``), a link (``[text](url)``) or a footnote
+_BOXED = re.compile(r"(?<![\]\w])\[([^\[\]\n]{2,})\](?![(\[:])")
+
+
+#: a template label answered inside brackets: ``**Severity**: [S2]``
+_ANSWERED = re.compile(
+    r"^\s*(?:[-*+]|\d+[.)])?\s*\**[^\n:*\[]{2,40}?\**\s*:\s*\**\s*\[([^\[\]\n]{2,})\]", re.M
+)
+#: a note in brackets that names what it holds (``[owner: Eve]``, ``[due: 2026-03-12]``)
+_META_INSIDE = re.compile(r"^\s*[\w][\w ]{0,20}:\s")
+
+
+def _answers_unboxed(text: str) -> str:
+    """Some people answer inside the template's brackets (``**Detected**: [04.03.2026 08:12
+    EET] by [Zabbix]``). When a report answers at least three of the template's labels that
+    way (not with the template's own blanks), its brackets go and the answers are read; the
+    blanks left unfilled stay blanks, and ``[owner: x]``-style notes stay as written."""
+    if text.count("[") < 3:
+        return text
+    blanks = V.template_placeholders()
+    answered = [
+        m for m in _ANSWERED.finditer(text)
+        if V.norm(m.group(1)) not in blanks and not _META_INSIDE.match(m.group(1))
+    ]  # fmt: skip
+    if len(answered) < 3 or not any(re.search(r"\d", m.group(1)) for m in answered):
+        return text
+
+    def unbox(m: re.Match) -> str:
+        inner = m.group(1)
+        keep = V.norm(inner) in blanks or _META_INSIDE.match(inner)
+        return m.group(0) if keep else inner
+
+    return _BOXED.sub(unbox, text)
 
 
 def finish(reports: list[_Report], options: ReadOptions) -> Parts:
