@@ -114,17 +114,9 @@ def check_template(path: str | Path, required: tuple[str, ...] = POSTMORTEM_PARA
     """
     import papermill
 
-    path = Path(path)
-    if not path.is_file():
-        raise ReportError(f"{path}: no such notebook")
+    require_parameters(path, required)  # missing or unreadable: the same errors, no papermill
     try:
         declared = papermill.inspect_notebook(str(path))
     except Exception as exc:  # papermill raises plain exceptions for unreadable notebooks
         raise ReportError(f"{path}: cannot be read as a notebook ({exc})") from None
-    missing = [p for p in required if p not in declared]
-    if missing:
-        raise ReportError(
-            f"{path}: the cell tagged 'parameters' lacks {', '.join(missing)} "
-            f"(expected {', '.join(required)})"
-        )
     return declared
