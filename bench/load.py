@@ -45,7 +45,7 @@ def write_reports(folder: Path, n: int, handwritten_share: float) -> tuple[int, 
         src = hand[i % len(hand)].read_bytes().decode("utf-8-sig")
         new_id = f"HW-{i:06d}"
         text, count = re.subn(
-            r"(Incident ID\**:?\**:?\s*(?:\|\s*)?)[^\s|·;]+", rf"\g<1>{new_id}", src, count=1
+            r"(?i)(Incident ID\**:?\**:?\s*(?:\|\s*)?)[^\s|·;]+", rf"\g<1>{new_id}", src, count=1
         )
         if not count:  # no ID line (or the ID is in the title): give the copy one
             text = re.sub(r"\n", f"\n\n**Incident ID**: {new_id}\n", src, count=1)
