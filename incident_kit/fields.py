@@ -835,6 +835,11 @@ _PERCENT_BEFORE = re.compile(r"(?<![\w%])%\s?(\d+(?:[.,]\d+)?)(?![.,]?\d)")
 _RANGE_AFTER = re.compile(
     r"\s*(?:[-–—]|\bto\b|\bbis\b|\bà\b|\ba\b|\baté\b|\btot\b)\s*[~≈]?\s*\d", re.I
 )
+_BETWEEN = re.compile(  # "between 40k and 50k users"; not "between 14:05 and 15:00"
+    r"\b(?:between|zwischen|entre)\s+[~≈]?\d[\d,.' ]*(?![\d:])\s*[^\W\d_]{0,8}\.?\s+"
+    r"(?:and|und|e|y|et)\s+[~≈]?\d+(?![\d:])",
+    re.I,
+)
 _PCT_RANGE = re.compile(r"\d\s*(?:[-–—]|\bto\b)\s*\d+(?:[.,]\d+)?\s*%")
 _NONE_WORDS = ("none", "no ", "no one", "nobody", "zero", "nil", "0 ")
 
@@ -868,7 +873,7 @@ def _count(text: str) -> int | None:
     before = text[: m.start()].rstrip()
     if before.endswith(("-", "−")) and not before[:-1].rstrip()[-1:].isalnum():
         raise ValueError("is negative: a count of users cannot be")
-    if _RANGE_AFTER.match(text, m.end()) or re.search(r"\b(?:between|zwischen|entre)\b", text):
+    if _RANGE_AFTER.match(text, m.end()) or _BETWEEN.search(text):
         raise ValueError("is a range; write one number (e.g. ~12,000)")
     value = read_number(m.group("num"), m.group("mult"))
     if value != int(value):

@@ -1277,3 +1277,16 @@ def test_brackets_that_are_notes_or_blanks_stay_as_written():
     assert first(iset, "detected", "actor") is None
     (item,) = iset.action_items.to_dict("records")
     assert (item["text"], item["owner"]) == ("Fix it", "Eve")
+
+
+@pytest.mark.parametrize(
+    ("written", "count"),
+    [("12,000 (between 14:05 and 15:00)", 12000), ("between 40k and 50k users", None),
+     ("zwischen 40.000 und 50.000 Nutzer", None)],
+)  # fmt: skip
+def test_between_two_counts_is_a_range_between_two_times_is_not(written, count):
+    if count is None:
+        with pytest.raises(ValueError, match="range"):
+            F.parse_users(written)
+    else:
+        assert F.parse_users(written)[0] == count
