@@ -915,6 +915,7 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
 
 _UNITS = "|".join(sorted(map(re.escape, V.DURATION_UNITS), key=len, reverse=True))
 _DURATION_PART = re.compile(rf"(\d+(?:[.,]\d+)?)\s*({_UNITS})(?![^\W\d_])", re.I)
+_PANDAS_DURATION = re.compile(r"\d+ days? \d{2}:\d{2}:\d{2}(?:\.\d+)?")
 #: ``1:27``, ``01:27:00``, ``1:40h`` (hours and minutes); ``1:40 min`` is minutes and seconds
 _CLOCK_DURATION = re.compile(
     r"^~?\s*(\d{1,3}):(\d{2})(?::(\d{2}))?\s*(?P<unit>h|hrs?|hours?|min|mins|minutes)?\.?$", re.I
@@ -957,6 +958,9 @@ def parse_duration(text: str) -> pd.Timedelta:
         r"0+(?:\s*(?:min|minutes|m|h|hours|s)?)?(?:\s*\(.*\))?", low
     ):
         return pd.Timedelta(0)
+    m = _PANDAS_DURATION.fullmatch(s)  # "0 days 01:25:00", as pandas writes a Timedelta
+    if m:
+        return pd.Timedelta(s)
     m = _CLOCK_DURATION.match(s)
     if m:
         a, b, c = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)

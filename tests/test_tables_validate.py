@@ -516,3 +516,39 @@ def test_what_a_cell_says_beside_its_value_is_kept(tmp_path):
     assert inc.at["B-3", "financial_amount"] == 1500.0 and pd.isna(
         inc.at["B-3", "financial_currency"]
     )
+
+
+def test_what_tools_write_into_tables(tmp_path):
+    # pandas and BI marks for empty, pandas durations, a decimal comma, a zone in the header,
+    # ' | ' between services, and an event kind in words nobody maps (kept as an update)
+    write(
+        tmp_path,
+        "incidents.csv",
+        "incident_id,severity,status,services,downtime_stated,financial_amount,technical_lead\n"
+        'C-1,P2,Resolved,api | db,0 days 01:25:00,"12500,00",NaN\n'
+        "C-2,P3,Resolved,search,null,,null\n",
+    )
+    write(
+        tmp_path,
+        "events.csv",
+        "incident_id,timestamp (EST),kind\n"
+        "C-1,1/14/2026 2:05 PM,detected\nC-1,1/14/2026 2:30 PM,Alert fired again\n"
+        "C-1,2026-01-14 21:10 UTC,resolved\n"
+        "C-2,1/15/2026 9:00 AM,detected\nC-2,1/15/2026 10:00 AM,resolved\n",
+    )
+    iset = ik.load(tmp_path)
+    inc = iset.incidents
+    assert inc.at["C-1", "services"] == ["api", "db"]
+    assert inc.at["C-1", "downtime_stated"] == pd.Timedelta(minutes=85)
+    assert inc.at["C-1", "financial_amount"] == 12500.0  # never 1250000
+    assert pd.isna(inc.at["C-1", "technical_lead"]) and pd.isna(inc.at["C-2", "technical_lead"])
+    assert pd.isna(inc.at["C-2", "downtime_stated"])
+    ev = iset.events.set_index(["incident_id", "kind"])["timestamp"]
+    assert ev[("C-1", "detected")] == pd.Timestamp("2026-01-14 19:05Z")  # 2:05 PM EST
+    assert ev[("C-1", "resolved")] == pd.Timestamp("2026-01-14 21:10Z")  # its own zone wins
+    assert ev[("C-1", "update")] == pd.Timestamp("2026-01-14 19:30Z")
+    assert messages(iset) == [
+        "events.csv:3: kind 'Alert fired again' is not an event kind (impact_start, detected, "
+        "acknowledged, escalated, response_started, mitigated, resolved, postmortem, "
+        "communication, update); kept as an update"
+    ]

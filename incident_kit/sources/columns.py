@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,13 +30,20 @@ from ..model import TIME_DTYPE
 _JSON_STARTS = ('["', "[{")
 
 
+#: What tools write into an empty cell (pandas ``NaN``/``<NA>``/``NaT``, SQL and BI ``null``).
+NULL_MARKS = ("", "NaN", "nan", "NULL", "null", "Null", "<NA>", "NaT")
+
+
 def is_blank(value: object) -> bool:
-    """None, NaN/NA, or text that is empty or an unfilled placeholder (``[timestamp]``)."""
+    """None, NaN/NA, a tool's empty mark (``NaN``, ``null``), or text that is empty or an
+    unfilled placeholder (``[timestamp]``)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, str):
+        if value.strip() in NULL_MARKS:
+            return True
         return F.is_placeholder(value) and not value.lstrip().startswith(_JSON_STARTS)
     return False
 
@@ -151,13 +159,23 @@ def amount(value: object) -> float | None:
     if number is not None:
         return number
     written = _scalar_text(value, "is not an amount of money").strip()
-    plain = _float(written.replace(",", ""))
+    plain = _plain_amount(written)
     if plain is not None:
         return plain
     found, _ = F.parse_money(written)
     if found is None:
         raise ValueError("is not an amount of money (e.g. 12400, $12,400, 12k)")
     return found
+
+
+def _plain_amount(written: str) -> float | None:
+    """A bare amount: ``12400``, ``12,400.50`` (commas between groups of three), ``12500,00``
+    (a decimal comma); None for anything else (never digits glued across a decimal comma)."""
+    if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", written):
+        return float(written.replace(",", ""))
+    if re.fullmatch(r"-?\d+,\d{1,2}", written):
+        return float(written.replace(",", "."))
+    return _float(written)
 
 
 def duration(value: object) -> pd.Timedelta:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import partial
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fields as F
+from .. import vocab as V
 from ..errors import Problem, SourceError
 from ..model import (
     ACTION_ITEM_COLUMNS,
@@ -163,7 +165,7 @@ def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
-                null_values=[""],
+                null_values=list(C.NULL_MARKS),
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -251,7 +253,7 @@ def _read_jsonl(path: Path) -> C.Table:
 def _incident_parser(column: str, dtype: object, severity_map: dict | None = None):
     """How a cell of an incidents column is read, and what a bad one costs."""
     if column in LIST_FIELDS:
-        return partial(C.text_list, sep=";" if column == "services" else "\n"), "warning"
+        return partial(C.text_list, sep=";|" if column == "services" else "\n"), "warning"
     if column == "prevention":
         return C.prevention, "warning"
     if column == "users_affected_pct":
@@ -433,11 +435,16 @@ def _times(
 
 def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None) -> pd.DataFrame:
     """The events table from raw cells: rows with an ID, a kind and a time."""
+    _zone_from_header(table, "timestamp")
     f = table.frame
     if not table.require(("incident_id", "timestamp", "kind")):
         return pd.DataFrame()
     ids = _ids(table, "event")
     kinds = table.parse("kind", _kind, "error")
+    other = (kinds == _OTHER_KIND).to_numpy()  # words no kind names: the row is an update
+    table.add(other, "kind", f"is not an event kind ({', '.join(KINDS)}); kept as an update",
+              "warning")  # fmt: skip
+    kinds = kinds.mask(other, "update")
     table.add(~table.present("kind"), "kind", "is missing")
     times, error = _times(table, "timestamp", default_tz, tz_abbrev)
     bad_time = error.notna().to_numpy() & ids.notna().to_numpy()
@@ -455,11 +462,43 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
     return out[keep]
 
 
+_OTHER_KIND = "\0other"
+
+
+_ZONED_HEADER = re.compile(r"^\s*(?P<name>[\w ]+?)\s*\((?P<zone>[^()]+)\)\s*$")
+_ZONE_TAIL = re.compile(r"[A-Za-z]{2,5}|[A-Za-z]+/[A-Za-z_]+|.*(?:[+-]\d{2}:?\d{2}|\dZ)")
+
+
+def _names_zone(cell: str) -> bool:
+    """Whether a time cell ends with a zone (``UTC``, ``Europe/Berlin``, ``+01:00``, ``Z``)."""
+    words = cell.split()
+    tail = words[-1] if words else ""
+    return bool(_ZONE_TAIL.fullmatch(tail)) and tail.lower().strip(".") not in ("am", "pm", "a.m")
+
+
+def _zone_from_header(table: C.Table, column: str) -> None:
+    """``timestamp (EST)``: the column, its zone given to the cells that name none."""
+    for name in list(table.frame.columns):
+        m = _ZONED_HEADER.match(str(name))
+        if m and m.group("name").lower() == column and column not in table.frame.columns:
+            cells = table.frame[name].astype("object")
+            bare = cells.notna() & ~cells.astype(str).map(_names_zone)
+            cells[bare] = cells[bare].astype(str).str.rstrip() + " " + m.group("zone").strip()
+            table.frame = table.frame.rename(columns={name: column})
+            table.frame[column] = cells
+            table._present.pop(column, None)
+            return
+
+
 def _kind(value: object) -> str:
-    kind = kind_name(C._scalar_text(value, "is not an event kind"))
+    """A kind as named (``ack``, ``Escalation``), a milestone the words name (``Alert fired -
+    detected``), else ``_OTHER_KIND``: an event all the same, its kind unknown."""
+    written = C._scalar_text(value, "is not an event kind")
+    kind = kind_name(written)
     if kind is None:
-        raise ValueError(f"is not an event kind ({', '.join(KINDS)})")
-    return kind
+        named = V.milestone_named(written)
+        kind = named[0] if named else None
+    return _OTHER_KIND if kind is None else kind
 
 
 def _horizon(value: object) -> str:
