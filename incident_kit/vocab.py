@@ -2,7 +2,9 @@
 
 Section titles and the other titles people give them, field labels, placeholders, action-item
 horizons, communication and team labels, severity and status synonyms, event-kind aliases and
-time-zone abbreviations. The Markdown reader looks words up here, the Markdown writer writes
+time-zone abbreviations; and the words around values: multiples, currency marks, duration
+units, "none", "lost" and "not known yet", timeline-table headers, "by" and "to", in the
+languages people mix into the template. The Markdown reader looks words up here, the Markdown writer writes
 the canonical form from here, the report views label with it and the tests check against it.
 
 Everything is plain data plus a few lookups; nothing here reads files. Lookups compare
