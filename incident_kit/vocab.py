@@ -517,6 +517,23 @@ def milestone_kind(label: str, in_timeline: bool = True) -> str | None:
     return _KIND_ALIASES.get(key)
 
 
+#: Real words a letter away from a milestone label, never read as one of its typos.
+_NOT_TYPOS = frozenset(_w("migrated | migrate | rejected | reviewed | revolved | deleted"))
+
+
+def milestone_typo(label: str) -> str | None:
+    """The milestone a mistyped label names (``Detcted``, ``Resovled``, ``Escalted``): one
+    unique close match of six letters or more; None otherwise. Callers say so in a warning."""
+    import difflib
+
+    key = norm(label)
+    if len(key) < 6 or key in _NOT_TYPOS or milestone_kind(key) is not None:
+        return None
+    names = {norm(title): kind for kind, title in MILESTONE_LABELS.items()}
+    close = difflib.get_close_matches(key, list(names), n=2, cutoff=0.85)
+    return names[close[0]] if len(close) == 1 else None
+
+
 #: Words that name a milestone wherever they stand in an event's text (``Incident detected by
 #: monitoring``, ``Alert fired - detected``, ``Escalated to DBA on-call``, ``Post-mortem held``).
 _NAMING_WORDS: dict[str, str] = {

@@ -1290,3 +1290,43 @@ def test_between_two_counts_is_a_range_between_two_times_is_not(written, count):
             F.parse_users(written)
     else:
         assert F.parse_users(written)[0] == count
+
+
+def test_a_mistyped_milestone_label_is_read_with_a_warning():
+    iset = load(
+        report(
+            """
+            - **Detcted**: 2026-01-17 02:12 UTC by pagerduty
+            - **Resovled**: 2026-01-17 03:40 UTC
+            - **Migrated**: 2026-01-17 03:00 UTC traffic to the new pool
+            """,
+            status="Resolved",
+        )
+    )
+    assert first(iset, "detected") == utc("2026-01-17T02:12Z")
+    assert first(iset, "detected", "actor") == "pagerduty"
+    assert first(iset, "resolved") == utc("2026-01-17T03:40Z")
+    assert first(iset, "mitigated") is None  # a real word, not a typo: an update
+    assert problems(iset, "warning") == [
+        "11: Timeline 'Detcted' is read as Detected",
+        "12: Timeline 'Resovled' is read as Resolved",
+    ]
+
+
+def test_backslash_escapes_of_a_google_docs_export():
+    iset = load(
+        report(
+            r"- **Escalated**: 2026\-03\-04 14:20 UTC to Payments on\-call",
+            tail="\n## Impact\n\n- **Services Affected**: payments\\_worker, stripe\\-relay\n"
+            "\n## Action Items\n\n- [ ] Drain the backlog \\- Owner: Hannah Cole \\- Due: 2026\\-03\\-18\n",
+        ).replace("T-1", r"INC\-7")
+    )
+    assert iset.ids == ["INC-7"]
+    assert first(iset, "escalated", "role") == "Payments on-call"
+    assert iset.incidents.at["INC-7", "services"] == ["payments_worker", "stripe-relay"]
+    (item,) = iset.action_items.to_dict("records")
+    assert (item["text"], item["owner"], item["due"]) == (
+        "Drain the backlog",
+        "Hannah Cole",
+        pd.Timestamp("2026-03-18"),
+    )

@@ -128,6 +128,7 @@ _LABEL = re.compile(
     re.X,
 )
 _MARKUP = re.compile(r"(\*\*|__|`|~~)")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _CHECKBOX = re.compile(r"^(?:\[([ xX✓✔])\]|(?P<mark>[✅✔☑✓🗹❌✗✘☐⬜🔲])\ufe0f?)[ \t]*")
@@ -153,8 +154,15 @@ _ZONE_NOTE = re.compile(
 )
 
 
+def unescaped(text: str) -> str:
+    """Backslash escapes of punctuation removed, as CommonMark renders them (``INC\\-2025``
+    from a Google Docs export reads ``INC-2025``)."""
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
+
+
 def plain(text: str) -> str:
     """A value without inline markup: ``**P2**`` -> ``P2``, ``[INC-1](url)`` -> ``INC-1``."""
+    text = unescaped(text)
     if "[" in text and "](" in text:
         text = _LINK.sub(r"\1", text)
     if "*" in text or "_" in text or "`" in text or "~" in text:
@@ -675,6 +683,8 @@ class _Report:
                     self._incident_date(line, found[1])
                 elif found and V.field_key(found[0]):
                     self._field(line, *found)
+                elif found and (kind := self._typo(line, found[0])):
+                    self._milestone(line, V.MILESTONE_LABELS[kind], found[1])
                 elif found and _TIMEISH.search(found[1]) and self._labelled_update(line, *found):
                     pass
                 elif not self._time_first(line, body):
@@ -720,6 +730,16 @@ class _Report:
                 self._field(line, *found)
             elif column is None and kind and kind not in have:
                 self._milestone(line, *found)
+
+    def _typo(self, line: int, label: str) -> str | None:
+        """The milestone a mistyped label on a timeline line names, when no line before named
+        it (``**Detcted**:`` -> detected), with a warning on the line."""
+        kind = V.milestone_typo(plain(label))
+        if kind is None or any(t.event["kind"] == kind for t in self.times):
+            return None
+        title = V.MILESTONE_LABELS[kind]
+        self.problem(line, "Timeline", plain(label), f"is read as {title}")
+        return kind
 
     def _incident_date(self, line: int, value: str) -> None:
         """``Date: March 4, 2026`` above the timeline: the day of times written alone."""
@@ -936,7 +956,7 @@ class _Report:
         first, more = " ".join(ln.strip() for ln in lines[:n]), "\n".join(lines[n:])
         box, first = checkbox(first)
         done = bool(box)
-        text, owner, due, struck = split_item(first)
+        text, owner, due, struck = split_item(unescaped(first))
         if V.is_placeholder(text) or not text:
             return
         if more.strip():
