@@ -635,6 +635,22 @@ BY_WORDS: tuple[str, ...] = _w("by | via | par | por | pelo | pela | von | durch
 TO_WORDS: tuple[str, ...] = _w("to | para | naar")
 
 
+#: Words before an action item's owner and due date (``Owner: @ana``, ``responsable: Ana``,
+#: ``fecha: 2026-10-17``, ``Frist: 30.04.``), in the languages people mix in.
+OWNER_WORDS: tuple[str, ...] = _w(
+    "owner | owners | assignee | assigned to | who | responsible | responsable | responsável | "
+    "responsavel | verantwortlich | zuständig | eigenaar | ansvarig | responsabile | "
+    "propriétaire | dono"
+)
+DUE_WORDS: tuple[str, ...] = _w(
+    "due | due date | deadline | eta | by | target | target date | fecha | fecha límite | "
+    "prazo | data | frist | fällig | bis | échéance | date limite | scadenza | entro | "
+    "deadline datum | uiterlijk"
+)
+#: Words after an escalation naming where it went (``escalated to``, ``an``, ``a``, ``al``).
+ESCALATED_TO: tuple[str, ...] = _w("to | an | a | à | al | para | naar | till | för")
+
+
 # --- placeholders and "not known" -----------------------------------------------------------
 #: Values that mean "not known": the field is left unknown, without a warning.
 UNKNOWN_WORDS: frozenset[str] = frozenset(

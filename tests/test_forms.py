@@ -1330,3 +1330,29 @@ def test_backslash_escapes_of_a_google_docs_export():
         "Hannah Cole",
         pd.Timestamp("2026-03-18"),
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "owner", "due"),
+    [
+        ("- [ ] Canary para el BFF — responsable: Ana Gómez, fecha: 2026-10-17", "Ana Gómez",
+         "2026-10-17"),
+        ("- [ ] Alarm schärfen — Verantwortlich: Jonas, Frist: 2026-04-30", "Jonas", "2026-04-30"),
+        ("- [ ] Back up the user tables, data retention to 30 days", None, None),
+    ],
+)  # fmt: skip
+def test_owner_and_due_words_in_other_languages(line, owner, due):
+    items = load(report(tail=f"\n## Action Items\n\n{line}\n")).action_items
+    assert items.iloc[0]["owner"] == owner or (owner is None and pd.isna(items.iloc[0]["owner"]))
+    got = items.iloc[0]["due"]
+    assert (None if pd.isna(got) else got.strftime("%Y-%m-%d")) == due
+
+
+@pytest.mark.parametrize(
+    ("cell", "role"),
+    [("Escalado a SRE de guardia", "SRE de guardia"), ("Eskaliert an Plattform-Team",
+                                                       "Plattform-Team")],
+)  # fmt: skip
+def test_escalated_to_in_other_languages(cell, role):
+    table = f"| Time | Event |\n|---|---|\n| 2026-03-04 14:05 UTC | {cell} |\n"
+    assert first(load(report(table)), "escalated", "role") == role

@@ -269,17 +269,30 @@ def _who(text: str | None) -> str | None:
 
 # --- action items ------------------------------------------------------------------------------
 _META_BRACKETS = re.compile(r"\s*[\[(](?P<body>[^\[\]()]{1,80})[\])]\s*$")
+_ENGLISH_META = (
+    "owner|owners|assignee|assigned to|who|responsible|due|due date|deadline|eta|by|target|"
+    "target date|when"
+)
+_OTHER_META = "|".join(  # other languages' words count only with a colon: "fecha: 2026-10-17"
+    sorted(
+        (re.escape(w) for w in (*V.OWNER_WORDS, *V.DUE_WORDS) if w not in _ENGLISH_META.split("|")),
+        key=len,
+        reverse=True,
+    )
+)
 _META_KEY = re.compile(
-    r"^(?P<key>owner|owners|assignee|assigned to|who|responsible|due|due date|deadline|eta|"
-    r"by|target|target date|when)\s*[:=]?\s*(?P<value>.*)$",
+    rf"^(?:(?P<key>{_ENGLISH_META})\s*[:=]?|(?P<other>{_OTHER_META})\s*[:=])\s*(?P<value>.*)$",
     re.I,
 )
 _SEGMENT = re.compile(
     r"\s+[-–—|]\s+|\s*;\s+|\s+[–—]|[–—]\s+"
-    r"|[.,]\s+(?=(?:owner|owners|assignee|assigned to|due|due date|deadline|eta)\b)",
+    r"|[.,]\s+(?=(?:owner|owners|assignee|assigned to|due|due date|deadline|eta)\b)"
+    rf"|[.,]\s+(?=(?:{_OTHER_META})\s*:)",
     re.I,
 )
-_INLINE_META = re.compile(r"\s(?=(?:owner|owners|assignee|assigned to|due|deadline)\s*:)", re.I)
+_INLINE_META = re.compile(
+    rf"\s(?=(?:owner|owners|assignee|assigned to|due|deadline|{_OTHER_META})\s*:)", re.I
+)
 _TRAILING_HANDLE = re.compile(r"\s+@([\w.\-]+)$")
 _NAME = re.compile(r"^@?[\w.\-']+(?:\s+[\w.\-']+){0,3}$")
 
@@ -334,8 +347,8 @@ def _meta(segment: str) -> tuple[str | None, str | None]:
     for piece in pieces:
         m = _META_KEY.match(piece)
         if m and m.group("value"):
-            key = m.group("key").lower()
-            if key in ("owner", "owners", "assignee", "assigned to", "who", "responsible"):
+            key = (m.group("key") or m.group("other")).lower()
+            if key in V.OWNER_WORDS:
                 owner, labelled_owner = m.group("value"), True
             else:
                 due = m.group("value")
@@ -985,11 +998,9 @@ class _Report:
         if what is None:
             return False
         col = {h: i for i, h in enumerate(header)}
-        owner = next(
-            (col[h] for h in ("owner", "assignee", "who", "responsible") if h in col), None
-        )
+        owner = next((col[h] for h in V.OWNER_WORDS if h in col), None)
         due = next(
-            (col[h] for h in ("due", "due date", "deadline", "eta", "by", "target") if h in col),
+            (col[h] for h in V.DUE_WORDS if h in col),
             None,
         )
         state = next((col[h] for h in ("status", "state", "done", "complete") if h in col), None)
@@ -1225,8 +1236,9 @@ _BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
 def _by_or_to(after: str) -> tuple[str | None, str | None]:
     """``by Alice`` / ``to SRE on-call`` after a milestone's words -> ``(actor, role)``."""
     after = after.strip()
-    if re.match(r"an\s", after):  # German "eskaliert an Plattform-Team"
-        return None, _who(after[3:])
+    first, _, rest = after.partition(" ")
+    if first.lower() in V.ESCALATED_TO and first.lower() not in V.TO_WORDS and rest:
+        return None, _who(rest)  # "eskaliert an Plattform-Team", "escalado a SRE de guardia"
     if not _WHO.match(" " + after):
         return None, None
     _, actor, role, _ = split_line("x " + after)
