@@ -866,10 +866,16 @@ def _percent(text: str) -> tuple[float | None, str]:
 
 
 def _count(text: str) -> int | None:
-    """The first count written in a text, read whole (``≈ 40 000`` is 40000, never 40)."""
-    m = _NUMBER.search(text)
-    if m is None:
+    """The count of people in a text, read whole (``≈ 40 000`` is 40000, never 40): the first
+    number, or the first one that counts people when another comes before it (``3 regions,
+    ~40 000 users``)."""
+    found = list(_NUMBER.finditer(text))
+    if not found:
         return None
+    m = next((n for n in found if _counts_people(text, n.end())), found[0])
+    noun = None if _counts_people(text, m.end()) else _OTHER_NOUN.match(text, m.end())
+    if noun and _PEOPLE_ANYWHERE.search(text):  # "5 services down, users unknown"
+        raise ValueError(f"counts something else ('{m.group()}{noun.group()}'), not users")
     before = text[: m.start()].rstrip()
     if before.endswith(("-", "−")) and not before[:-1].rstrip()[-1:].isalnum():
         raise ValueError("is negative: a count of users cannot be")
@@ -879,6 +885,22 @@ def _count(text: str) -> int | None:
     if value != int(value):
         raise ValueError(f"is not a whole number of users ('{m.group()}')")
     return int(value)
+
+
+_PEOPLE = re.compile(
+    rf"\s*(?:[^\W\d_]+\s+){{0,2}}(?:{'|'.join(map(re.escape, V.PEOPLE_WORDS))})(?![^\W\d_])", re.I
+)
+
+
+_OTHER_NOUN = re.compile(r"\s*[^\W\d_]{3,}")
+_PEOPLE_ANYWHERE = re.compile(
+    rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, V.PEOPLE_WORDS))})(?![^\W\d_])", re.I
+)
+
+
+def _counts_people(text: str, end: int) -> bool:
+    """Whether the words right after a number name people (``users``, ``active customers``)."""
+    return bool(_PEOPLE.match(text, end))
 
 
 def _first_sentence(text: str) -> str:

@@ -847,6 +847,14 @@ MULTIPLIERS: dict[str, float] = {
 }  # fmt: skip
 #: Multiples written after digits grouped by commas (``1,200万`` is twelve million).
 GROUPED_MULTIPLIERS: frozenset[str] = frozenset(_w("千 | 万 | 萬 | 만 | 億 | 亿 | 억"))
+#: Words that count people after a number (``40 000 users``, ``18.500 clientes``, ``12万人``).
+PEOPLE_WORDS: tuple[str, ...] = _w(
+    "users | user | customers | customer | clients | client | accounts | merchants | people | "
+    "subscribers | members | players | patients | drivers | sellers | buyers | visitors | "
+    "tenants | shoppers | riders | students | employees | agents | partners | persons | "
+    "nutzer | kunden | benutzer | kund innen | clientes | usuários | usuarios | utilisateurs | "
+    "clients | utenti | clienti | gebruikers | klanten | användare | kunder | 人 | 名 | 명"
+)
 #: Multiples whose reading depends on the language: a value using one is left unknown.
 AMBIGUOUS_MULTIPLIERS: dict[str, str] = {
     "mil": "a thousand in Spanish and Portuguese, a million in English shorthand",

@@ -1356,3 +1356,20 @@ def test_owner_and_due_words_in_other_languages(line, owner, due):
 def test_escalated_to_in_other_languages(cell, role):
     table = f"| Time | Event |\n|---|---|\n| 2026-03-04 14:05 UTC | {cell} |\n"
     assert first(load(report(table)), "escalated", "role") == role
+
+
+@pytest.mark.parametrize(
+    ("written", "count"),
+    [("3 regions, ~40 000 users", 40000), ("12 000 sessions of 9 000 users", 9000),
+     ("2 400 merchants out of 60 000", 2400), ("In 3 regions: 12k active customers", 12000)],
+)  # fmt: skip
+def test_the_count_of_people_when_another_number_comes_first(written, count):
+    assert F.parse_users(written)[0] == count
+
+
+def test_a_number_of_something_else_is_not_a_count_of_users():
+    iset = load(
+        report(tail="\n## Impact\n\n- **Users Affected**: 5 services down, users unknown\n")
+    )
+    assert pd.isna(iset.incidents.at["T-1", "users_affected"])
+    assert "counts something else" in problems(iset, "warning")[0]
