@@ -1400,6 +1400,7 @@ _BOXED = re.compile(r"(?<![\]\w])\[([^\[\]\n]{2,})\](?![(\[:])")
 _ANSWERED = re.compile(
     r"^\s*(?:[-*+]|\d+[.)])?\s*\**[^\n:*\[]{2,40}?\**\s*:\s*\**\s*\[([^\[\]\n]{2,})\]", re.M
 )
+_COLON_BRACKET = re.compile(r":[ \t*]*\[([^\[\]\n]{2,})\]")
 #: a note in brackets that names what it holds (``[owner: Eve]``, ``[due: 2026-03-12]``)
 _META_INSIDE = re.compile(r"^\s*[\w][\w ]{0,20}:\s")
 
@@ -1412,6 +1413,8 @@ def _answers_unboxed(text: str) -> str:
     if text.count("[") < 3:
         return text
     blanks = V.template_placeholders()
+    if sum(V.norm(v) not in blanks for v in _COLON_BRACKET.findall(text)) < 3:
+        return text  # the common case (blanks left as they are), without the line pattern
     answered = [
         m for m in _ANSWERED.finditer(text)
         if V.norm(m.group(1)) not in blanks and not _META_INSIDE.match(m.group(1))
