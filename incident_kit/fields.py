@@ -342,6 +342,9 @@ _PREP = re.compile(r"\s*(?:@|\bat\b|,)\s*", re.I)
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 
 
+_TODAY = re.compile(r"^(?:today|heute|hoy|hoje|aujourd'hui)\b\s*(?:at|um|a las|às|à|,)?\s*", re.I)
+
+
 @lru_cache(maxsize=65536)
 def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
     """One timestamp as people write it: ``(value, note)``.
@@ -355,6 +358,7 @@ def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
     abbrev = {k.upper(): v for k, v in abbrevs}
     s = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split()).strip(" .;")
     s = _APPROX.sub("", s)
+    s = _TODAY.sub("", s)  # "Today at 2:05 PM": a time on the day of the line before
     s = _drop_asides(s, abbrev) if "(" in s else s
     body, tz, zone_text, note = _split_zone(s, abbrev)
     if tz is None:

@@ -1373,3 +1373,54 @@ def test_a_number_of_something_else_is_not_a_count_of_users():
     )
     assert pd.isna(iset.incidents.at["T-1", "users_affected"])
     assert "counts something else" in problems(iset, "warning")[0]
+
+
+def test_what_converters_leave_in_a_report():
+    # Confluence entities, a pandoc-escaped checkbox, Slack's "Today at", a pandoc grid table
+    text = report(
+        """
+        - **Detected**: 2026-01-22&nbsp;02:47 GMT by batch&#8209;monitor
+        - **Escalated**: Today at 3:05 AM GMT to Finance on-call
+
+        +----------------------+-----------+---------------+----------------------+
+        | Time                 | Event     | Who           | Description          |
+        +======================+===========+===============+======================+
+        | 22/01/2026 04:40 GMT | Mitigated | Owen Hughes   | Settlement file sent |
+        |                      |           |               | by hand              |
+        +----------------------+-----------+---------------+----------------------+
+        """,
+        tail="\n## Action Items\n\n-   \\[x\\] Create the missing FX index - Owner: Owen\n",
+    )
+    iset = load(text)
+    assert first(iset, "detected") == utc("2026-01-22T02:47Z")
+    assert first(iset, "detected", "actor") == "batch‑monitor"
+    assert first(iset, "escalated") == utc("2026-01-22T03:05Z")
+    assert first(iset, "mitigated") == utc("2026-01-22T04:40Z")
+    assert first(iset, "mitigated", "actor") == "Owen Hughes"
+    assert first(iset, "mitigated", "description") == "Settlement file sent by hand"
+    (item,) = iset.action_items.to_dict("records")
+    assert (item["text"], item["done"], item["owner"]) == (
+        "Create the missing FX index",
+        True,
+        "Owen",
+    )
+
+
+def test_front_matter_fills_what_the_body_does_not_say():
+    text = (
+        '---\ntitle: "DNS resolver saturation"\nseverity: P1\nstatus: resolved\n'
+        "detected: 2026-03-04T14:05:00Z\ntags: [incident, dns]\n---\n\n"
+        "# DNS resolver saturation\n\n## Timeline\n\n"
+        "- **Detected**: 2026-03-04 14:05 UTC by Alertmanager\n"
+        "- **Resolved**: 2026-03-04 15:00 UTC\n"
+    )
+    iset = load(text)
+    (iid,) = iset.ids
+    inc = iset.incidents.loc[iid]
+    assert (inc["title"], inc["severity"], inc["status"]) == (
+        "DNS resolver saturation",
+        "P1",
+        "Resolved",
+    )
+    assert first(iset, "detected", "actor") == "Alertmanager"  # the body's line wins
+    assert (iset.events["kind"] == "detected").sum() == 1

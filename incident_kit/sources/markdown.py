@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,7 +138,9 @@ _CHECKBOX = re.compile(r"^(?:\[([ xX✓✔])\]|(?P<mark>[✅✔☑✓🗹❌✗�
 
 def checkbox(text: str) -> tuple[bool | None, str]:
     """``[x] text`` / ``✅ text`` -> (True, "text"); ``[ ] text`` / ``❌ text`` -> (False,
-    "text"); no box -> (None, text)."""
+    "text"); no box -> (None, text). A box escaped by a converter (``\\[x\\]``) is a box."""
+    if text.startswith("\\["):
+        text = text.replace("\\[", "[", 1).replace("\\]", "]", 1)
     m = _CHECKBOX.match(text)
     if m is None:
         return None, text
@@ -157,6 +161,8 @@ _ZONE_NOTE = re.compile(
 def unescaped(text: str) -> str:
     """Backslash escapes of punctuation removed, as CommonMark renders them (``INC\\-2025``
     from a Google Docs export reads ``INC-2025``)."""
+    if "&" in text and ";" in text:  # &nbsp; &amp; &#8211;: entities, as CommonMark renders
+        text = html.unescape(text).replace("\u00a0", " ")
     return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
@@ -180,6 +186,37 @@ def _label_then_value(item: str) -> str:
     if found and not found[1].strip() and not rest.lstrip().startswith(("-", "*", "+", "|")):
         return f"{head.rstrip()} {' '.join(rest.split())}"
     return head
+
+
+_GRID_RULE = re.compile(r"^\+(?:[-=:]+\+)+\s*$")
+
+
+def grid_rows(text: str, first_line: int) -> list[tuple[int, list[str]]] | None:
+    """The rows of a pandoc grid table (``+----+----+`` rules, ``|`` cells that wrap over
+    several lines) as ``(line, cells)``, the header first; None for any other text."""
+    lines = text.split("\n")
+    if len(lines) < 3 or not _GRID_RULE.match(lines[0].strip()):
+        return None
+    edges = [i for i, ch in enumerate(lines[0].strip()) if ch == "+"]
+    rows: list[tuple[int, list[str]]] = []
+    cells: list[list[str]] | None = None
+    for n, raw in enumerate(lines):
+        line = raw.strip()
+        if _GRID_RULE.match(line):
+            if cells is not None:
+                rows[-1] = (rows[-1][0], [plain_cell(" ".join(c).strip()) for c in cells])
+            cells = None
+            continue
+        if not line.startswith("|"):
+            return None
+        if cells is None:
+            cells = [[] for _ in edges[1:]]
+            rows.append((first_line + n, []))
+        for k, (a, z) in enumerate(itertools.pairwise(edges)):
+            piece = line[a + 1 : z].strip(" |")
+            if piece:
+                cells[k].append(piece)
+    return rows or None
 
 
 def label_of(line: str) -> tuple[str, str] | None:
@@ -707,6 +744,10 @@ class _Report:
             return
         if b.kind == "para":
             text = self.src(b.start, b.end)
+            grid = grid_rows(text, self.line(b.start))
+            if grid:  # a pandoc grid table (Word, Google Docs exports)
+                self._table_rows(grid, text)
+                return
             labelled = [(ln, label_of(t)) for ln, t, _ in self._lines(b)]
             if all(f and (V.milestone_kind(f[0]) or V.field_key(f[0])) for _, f in labelled):
                 for ln, (label, value) in labelled:
@@ -829,6 +870,10 @@ class _Report:
             (self.line(start), [plain_cell(self.src(s, e)) for s, e in cells])
             for start, cells in b.items
         ]
+        self._table_rows(rows, self.src(b.start, b.end))
+
+    def _table_rows(self, rows: list[tuple[int, list[str]]], written: str) -> None:
+        """Timeline table rows ``(line, cells)``, the header first, as events."""
         if not rows:
             return
         header = [V.norm(h) for h in rows[0][1]]
@@ -839,7 +884,7 @@ class _Report:
             self.problem(rows[0][0], "Detailed Timeline", " | ".join(rows[0][1]),
                          "has no time column (expected e.g. time | kind | actor | description); "
                          "its rows are kept as a note", "warning")  # fmt: skip
-            self._note("Timeline", "### Detailed Timeline", self.src(b.start, b.end))
+            self._note("Timeline", "### Detailed Timeline", written)
             return
         has_description = "description" in names
         for line, cells in rows[1:]:
@@ -1389,7 +1434,28 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
 def _normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _answers_unboxed(text.lstrip("\ufeff"))
+    return _answers_unboxed(_front_matter_as_lines(text.lstrip("\ufeff")))
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n((?:(?!---[ \t]*\n)[^\n]*\n){1,60}?)---[ \t]*\n")
+
+
+def _front_matter_as_lines(text: str) -> str:
+    """YAML front matter (Obsidian, Jekyll: ``---`` / ``severity: P1`` / ``---``) read as the
+    labelled lines it is: the fences become blank lines (line numbers stay), and quotes around
+    a value go, so ``title: "DNS saturation"`` is a labelled line before the first heading."""
+    m = _FRONT_MATTER.match(text)
+    if m is None or not re.search(r"^\w[\w -]*:", m.group(1), re.M):
+        return text
+    rest = text[m.end() :]
+
+    def line(fm: re.Match) -> str:  # the body's own labelled line wins over the front matter
+        key = fm.group(1).split(":", 1)[0].strip()
+        said = re.compile(rf"^\W*{re.escape(key)}\W*:", re.I | re.M)
+        return "" if said.search(rest) else fm.group(1) + fm.group(3)
+
+    body = re.sub(r'^(\w[\w -]*:\s*)(["\']?)(.*?)\2\s*$', line, m.group(1), flags=re.M)
+    return "\n" + body + "\n" + rest
 
 
 #: a bracketed value: not a checkbox (``[ ]``, ``[x]``), a link (``[text](url)``) or a footnote
