@@ -926,7 +926,7 @@ UNSURE_PHRASES: tuple[str, ...] = _w(
     "under investigation | investigating | being investigated | being assessed | assessing | "
     "to be confirmed | to be determined | not yet known | not known yet | not sure | unsure | "
     "unclear | unknown | tbd | tbc | possibly | possible | maybe | potentially | may have | "
-    "might have | no idea | not yet clear | not clear | pending | in prüfung | wird geprüft | unbekannt | "
+    "might have | no idea | not yet clear | not clear | in prüfung | wird geprüft | unbekannt | "
     "unklar | em análise | em investigação | desconhecido | en cours | inconnu | desconocido | "
     "en investigación | sconosciuto | da verificare | onbekend | wordt onderzocht"
 )  # fmt: skip

@@ -422,7 +422,8 @@ def test_money_only_where_a_currency_is_written(written, amount, currency):
     ("written", "loss"),
     [("None", False), ("No", False), ("N/A", False), ("No data lost (replayed)", False),
      ("3 minutes of metrics are gone", True), ("Yes - 40 rows", True), ("TBD", None),
-     ("Unsent drafts (no server-side data affected)", True), ("Some unsaved edits", True)],
+     ("Unsent drafts (no server-side data affected)", True), ("Some unsaved edits", True),
+     ("40 rows were overwritten; re-ingest is still pending", True)],
 )  # fmt: skip
 def test_data_loss_forms(written, loss):
     iset = load(report(tail=f"\n## Impact\n\n- **Data Loss**: {written}\n"))
