@@ -61,7 +61,7 @@ def shown(value: object) -> str:
         return str(value)
 
 
-def _scalar_text(value: object, expected: str = "is not text") -> str:
+def scalar_text(value: object, expected: str = "is not text") -> str:
     """Text for a text field: numbers become their digits; booleans and structures raise
     ``ValueError(expected)``."""
     if isinstance(value, str):
@@ -81,25 +81,25 @@ def text(value: object) -> str | None:
     if isinstance(value, str):
         return F.clean(value)
     try:
-        return F.clean(_scalar_text(value))
+        return F.clean(scalar_text(value))
     except ValueError:
         return shown(value)
 
 
 def ident(value: object) -> str:
     """An incident ID: text or a whole number, never blank."""
-    written = F.clean(_scalar_text(value, "is not an incident ID (text or a number)"))
+    written = F.clean(scalar_text(value, "is not an incident ID (text or a number)"))
     if written is None:
         raise ValueError("is not an incident ID (text or a number)")
     return written
 
 
 def severity(value: object, severity_map: dict | None = None) -> str:
-    return F.parse_severity(_scalar_text(value, "is not a severity"), severity_map)
+    return F.parse_severity(scalar_text(value, "is not a severity"), severity_map)
 
 
 def status(value: object) -> str:
-    return F.parse_status(_scalar_text(value, "is not a status"))
+    return F.parse_status(scalar_text(value, "is not a status"))
 
 
 def _number(value: object) -> float | None:
@@ -135,7 +135,7 @@ def count(value: object) -> int | None:
             raise ValueError("is not a whole number of users")
         found: int | None = int(number)
     else:
-        found = F.parse_users(_scalar_text(value, "is not a number of users"))[0]
+        found = F.parse_users(scalar_text(value, "is not a number of users"))[0]
     if found is not None and abs(found) > _MOST_USERS:
         raise ValueError("is too large for a number of users")
     return found
@@ -146,7 +146,7 @@ def percentage(value: object) -> float | None:
     number = _number(value)
     if number is not None:
         return number
-    written = _scalar_text(value, "is not a percentage").strip()
+    written = scalar_text(value, "is not a percentage").strip()
     plain = _float(written)
     if plain is not None:
         return plain
@@ -158,7 +158,7 @@ def amount(value: object) -> float | None:
     number = _number(value)
     if number is not None:
         return number
-    written = _scalar_text(value, "is not an amount of money").strip()
+    written = scalar_text(value, "is not an amount of money").strip()
     plain = _plain_amount(written)
     if plain is not None:
         return plain
@@ -180,7 +180,7 @@ def _plain_amount(written: str) -> float | None:
 
 def duration(value: object) -> pd.Timedelta:
     """A duration written with units (``1h 27m``, ``2760s``); a bare number has none."""
-    written = _scalar_text(value, "is not a duration")
+    written = scalar_text(value, "is not a duration")
     if (_number(value) if _number(value) is not None else _float(written)) == 0:
         return pd.Timedelta(0)  # no downtime needs no unit
     if _number(value) is not None or _float(written) is not None:
@@ -191,7 +191,7 @@ def duration(value: object) -> pd.Timedelta:
 def date(value: object) -> pd.Timestamp:
     if _number(value) is not None:
         raise ValueError("is not a date (expected YYYY-MM-DD)")
-    day = F.parse_date(_scalar_text(value, "is not a date (expected YYYY-MM-DD)"))
+    day = F.parse_date(scalar_text(value, "is not a date (expected YYYY-MM-DD)"))
     if not 1678 <= day.year <= 2261:
         raise ValueError("is not a date in the years 1678..2261 (expected YYYY-MM-DD)")
     return day
@@ -207,7 +207,7 @@ def boolean(value: object) -> bool:
         return bool(value)
     if _number(value) in (0.0, 1.0):
         return bool(_number(value))
-    key = _scalar_text(value, "is not true or false").strip().lower()
+    key = scalar_text(value, "is not true or false").strip().lower()
     if key in _TRUE:
         return True
     if key in _FALSE:
@@ -225,7 +225,7 @@ def text_list(value: object, sep: str) -> list[str]:
         ]
     if isinstance(value, dict):
         raise ValueError("is not a list")
-    written = _scalar_text(value, "is not a list")
+    written = scalar_text(value, "is not a list")
     loaded = _json_array(written)
     if loaded is not None:
         return text_list(loaded, sep)
@@ -251,7 +251,7 @@ def prevention(value: object) -> list[dict]:
     if isinstance(value, (np.ndarray, tuple)):
         value = list(value)
     if isinstance(value, dict) or not isinstance(value, list):
-        value = [_scalar_text(value, "is not a list of measures")]
+        value = [scalar_text(value, "is not a list of measures")]
     out = []
     for item in value:
         if isinstance(item, dict):
@@ -338,6 +338,15 @@ class Table:
                 "error",
             )
         return not missing
+
+    def put(self, column: str, values: pd.Series, *, was: str | None = None) -> None:
+        """Set a column's cells (``was``: the header it had, renamed), forgetting what was
+        known of the old ones."""
+        if was is not None:
+            self.frame = self.frame.rename(columns={was: column})
+            self._present.pop(was, None)
+        self.frame[column] = values
+        self._present.pop(column, None)
 
     def present(self, column: str) -> np.ndarray:
         """True where the column holds something other than a blank or placeholder."""

@@ -484,16 +484,14 @@ def _zone_from_header(table: C.Table, column: str) -> None:
             cells = table.frame[name].astype("object")
             bare = cells.notna() & ~cells.astype(str).map(_names_zone)
             cells[bare] = cells[bare].astype(str).str.rstrip() + " " + m.group("zone").strip()
-            table.frame = table.frame.rename(columns={name: column})
-            table.frame[column] = cells
-            table._present.pop(column, None)
+            table.put(column, cells, was=name)
             return
 
 
 def _kind(value: object) -> str:
     """A kind as named (``ack``, ``Escalation``), a milestone the words name (``Alert fired -
     detected``), else ``_OTHER_KIND``: an event all the same, its kind unknown."""
-    written = C._scalar_text(value, "is not an event kind")
+    written = C.scalar_text(value, "is not an event kind")
     kind = kind_name(written)
     if kind is None:
         named = V.milestone_named(written)
