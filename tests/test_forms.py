@@ -1425,3 +1425,10 @@ def test_front_matter_fills_what_the_body_does_not_say():
     )
     assert first(iset, "detected", "actor") == "Alertmanager"  # the body's line wins
     assert (iset.events["kind"] == "detected").sum() == 1
+
+
+def test_an_impossible_clock_is_not_read_as_a_date_alone():
+    iset = load(report("- **Detected**: 2026-03-11 25:40 UTC by Grafana"))
+    assert iset.ids == []
+    (error,) = problems(iset, "error")
+    assert error.startswith("11: Detected '2026-03-11 25:40 UTC' is not a timestamp")

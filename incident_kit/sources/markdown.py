@@ -1613,6 +1613,8 @@ def _prefix_time(t: _Time, err: str, options: ReadOptions):
         except ValueError:
             continue
         rest = " ".join(words[n:]).strip(" -–—:,")
+        if re.match(r"\d{1,2}[:.h]\d{2}", rest):  # "2026-03-11 25:40": a time, not a word
+            return pd.NaT, None, err, None
         if rest:
             t.event["description"] = (
                 f"{t.event['description']}: {rest}" if t.event.get("description") else rest
