@@ -285,6 +285,31 @@ def open_exports(
             parts.problems.append(file_problem(path, exc, tool))
 
 
+def severity_words(defaults: dict[str, str], options: ReadOptions, case=str.upper) -> dict:
+    """A tool's severity words (priorities, impacts) -> P1..P4, the team's ``severity_map``
+    over the tool's defaults, keys in the case the tool writes them."""
+    return {**defaults, **{case(k): v for k, v in options.severity_map.items()}}
+
+
+def tool_severity(
+    export: Export,
+    rec: Record,
+    field: str,
+    written: str,
+    words: dict[str, str],
+    fallback: tuple[str | None, str] = (None, "severity left unknown"),
+) -> str | None:
+    """The severity a record's word names; a word the map lacks is a located warning and the
+    fallback (a level and what the warning says of it: PagerDuty's urgency, or unknown)."""
+    if not written:
+        return fallback[0]
+    if written in words:
+        return words[written]
+    export.problem(rec, field, written,
+                   f"maps to no severity ({', '.join(words)}); {fallback[1]}", level="warning")  # fmt: skip
+    return fallback[0]
+
+
 def read_records(
     paths: list[Path],
     tool: str,

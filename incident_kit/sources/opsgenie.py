@@ -18,7 +18,9 @@ from .exports import (
     Record,
     RecordError,
     read_records,
+    severity_words,
     text_of,
+    tool_severity,
 )
 
 NAME = "opsgenie"
@@ -39,7 +41,7 @@ def sniff(path: Path, head: str) -> bool:
 
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Opsgenie alerts or incidents with their report and logs."""
-    priority = {**PRIORITY, **{k.upper(): v for k, v in options.severity_map.items()}}
+    priority = severity_words(PRIORITY, options)
     return read_records(paths, NAME, options, ("data",), lambda e, rec: _alert(e, rec, priority))
 
 
@@ -69,18 +71,11 @@ def _alert(export: Export, rec: Record, priority: dict[str, str]) -> None:
     services = rec.names("impactedServices")
     tags = [t.strip() for t in rec.items("tags") if isinstance(t, str) and t.strip()]
     level = (rec.text("priority") or "").upper()
-    if level and level not in priority:
-        export.problem(
-            rec,
-            "priority",
-            level,
-            f"maps to no severity ({', '.join(priority)}); severity left unknown",
-            level="warning",
-        )
+    severity = tool_severity(export, rec, "priority", level, priority)
     export.incident(
         rec,
         title=rec.text("message"),
-        severity=priority.get(level),
+        severity=severity,
         status=STATUS[status],
         services=services or tags[:3],
     )

@@ -21,7 +21,9 @@ from .exports import (
     RecordError,
     file_problem,
     open_exports,
+    severity_words,
     text_of,
+    tool_severity,
     top_records,
 )
 
@@ -49,7 +51,7 @@ def sniff(path: Path, head: str) -> bool:
 
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """PagerDuty incidents, then the log entries of every file against them."""
-    priority = {**PRIORITY, **{k.upper(): v for k, v in options.severity_map.items()}}
+    priority = severity_words(PRIORITY, options)
     out = Parts()
     known: set[str] = set()
     entries: list[tuple[Export, list]] = []
@@ -91,16 +93,8 @@ def _incident(export: Export, rec: Record, priority: dict[str, str], known: set[
     known.add(rec.id)
     level = (text_of(rec.obj("priority"), "summary") or "").upper()
     urgency = URGENCY.get((rec.text("urgency") or "").lower())
-    severity = priority.get(level, urgency)
-    if level and level not in priority:
-        export.problem(
-            rec,
-            "priority",
-            level,
-            f"maps to no severity ({', '.join(priority)}); "
-            + (f"urgency gives {urgency}" if urgency else "severity left unknown"),
-            level="warning",
-        )
+    fallback = (urgency, f"urgency gives {urgency}" if urgency else "severity left unknown")
+    severity = tool_severity(export, rec, "priority", level, priority, fallback)
     commander = None
     for assignment in rec.items("assignments"):
         commander = text_of(

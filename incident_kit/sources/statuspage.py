@@ -18,7 +18,9 @@ from .exports import (
     Record,
     RecordError,
     read_records,
+    severity_words,
     text_of,
+    tool_severity,
 )
 
 NAME = "statuspage"
@@ -53,7 +55,7 @@ def sniff(path: Path, head: str) -> bool:
 
 def read(paths: list[Path], options: ReadOptions) -> Parts:
     """Statuspage incidents with their updates, components and post-mortem text."""
-    impact = {**IMPACT, **{k.lower(): v for k, v in options.severity_map.items()}}
+    impact = severity_words(IMPACT, options, str.lower)
     return read_records(
         paths, NAME, options, ("incidents", "incident"), lambda e, rec: _incident(e, rec, impact)
     )
@@ -102,15 +104,7 @@ def _incident(export: Export, rec: Record, impact: dict[str, str]) -> None:
             if name and name not in components:
                 components.append(name)
     level = (rec.text("impact") or "").lower()
-    severity = impact.get(level)
-    if level and severity is None:
-        export.problem(
-            rec,
-            "impact",
-            level,
-            f"maps to no severity ({', '.join(impact)}); severity left unknown",
-            level="warning",
-        )
+    severity = tool_severity(export, rec, "impact", level, impact)
     export.incident(
         rec,
         title=rec.text("name"),
