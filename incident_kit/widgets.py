@@ -132,28 +132,40 @@ class Explorer(W.VBox):
         self._shown: str | None = "-"
         self.iset = iset
         self.as_of = metrics.resolve_as_of(as_of)
+        self._index(iset)
+        self._make_filters(iset)
+        self._make_views()
+        self._make_actions()
+        self._ids = iset.incidents.index
+        self._filtered: IncidentSet | None = iset
+        self.summary = pd.DataFrame()
+        for control in (*self._filters(), self.metric, self.group_by):
+            control.observe(self._on_change, names="value")
+        self.incident.observe(self._on_incident, names="value")
+        self.reset_button.on_click(lambda _: self.reset())
+        self.export_button.on_click(lambda _: self.export_csv())
+        self.render_button.on_click(lambda _: self.render_reports())
+        self.refresh()
+        super().__init__(self._layout())
+        self.add_class("ik-explorer")
+
+    def _index(self, iset: IncidentSet) -> None:
+        """What the filters look up, computed once: every span and user-minutes per incident,
+        the searchable text, the drill-down labels and the day each incident was detected."""
         frame = metrics.durations(iset, self.as_of)
         imp = metrics.impact(iset, self.as_of)
         frame["user_minutes"] = imp["user_minutes"].astype("float64")
         self.frame = frame
         inc = iset.incidents
-        self._text = (
-            inc.index.to_series().astype(str)
-            + " "
-            + inc["title"].fillna("")
-            + " "
-            + inc["what_happened"].fillna("")
-            + " "
-            + inc["why_it_happened"].fillna("")
-        ).str.lower()
-        self._labels = (
-            inc.index.to_series().astype(str) + " · " + inc["title"].fillna("").astype(str)
-        )
+        ids = inc.index.to_series().astype(str)
+        text = [inc[c].fillna("") for c in ("title", "what_happened", "why_it_happened")]
+        self._text = (ids + " " + text[0] + " " + text[1] + " " + text[2]).str.lower()
+        self._labels = ids + " · " + inc["title"].fillna("").astype(str)
         detected = frame["started"].dt.tz_convert("UTC").dt.normalize()
         self._day = detected.dt.tz_localize(None)
-        spans = metrics.span_columns(frame)
 
-        services = sorted({s for lst in inc["services"] for s in lst})
+    def _make_filters(self, iset: IncidentSet) -> None:
+        services = sorted({s for lst in iset.incidents["services"] for s in lst})
         days = sorted(self._day.dropna().unique()) or [pd.Timestamp("1970-01-01")]
         self.severity = Toggles(SEVERITIES, value=SEVERITIES, description="Severity")
         self.status = Toggles(STATUSES, value=STATUSES, description="Status")
@@ -169,6 +181,9 @@ class Explorer(W.VBox):
         )
         self.date_label = W.HTML(layout=W.Layout(margin="0 0 0 90px"))
         self.search = W.Text(placeholder="title or root cause contains…", description="Search")
+
+    def _make_views(self) -> None:
+        spans = metrics.span_columns(self.frame)
         self.metric = W.Dropdown(
             options=[*spans, *METRIC_EXTRA], value="time_to_resolve", description="Metric"
         )
@@ -190,36 +205,22 @@ class Explorer(W.VBox):
         self.trend_figure: LiveChart | None = None
         self.timeline_figure: LiveChart | None = None
         self.detail = W.HTML()
+
+    def _make_actions(self) -> None:
         self.export_path = W.Text(value="filtered_incidents.csv", description="CSV file")
         self.export_button = W.Button(description="Export filtered list", icon="download")
         self.report_folder = W.Text(value="reports", description="Folder")
         self.render_button = W.Button(description="Render reports", icon="file")
         self.progress = W.IntProgress(value=0, min=0, max=1, description="Reports")
         self.message = W.HTML()
-        self._ids = iset.incidents.index
-        self._filtered: IncidentSet | None = iset
-        self.summary = pd.DataFrame()
 
-        for control in (*self._filters(), self.metric, self.group_by):
-            control.observe(self._on_change, names="value")
-        self.incident.observe(self._on_incident, names="value")
-        self.reset_button.on_click(lambda _: self.reset())
-        self.export_button.on_click(lambda _: self.export_csv())
-        self.render_button.on_click(lambda _: self.render_reports())
-
+    def _layout(self) -> list[W.Widget]:
+        """Filters on top; count, summary and charts; the drill-down; the actions."""
+        settings = [self.date_range, self.date_label, self.search, self.metric, self.group_by]
         filters = W.HBox(
             [
                 W.VBox([self.severity, self.status, self.services]),
-                W.VBox(
-                    [
-                        self.date_range,
-                        self.date_label,
-                        self.search,
-                        self.metric,
-                        self.group_by,
-                        self.reset_button,
-                    ]
-                ),
+                W.VBox([*settings, self.reset_button]),
             ]
         )
         actions = W.HBox(
@@ -228,23 +229,19 @@ class Explorer(W.VBox):
                 W.VBox([self.report_folder, self.render_button, self.progress]),
             ]
         )
-        self.refresh()
-        super().__init__(
-            [
-                filters,
-                self.count,
-                self.filters_line,
-                self.summary_html,
-                self.figure,
-                self.trend_figure,
-                self.incident,
-                self.detail,
-                self.timeline_figure,
-                actions,
-                self.message,
-            ]
-        )
-        self.add_class("ik-explorer")
+        return [
+            filters,
+            self.count,
+            self.filters_line,
+            self.summary_html,
+            self.figure,
+            self.trend_figure,
+            self.incident,
+            self.detail,
+            self.timeline_figure,
+            actions,
+            self.message,
+        ]
 
     def _filters(self) -> tuple[W.Widget, ...]:
         return (self.severity, self.status, self.services, self.date_range, self.search)
