@@ -400,6 +400,39 @@ def summarize(
     >>> ik.summarize(ik.durations(iset), by="severity")  # doctest: +SKIP
     """
     groups = [] if by is None else [by] if isinstance(by, str) else list(by)
+    values = _summary_columns(frame, groups, stats, columns)
+    keys = ["service" if g == "service" else g for g in groups]
+    want_km = any(s in KM_STATS for s in stats)
+    if not values:
+        return pd.DataFrame(columns=[*keys, "metric", *stats])
+    long = _long_values(frame, values, keys, want_km)
+    grouped = long.groupby([*keys, "metric"], sort=True, observed=True)
+    result = grouped["value"].agg(["count", "mean", "median", "max"])
+    result["open"] = grouped["open"].sum()
+    result["p90"] = grouped["value"].quantile(0.9).where(result["count"] >= P90_MIN_COUNT)
+    if want_km:
+        result[list(KM_STATS)] = _km_columns(long, grouped, result.index)
+    result = result.reset_index()
+    result["metric"] = result["metric"].astype(str)
+    for k in keys:
+        if not (k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype)):
+            result[k] = result[k].astype(long[k].cat.categories.dtype)
+    is_time = {c: pd.api.types.is_timedelta64_dtype(frame[c]) for c in values}
+    times = result["metric"].map(is_time).to_numpy(bool)
+    for stat in ("mean", "median", "p90", "max", *(KM_STATS if want_km else ())):
+        result[stat] = _as_durations(result[stat], times)
+    result[["count", "open"]] = result[["count", "open"]].astype("int64")
+    result = result[[*keys, "metric", *stats]]
+    if "as_of" in frame.attrs:
+        result.attrs["as_of"] = frame.attrs["as_of"]
+    return result
+
+
+def _summary_columns(
+    frame: pd.DataFrame, groups: list[str], stats: Sequence[str], columns: Sequence[str] | None
+) -> list[str]:
+    """The value columns ``summarize`` is asked for, after checking every name it was given
+    (groups, statistics, columns): an unknown one is an error naming what is known."""
     for g in groups:
         if g not in GROUPS and g not in frame.columns:
             raise UnknownNameError(f"cannot group by {g!r}; known: {', '.join(GROUPS)}")
@@ -414,31 +447,35 @@ def summarize(
         raise UnknownNameError(
             f"no column {missing[0]!r}; columns: {', '.join(_value_columns(frame))}"
         )
-    keys = ["service" if g == "service" else g for g in groups]
+    return values
+
+
+def _long_values(
+    frame: pd.DataFrame, values: list[str], keys: list[str], want_km: bool
+) -> pd.DataFrame:
+    """One row per (incident, value column) in seconds: ``value`` finished (NaN while
+    ongoing), ``open``, ``raw`` (ongoing values too, for Kaplan–Meier), the group keys
+    (an incident once per service when grouped by service) and ``metric``."""
     data = frame
-    if "service" in groups:
+    if "service" in keys:
         data = frame.assign(service=frame["services"]).explode("service")
         data = data[data["service"].notna()]
-    is_time = {c: pd.api.types.is_timedelta64_dtype(frame[c]) for c in values}
-    want_km = any(s in KM_STATS for s in stats)
     pieces = []
     for column in values:
         value = data[column]
-        seconds = value.dt.total_seconds() if is_time[column] else value.astype("float64")
+        timed = pd.api.types.is_timedelta64_dtype(value)
+        seconds = value.dt.total_seconds() if timed else value.astype("float64")
         ongoing_col = f"{column}_ongoing"
         ongoing = (
             data[ongoing_col].to_numpy(bool) if ongoing_col in data else np.zeros(len(data), bool)
         )
-        finished = seconds.where(~ongoing)
-        piece = pd.DataFrame({"value": finished.to_numpy(), "open": ongoing})
+        piece = pd.DataFrame({"value": seconds.where(~ongoing).to_numpy(), "open": ongoing})
         if want_km:
             piece["raw"] = seconds.to_numpy()
         for k in keys:
             piece[k] = data[k].to_numpy()
         piece["metric"] = column
         pieces.append(piece)
-    if not pieces:
-        return pd.DataFrame(columns=[*keys, "metric", *stats])
     long = pd.concat(pieces, ignore_index=True)
     # categorical keys: grouping on codes, and the metric order is the order asked for
     long["metric"] = pd.Categorical(long["metric"], categories=values, ordered=True)
@@ -447,31 +484,20 @@ def summarize(
             long[k] = pd.Categorical(long[k], dtype=frame[k].dtype)
         else:
             long[k] = long[k].astype("category")
-    grouped = long.groupby([*keys, "metric"], sort=True, observed=True)
-    result = grouped["value"].agg(["count", "mean", "median", "max"])
-    result["open"] = grouped["open"].sum()
-    result["p90"] = grouped["value"].quantile(0.9).where(result["count"] >= P90_MIN_COUNT)
-    if want_km:
-        result[list(KM_STATS)] = _km_columns(long, grouped, result.index)
-    result = result.reset_index()
-    result["metric"] = result["metric"].astype(str)
-    for k in keys:
-        if not (k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype)):
-            result[k] = result[k].astype(long[k].cat.categories.dtype)
-    for stat in ("mean", "median", "p90", "max", *(KM_STATS if want_km else ())):
-        times = result["metric"].map(is_time).to_numpy(bool)
-        if times.all() and len(result):
-            result[stat] = pd.to_timedelta(result[stat], unit="s").dt.round("s")
-        elif times.any():
-            result[stat] = [
-                pd.to_timedelta(v, unit="s").round("s") if t and pd.notna(v) else v
-                for v, t in zip(result[stat], times, strict=True)
-            ]
-    result[["count", "open"]] = result[["count", "open"]].astype("int64")
-    result = result[[*keys, "metric", *stats]]
-    if "as_of" in frame.attrs:
-        result.attrs["as_of"] = frame.attrs["as_of"]
-    return result
+    return long
+
+
+def _as_durations(stat: pd.Series, times: np.ndarray) -> pd.Series | list:
+    """A statistic's seconds back as whole-second durations on the rows of time columns
+    (numeric columns such as ``user_minutes`` keep their numbers)."""
+    if times.all() and len(stat):
+        return pd.to_timedelta(stat, unit="s").dt.round("s")
+    if times.any():
+        return [
+            pd.to_timedelta(v, unit="s").round("s") if t and pd.notna(v) else v
+            for v, t in zip(stat, times, strict=True)
+        ]
+    return stat
 
 
 def _km_columns(long: pd.DataFrame, grouped, index: pd.Index) -> np.ndarray:
