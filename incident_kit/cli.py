@@ -349,46 +349,62 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .metrics import P90_MIN_COUNT
-    from .model import SEVERITIES
-
+    """The command line: one sub-parser per command, each declared by its own function."""
     p = _Parser(prog="incident-kit", description="Incident post-mortem analysis.")
     p.add_argument("--version", action="version", version=f"incident-kit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_validate(sub)
+    _add_metrics(sub)
+    _add_new(sub)
+    _add_import(sub)
+    _add_report(sub)
+    _add_notebooks(sub)
+    _add_review(sub)
+    _add_explore(sub)
+    return p
 
-    def with_paths(sp: argparse.ArgumentParser, tz_abbrev: bool = True) -> None:
-        sp.add_argument("paths", nargs="+", help="incident files or folders")
-        sp.add_argument(
-            "--default-tz",
-            default="UTC",
-            type=_zone,
-            help="IANA zone for timestamps written without one (default: UTC)",
-        )
-        if not tz_abbrev:
-            return
-        sp.add_argument(
-            "--tz-abbrev",
-            action="append",
-            type=_abbrev,
-            metavar="ABBREV=ZONE",
-            help="read a zone abbreviation as this zone, e.g. IST=Asia/Kolkata (repeatable; "
-            "ambiguous ones default to IST=+05:30, CST=-06:00, BST=+01:00, AST=-04:00)",
-        )
 
-    def with_as_of(sp: argparse.ArgumentParser, what: str) -> None:
-        sp.add_argument(
-            "--as-of",
-            type=_as_of,
-            metavar="TIME",
-            help=f"ISO time such as 2026-11-26T12:00Z, or 'now' (the default): {what}",
-        )
+def _with_paths(sp: argparse.ArgumentParser, tz_abbrev: bool = True) -> None:
+    """The data to read, and how to read times written without a zone."""
+    sp.add_argument("paths", nargs="+", help="incident files or folders")
+    sp.add_argument(
+        "--default-tz",
+        default="UTC",
+        type=_zone,
+        help="IANA zone for timestamps written without one (default: UTC)",
+    )
+    if not tz_abbrev:
+        return
+    sp.add_argument(
+        "--tz-abbrev",
+        action="append",
+        type=_abbrev,
+        metavar="ABBREV=ZONE",
+        help="read a zone abbreviation as this zone, e.g. IST=Asia/Kolkata (repeatable; "
+        "ambiguous ones default to IST=+05:30, CST=-06:00, BST=+01:00, AST=-04:00)",
+    )
 
+
+def _with_as_of(sp: argparse.ArgumentParser, what: str) -> None:
+    sp.add_argument(
+        "--as-of",
+        type=_as_of,
+        metavar="TIME",
+        help=f"ISO time such as 2026-11-26T12:00Z, or 'now' (the default): {what}",
+    )
+
+
+def _add_validate(sub) -> None:
     sp = sub.add_parser("validate", help="check incident data; print every problem")
-    with_paths(sp)
+    _with_paths(sp)
     sp.set_defaults(func=cmd_validate)
 
+
+def _add_metrics(sub) -> None:
+    from .metrics import P90_MIN_COUNT
+
     sp = sub.add_parser("metrics", help="durations per incident or summaries per group")
-    with_paths(sp)
+    _with_paths(sp)
     sp.add_argument(
         "--by",
         choices=["severity", "service", "month", "status"],
@@ -396,7 +412,7 @@ def parser() -> argparse.ArgumentParser:
         "one row per incident; service: an incident counts for each service it hit; month: "
         f"of impact start (else detection); p90 needs n >= {P90_MIN_COUNT}",
     )
-    with_as_of(sp, "open incidents are measured up to it")
+    _with_as_of(sp, "open incidents are measured up to it")
     sp.add_argument(
         "--format",
         choices=["table", "csv", "json"],
@@ -405,6 +421,10 @@ def parser() -> argparse.ArgumentParser:
         "<span>_seconds), with the as-of time",
     )
     sp.set_defaults(func=cmd_metrics)
+
+
+def _add_new(sub) -> None:
+    from .model import SEVERITIES
 
     sp = sub.add_parser("new", help="write a fresh incident report from the template")
     sp.add_argument("--title", help="the incident's title (default: left for you to fill in)")
@@ -418,10 +438,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", default=".", help="folder to write it in (default: .)")
     sp.set_defaults(func=cmd_new)
 
+
+def _add_import(sub) -> None:
     sp = sub.add_parser(
         "import", help="write tool exports as Markdown reports (keeps what people wrote)"
     )
-    with_paths(sp)
+    _with_paths(sp)
     sp.add_argument("-o", "--output", required=True, help="folder of Markdown reports")
     sp.add_argument("--format", help="force a source format (default: detected)")
     sp.add_argument("--mapping", help="column mapping (YAML/TOML) for CSV / JSON Lines exports")
@@ -434,12 +456,14 @@ def parser() -> argparse.ArgumentParser:
     )
     sp.set_defaults(func=cmd_import)
 
+
+def _add_report(sub) -> None:
     sp = sub.add_parser("report", help="render an HTML post-mortem per incident, plus an index")
-    with_paths(sp)
+    _with_paths(sp)
     sp.add_argument("-o", "--output", required=True, help="output folder")
     sp.add_argument("-j", "--jobs", type=int, default=None, help="parallel kernels (default: CPUs)")
     sp.add_argument("--only", nargs="+", metavar="ID", help="render just these incidents")
-    with_as_of(sp, "open incidents and overdue action items are measured to it")
+    _with_as_of(sp, "open incidents and overdue action items are measured to it")
     sp.add_argument(
         "--display-tz",
         default="UTC",
@@ -465,6 +489,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sp.set_defaults(func=cmd_report)
 
+
+def _add_notebooks(sub) -> None:
     sp = sub.add_parser(
         "notebooks", help="copy the notebooks into a folder, to edit (and use with --template)"
     )
@@ -472,8 +498,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="replace copies already there")
     sp.set_defaults(func=cmd_notebooks)
 
+
+def _add_review(sub) -> None:
     sp = sub.add_parser("review", help="the review packet for a period: one HTML file (and PDF)")
-    with_paths(sp, tz_abbrev=False)  # the packet reads with default options (batch: ReviewOptions)
+    _with_paths(sp, tz_abbrev=False)  # the packet reads with default options (batch: ReviewOptions)
     sp.add_argument(
         "--since", required=True, help="start: ISO date or time, or a length before --until (7d)"
     )
@@ -498,6 +526,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--timeout", type=float, default=600.0, help="seconds for the notebook")
     sp.set_defaults(func=cmd_review)
 
+
+def _add_explore(sub) -> None:
     sp = sub.add_parser(
         "explore",
         help="serve the explorer as a web page (Voilà: pip install 'incident_kit[serve]')",
@@ -506,7 +536,6 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sp.add_argument("--port", type=int, help="port (default: 8866 or the next free one)")
     sp.set_defaults(func=cmd_explore)
-    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
