@@ -1,0 +1,681 @@
+"""What one block or line of a hand-written report says, before the reader places it.
+
+The document's blocks from pulldown-cmark's event stream (``pyromark``), and the line-level
+readings the Markdown reader is built from: labels (``**Severity**: P2``, ``Severity - P2``),
+checkboxes in every form people type, timeline lines (time, what, by whom, to whom), action
+items (text, owner, due date, done), grid tables, team lines, headings matched against
+:mod:`incident_kit.vocab`. Pure functions of text; nothing here knows a report.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyromark
+
+from .. import vocab as V
+
+__all__ = [
+    "BOXED_TIME",
+    "BULLET",
+    "BY_WHOM",
+    "ID_IN_TITLE",
+    "ITEM_TEXT",
+    "MILESTONE_LEAD",
+    "TIMEISH",
+    "TIME_FIRST",
+    "TIME_FIRST_SPLIT",
+    "ZONE_NOTE",
+    "Block",
+    "bare",
+    "blocks",
+    "by_or_to",
+    "checkbox",
+    "clock_then_words",
+    "field_pieces",
+    "grid_rows",
+    "header_column",
+    "heading_text",
+    "item_body",
+    "label_of",
+    "label_then_value",
+    "name_and_role",
+    "only_time",
+    "plain",
+    "plain_cell",
+    "plain_keep_links",
+    "section_key",
+    "sent",
+    "split_item",
+    "split_line",
+    "unescaped",
+    "who",
+    "without_prefix",
+    "zone_hint",
+]
+
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+
+
+#: Block-level tags of the event stream (everything else is inline markup inside a block).
+_BLOCKS = frozenset(
+    (
+        "Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item", "Table",
+        "TableHead", "TableRow", "TableCell", "FootnoteDefinition", "MetadataBlock",
+        "DefinitionList", "DefinitionListTitle", "DefinitionListDefinition",
+    )
+)  # fmt: skip
+
+
+# --- blocks from the event stream --------------------------------------------------------------
+@dataclass
+class Block:
+    """A top-level block: kind, byte range, and for lists / tables their items / cells."""
+
+    kind: str  # heading | para | list | table | code | html | quote | rule | other
+    start: int
+    end: int
+    level: int = 0  # heading level
+    items: list = field(default_factory=list)  # list: [(start, end)]; table: [(start, [cells])]
+    title: str | None = None  # a heading written another way (``**Timeline**`` on its own line)
+
+
+def blocks(text: str) -> list[Block]:
+    """The document's top-level blocks, in order (one pass over the CommonMark events)."""
+    out: list[Block] = []
+    depth = 0
+    top: Block | None = None
+    item_start = row_start = 0
+    cells: list[tuple[int, int]] = []
+    for ev, rng in pyromark.events_with_range(text, options=_OPTIONS, merge_text=True):
+        if ev.__class__ is str:
+            if ev == "Rule" and depth == 0:
+                out.append(Block("rule", rng["start"], rng["end"]))
+            continue
+        if "Text" in ev:  # the most common event: nothing to do
+            continue
+        tag = ev.get("Start")
+        if tag is not None:
+            name = tag if tag.__class__ is str else next(iter(tag))
+            if name not in _BLOCKS:
+                continue
+            if depth == 0:
+                top = Block(_KIND.get(name, "other"), rng["start"], rng["end"])
+                if name == "Heading":
+                    top.level = int(tag["Heading"]["level"][1])
+            elif depth == 1 and name == "Item":
+                item_start = rng["start"]
+            elif top is not None and top.kind == "table" and name in ("TableRow", "TableHead"):
+                row_start, cells = rng["start"], []
+            depth += 1
+            continue
+        tag = ev.get("End")
+        if tag is None:
+            continue
+        name = tag if tag.__class__ is str else next(iter(tag))
+        if name not in _BLOCKS:
+            continue
+        depth -= 1
+        if depth == 0 and top is not None:
+            top.end = rng["end"]
+            out.append(top)
+            top = None
+        elif top is not None and top.kind == "list" and depth == 1 and name == "Item":
+            top.items.append((item_start, rng["end"]))
+        elif top is not None and top.kind == "table":
+            if name == "TableCell":
+                cells.append((rng["start"], rng["end"]))
+            elif name in ("TableRow", "TableHead"):
+                top.items.append((row_start, cells))
+    return out
+
+
+_KIND = {
+    "Heading": "heading",
+    "Paragraph": "para",
+    "List": "list",
+    "Table": "table",
+    "CodeBlock": "code",
+    "HtmlBlock": "html",
+    "BlockQuote": "quote",
+}
+
+
+# --- lines -----------------------------------------------------------------------------------
+_LABEL = re.compile(
+    r"""^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?
+    (?:(?P<b>\*\*|__)[ \t]*(?P<bold>[^*_\n]{1,60}?)[ \t]*
+         (?::[ \t]*(?P=b)|(?P=b)[ \t]*(?::|[-–—](?=[ \t])|(?=[ \t]+\S)))
+      |(?P<plain>[^\W\d][^:\n*]{0,58}?)[ \t]*:(?!//))
+    [ \t]*(?P<value>.*)$""",
+    re.X,
+)
+
+
+_MARKUP = re.compile(r"(\*\*|__|`|~~)")
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
+
+
+_CHECKBOX = re.compile(r"^(?:\[([ xX✓✔])\]|(?P<mark>[✅✔☑✓🗹❌✗✘☐⬜🔲])\ufe0f?)[ \t]*")
+
+
+def checkbox(text: str) -> tuple[bool | None, str]:
+    """``[x] text`` / ``✅ text`` -> (True, "text"); ``[ ] text`` / ``❌ text`` -> (False,
+    "text"); no box -> (None, text). A box escaped by a converter (``\\[x\\]``) is a box."""
+    if text.startswith("\\["):
+        text = text.replace("\\[", "[", 1).replace("\\]", "]", 1)
+    m = _CHECKBOX.match(text)
+    if m is None:
+        return None, text
+    mark = m.group(1) or m.group("mark")
+    return mark not in " ❌✗✘☐⬜🔲", text[m.end() :]
+
+
+ID_IN_TITLE = re.compile(
+    r"^\[?([A-Z][A-Z0-9]{1,11}(?:-[A-Z][A-Z0-9]{0,11})*-\d[\w-]*)\]?\s*(?::|[-–—]\s)"
+)  # "INC-2026-0042: ...", "INC-SE-2026-044 – ..."
+
+
+ZONE_NOTE = re.compile(
+    r"\b(?:all\s+)?times?\b[^.\n]{0,30}?\b(?:are\s+|in\s+|below\s+are\s+|shown\s+in\s+)?"
+    r"(?P<zone>[A-Za-z]+(?:/[A-Za-z_]+)?|[+-]\d{2}:?\d{2})\b",
+    re.I,
+)
+
+
+def unescaped(text: str) -> str:
+    """Backslash escapes of punctuation removed, as CommonMark renders them (``INC\\-2025``
+    from a Google Docs export reads ``INC-2025``)."""
+    if "&" in text and ";" in text:  # &nbsp; &amp; &#8211;: entities, as CommonMark renders
+        text = html.unescape(text).replace("\u00a0", " ")
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
+
+
+def plain(text: str) -> str:
+    """A value without inline markup: ``**P2**`` -> ``P2``, ``[INC-1](url)`` -> ``INC-1``."""
+    text = unescaped(text)
+    if "[" in text and "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _MARKUP.sub("", text)
+        if text.startswith("*") and text.endswith("*") and len(text) > 2:
+            text = text[1:-1]
+    return text.strip()
+
+
+def label_then_value(item: str) -> str:
+    """A list item's first line, with the value joined on when it is written on the lines
+    below its label (``- **Incident Commander**:`` then ``  Sam Tremblay``)."""
+    head, _, rest = item.partition("\n")
+    found = label_of(head) if rest.strip() and re.search(r":\s*\**\s*$", head) else None
+    if found and not found[1].strip() and not rest.lstrip().startswith(("-", "*", "+", "|")):
+        return f"{head.rstrip()} {' '.join(rest.split())}"
+    return head
+
+
+_GRID_RULE = re.compile(r"^\+(?:[-=:]+\+)+\s*$")
+
+
+def grid_rows(text: str, first_line: int) -> list[tuple[int, list[str]]] | None:
+    """The rows of a pandoc grid table (``+----+----+`` rules, ``|`` cells that wrap over
+    several lines) as ``(line, cells)``, the header first; None for any other text."""
+    lines = text.split("\n")
+    if len(lines) < 3 or not _GRID_RULE.match(lines[0].strip()):
+        return None
+    edges = [i for i, ch in enumerate(lines[0].strip()) if ch == "+"]
+    rows: list[tuple[int, list[str]]] = []
+    cells: list[list[str]] | None = None
+    for n, raw in enumerate(lines):
+        line = raw.strip()
+        if _GRID_RULE.match(line):
+            if cells is not None:
+                rows[-1] = (rows[-1][0], [plain_cell(" ".join(c).strip()) for c in cells])
+            cells = None
+            continue
+        if not line.startswith("|"):
+            return None
+        if cells is None:
+            cells = [[] for _ in edges[1:]]
+            rows.append((first_line + n, []))
+        for k, (a, z) in enumerate(itertools.pairwise(edges)):
+            piece = line[a + 1 : z].strip(" |")
+            if piece:
+                cells[k].append(piece)
+    return rows or None
+
+
+def label_of(line: str) -> tuple[str, str] | None:
+    """``(label, value)`` of a labelled line, or None."""
+    m = _LABEL.match(line)
+    if (
+        m is None
+        and line[:1] in "*_"
+        and line[:2] not in ("**", "__")
+        and line.rstrip()[-1:] == line[0]
+    ):
+        m = _LABEL.match(line.strip()[1:-1])  # a whole line in italics
+    if m is None:
+        return None
+    label = m.group("bold") or m.group("plain")
+    return label.strip().rstrip(":").strip(), m.group("value").strip()
+
+
+def item_body(text: str) -> str:
+    """A list item's text without its bullet, and continuation lines dedented."""
+    lines = text.split("\n")
+    m = BULLET.match(lines[0])
+    indent = m.end() if m else 0
+    first = lines[0][indent:]
+    rest = [ln[indent:] if ln[:indent].strip() == "" else ln.lstrip() for ln in lines[1:]]
+    return "\n".join([first, *rest]).strip()
+
+
+# --- pieces of a timeline line ---------------------------------------------------------------
+_BY_WORDS = "|".join(V.BY_WORDS)
+
+
+_WHO = re.compile(
+    rf"(?P<sep>\s*\(\s*(?:{_BY_WORDS})\b:?\s*|[\s,]+(?:[-–—]\s+)?(?:{_BY_WORDS})\b:?\s+"
+    rf"|\s+(?:{'|'.join(V.TO_WORDS)})\b:?\s+|\s+[-–—]\s+|\s*;\s+)",
+    re.I,
+)
+
+
+def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
+    """``time by who to role`` -> ``(time, actor, role, description)``."""
+    m = _WHO.search(value)
+    if m is None:
+        return value.strip(), None, None, None
+    when, rest = value[: m.start()], value[m.end() :]
+    sep = m.group("sep").strip().lower().lstrip(",").strip()
+    actor = role = description = None
+    if sep.startswith("("):
+        actor = rest[:-1] if rest.endswith(")") and rest.count("(") < rest.count(")") else rest
+    elif _last_word(sep) in V.BY_WORDS:
+        actor = rest
+    elif _last_word(sep) in V.TO_WORDS:
+        role = rest
+    else:
+        inner = _WHO.match(" " + rest)
+        if inner and _last_word(inner.group("sep").strip().lower().lstrip("(")) in (
+            *V.BY_WORDS,
+            *V.TO_WORDS,
+        ):
+            return split_line(when + " " + rest)
+        description = rest
+    if actor is not None:
+        pos = _TO.search(actor)
+        if pos:
+            actor, role = actor[: pos.start()], actor[pos.end() :]
+    elif role is not None:
+        pos = _BY.search(role)
+        if pos:
+            role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
+    return when.strip(), who(actor), who(role), (description or "").strip() or None
+
+
+def _last_word(sep: str) -> str:
+    words = sep.split()
+    return words[-1].rstrip(":") if words else ""
+
+
+_TO = re.compile(r"\s+to\s+")
+
+
+_BY = re.compile(r"\s+(?:\(?by|via)\s+")
+
+
+_PIECES = re.compile(r",(?!\s*\d{4}\b)\s*|\s+and\s+")  # "March 4, 2026" stays one piece
+
+
+def who(text: str | None) -> str | None:
+    if text is None:
+        return None
+    s = plain(text).strip(" .;")
+    return None if V.is_placeholder(s) or V.is_unknown(s) else s
+
+
+# --- action items ------------------------------------------------------------------------------
+_META_BRACKETS = re.compile(r"\s*[\[(](?P<body>[^\[\]()]{1,80})[\])]\s*$")
+
+
+_ENGLISH_META = (
+    "owner|owners|assignee|assigned to|who|responsible|due|due date|deadline|eta|by|target|"
+    "target date|when"
+)
+
+
+_OTHER_META = "|".join(  # other languages' words count only with a colon: "fecha: 2026-10-17"
+    sorted(
+        (re.escape(w) for w in (*V.OWNER_WORDS, *V.DUE_WORDS) if w not in _ENGLISH_META.split("|")),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+_META_KEY = re.compile(
+    rf"^(?:(?P<key>{_ENGLISH_META})\s*[:=]?|(?P<other>{_OTHER_META})\s*[:=])\s*(?P<value>.*)$",
+    re.I,
+)
+
+
+_SEGMENT = re.compile(
+    r"\s+[-–—|]\s+|\s*;\s+|\s+[–—]|[–—]\s+"
+    r"|[.,]\s+(?=(?:owner|owners|assignee|assigned to|due|due date|deadline|eta)\b)"
+    rf"|[.,]\s+(?=(?:{_OTHER_META})\s*:)",
+    re.I,
+)
+
+
+_INLINE_META = re.compile(
+    rf"\s(?=(?:owner|owners|assignee|assigned to|due|deadline|{_OTHER_META})\s*:)", re.I
+)
+
+
+_TRAILING_HANDLE = re.compile(r"\s+@([\w.\-]+)$")
+
+
+_NAME = re.compile(r"^@?[\w.\-']+(?:\s+[\w.\-']+){0,3}$")
+
+
+def split_item(text: str) -> tuple[str, str | None, str | None, bool]:
+    """``text - Owner: x - Due: d`` and the other ways people write it -> ``(text, owner,
+    due text, struck through)``."""
+    body = text.strip()
+    owner = due = None
+    struck = False
+    for _ in range(4):  # trailing [owner: x] [due: y] / (owner: x, due y) / (@x, 2026-03-10)
+        m = _META_BRACKETS.search(body)
+        if m is None:
+            break
+        o, d = _meta(m.group("body"))
+        if o is None and d is None:
+            break
+        owner, due = owner or o, due or d
+        body = body[: m.start()].rstrip()
+    parts = _SEGMENT.split(body)
+    m = _INLINE_META.search(parts[0])  # "text Owner: @ana" without a separator
+    if m:
+        o, d = _meta(parts[0][m.start() :].strip())
+        if o is not None or d is not None:
+            owner, due = owner or o, due or d
+            parts[0] = parts[0][: m.start()].rstrip(" ,.;")
+    keep = [parts[0]]
+    for segment in parts[1:]:
+        o, d = _meta(segment)
+        if o is None and d is None:
+            keep.append(segment)
+            continue
+        owner, due = owner or o, due or d
+    body = " - ".join(keep).strip()
+    m = _TRAILING_HANDLE.search(body)  # "text @carol" (a due may have been split off already)
+    if m and owner is None:
+        owner, body = m.group(1), body[: m.start()].rstrip()
+    if body.startswith("~~") and "~~" in body[2:]:
+        end = body.index("~~", 2)
+        struck = True
+        body = (body[2:end] + body[end + 2 :]).strip()
+    return body, owner, due, struck
+
+
+def _meta(segment: str) -> tuple[str | None, str | None]:
+    """Owner and due date of one trailing segment (``Owner: @x``, ``@x``, ``Dev Patel, by
+    Apr 30``, ``due 2026-03-10``, ``2026-03-06``)."""
+    owner = due = None
+    pieces = [p.strip() for p in _PIECES.split(segment.strip()) if p.strip()]
+    unnamed = []
+    labelled_owner = False
+    for piece in pieces:
+        m = _META_KEY.match(piece)
+        if m and m.group("value"):
+            key = (m.group("key") or m.group("other")).lower()
+            if key in V.OWNER_WORDS:
+                owner, labelled_owner = m.group("value"), True
+            else:
+                due = m.group("value")
+        elif labelled_owner and due is None and _NAME.match(piece) and not _looks_like_date(piece):
+            owner = f"{owner}, {piece}"  # Owner: Bob, Alice
+        elif _looks_like_date(piece):
+            due = piece
+        elif piece.startswith("@"):
+            owner = piece
+        else:
+            unnamed.append(piece)
+    if owner is None and due is not None and len(unnamed) == 1 and _NAME.match(unnamed[0]):
+        owner, unnamed = unnamed[0], []
+    if unnamed:
+        return None, None  # a segment of the item's own words
+    return owner, due
+
+
+_DATEISH = re.compile(
+    r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|"
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2})?"
+    r"(?:,?\s+\d{4})?|q[1-4](?:\s+\d{4})?|eo[dwmq]|end of (?:day|week|month|quarter)|asap|"
+    r"today|tomorrow|next (?:week|month|sprint))$",
+    re.I,
+)
+
+
+def _looks_like_date(text: str) -> bool:
+    return bool(_DATEISH.match(text.strip().strip(".")))
+
+
+# --- timeline, team and heading lines -----------------------------------------------------------
+def sent(box: bool | None, text: str) -> bool | None:
+    """Whether a communication item was done: its box, else a trailing yes/no, else listed
+    as a plain statement ("- Status page updated"): done."""
+    if box is not None:
+        return box
+    m = re.search(r"[:\-–—]\s*(yes|no|done|sent|not sent|n/?a|pending)\W*$", text)
+    if m:
+        word = m.group(1)
+        return None if word in ("na", "n/a", "pending") else word in ("yes", "done", "sent")
+    return not text.startswith(("not ", "no "))
+
+
+MILESTONE_LEAD = re.compile(
+    r"^((?:[\w-]+)(?:\s+[\w-]+)?)(?=\s*$|\s*[:(]|\s+(?:by|to|via)\b|\s+[-–—]\s)", re.I
+)
+
+
+TIMEISH = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d\s*[ap]\.?m\b", re.I)
+
+
+TIME_FIRST = re.compile(
+    r"^\**\s*(?:\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.I,
+)
+
+
+#: a time in brackets before the words, as chat and tool logs write it
+BOXED_TIME = re.compile(
+    r"^[\[(]\s*(?P<t>[^\[\]()]{4,40}?)\s*[\])]\s*[-–—:|]?\s*(?P<rest>.*)$", re.S
+)
+
+
+TIME_FIRST_SPLIT = re.compile(
+    r"^\**(?P<t>.{4,60}?)(?:\*\*\s*[-–—:|]?\s*|\s+[-–—|]\s+|:\s+)(?P<rest>\S.*)$"
+)
+
+
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?"
+
+
+_CLOCK_ZONE_WORDS = re.compile(
+    rf"^\**(?P<t>{_CLOCK}\s+(?:[A-Za-z]{{1,5}}|(?:UTC|GMT)?[+-]\d{{1,2}}(?::?\d{{2}})?))\**"
+    r"\s+(?P<rest>\S.*)$",
+    re.I,
+)
+
+
+_CLOCK_WORDS = re.compile(rf"^\**(?P<t>{_CLOCK})\**\s+(?P<rest>\S.*)$", re.I)
+
+
+def only_time(text: str) -> bool:
+    """Whether a piece before the words is a time alone: a clock (or a date and clock), then
+    nothing but zone names (``14:05``, ``14:05 UTC``, ``2:05 PM (PST)``)."""
+    m = re.match(rf"^[*\s]*(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}[ T,]*)?{_CLOCK}", text, re.I)
+    if m is None:
+        return not re.match(r"^[*\s]*\d{1,2}:\d{2}", text)  # not a clock first: as before
+    for word in re.split(r"[\s()*]+", text[m.end() :]):
+        up = word.upper()
+        zone = up in V.ZONE_ABBREVIATIONS or "/" in word or up.startswith(("+", "-", "UTC", "GMT"))
+        if word and not zone:
+            return False
+    return True
+
+
+def clock_then_words(text: str) -> re.Match | None:
+    """``23:40 batch start`` / ``23:40 CET batch start``: a clock, its zone when the next
+    word names one, then the words."""
+    m = _CLOCK_ZONE_WORDS.match(text)
+    if m:
+        zone = m.group("t").split()[-1].upper()
+        if zone in V.ZONE_ABBREVIATIONS or zone[0] in "+-" or zone.startswith(("UTC", "GMT")):
+            return m
+    return _CLOCK_WORDS.match(text)
+
+
+ITEM_TEXT = frozenset(
+    ("action", "action item", "item", "task", "description", "what", "todo", "follow up")
+)
+
+
+def header_column(header: str) -> str | None:
+    """What a timeline table's column holds, from its (normalised) header."""
+    if header in V.TIMELINE_COLUMNS:
+        return V.TIMELINE_COLUMNS[header]
+    first = header.split(" ", 1)[0] if header else ""
+    if V.TIMELINE_COLUMNS.get(first) == "timestamp" or header.upper() in V.ZONE_ABBREVIATIONS:
+        return "timestamp"  # "Time (UTC)", or a zone alone: "| UTC | Event |"
+    return None
+
+
+BY_WHOM = re.compile(r"^(?:by|via)\s+(.+)$", re.I)
+
+
+def by_or_to(after: str) -> tuple[str | None, str | None]:
+    """``by Alice`` / ``to SRE on-call`` after a milestone's words -> ``(actor, role)``."""
+    after = after.strip()
+    first, _, rest = after.partition(" ")
+    if first.lower() in V.ESCALATED_TO and first.lower() not in V.TO_WORDS and rest:
+        return None, who(rest)  # "eskaliert an Plattform-Team", "escalado a SRE de guardia"
+    if not _WHO.match(" " + after):
+        return None, None
+    _, actor, role, _ = split_line("x " + after)
+    return actor, role
+
+
+_ROLE_AFTER = re.compile(r"^(?P<name>[^()\[\]]+?)\s*[(\[](?P<role>[^)\]]+)[)\]]\s*$")
+
+
+_ROLE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*[–—]\s*")
+
+
+_TITLE_PREFIX = re.compile(r"^(?P<words>[^:—–]{2,40}?)\s*(?::|\s[—–-])\s+(?P<rest>\S.*)$")
+
+
+def without_prefix(title: str) -> str:
+    """``Incident Report — OTP failures`` -> ``OTP failures``; other titles as written."""
+    m = _TITLE_PREFIX.match(title)
+    if m and V.norm(m.group("words")) in V.TITLE_PREFIXES:
+        return m.group("rest").strip()
+    return title
+
+
+_FIELD_SEP = re.compile(r"\s+[|·•]\s+|;\s+(?=[*_]*[A-Z])")
+
+
+def field_pieces(text: str) -> list[str]:
+    """Labelled fields written on one line (``**ID:** X | **Severity:** P1 | **Status:**
+    Closed``) -> one text each; any other line as it is."""
+    if not ("|" in text or "·" in text or "•" in text or ";" in text):
+        return [text]
+    parts = _FIELD_SEP.split(text)
+    for part in parts if len(parts) > 1 else ():
+        found = label_of(part.strip())
+        if not found or not (V.field_key(found[0]) or V.norm(found[0]) in V.INCIDENT_DATE_LABELS):
+            return [text]
+    return [p.strip() for p in parts] if len(parts) > 1 else [text]
+
+
+def name_and_role(text: str) -> tuple[str, str] | None:
+    """``Maria Lopez (Incident Commander)`` / ``Comms — Ana Ruiz`` -> ``(role, name)``."""
+    text = plain(text)
+    m = _ROLE_AFTER.match(text)
+    if m and V.field_key(m.group("role")) in _TEAM_COLUMNS:
+        return m.group("role"), m.group("name")
+    parts = _ROLE_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2:
+        for role, name in (parts, parts[::-1]):
+            if V.field_key(role) in _TEAM_COLUMNS:
+                return role, name
+    return None
+
+
+_TEAM_COLUMNS = frozenset(lb.column for lb in V.TEAM_LABELS)
+
+
+def zone_hint(header: str) -> str | None:
+    """The zone a heading or column header names: ``Time (UTC)``, or ``UTC`` alone."""
+    m = re.search(r"\(([^)]+)\)", header)
+    if m:
+        return m.group(1).strip()
+    return header.strip() if header.strip().upper() in V.ZONE_ABBREVIATIONS else None
+
+
+def plain_cell(text: str) -> str:
+    return plain(text.replace("\\|", "|"))
+
+
+def plain_keep_links(text: str) -> str:
+    """A timeline value without emphasis markup (links keep their text)."""
+    return plain(text)
+
+
+@lru_cache(maxsize=4096)
+def heading_text(raw: str) -> str:
+    first = raw.split("\n", 1)[0].strip()
+    if first.startswith("#"):
+        return _CLOSING_HASHES.sub("", first.lstrip("#")).strip()
+    return " ".join(raw.split("\n")[:-1]).strip()  # setext: the underline is the last line
+
+
+@lru_cache(maxsize=4096)
+def bare(title: str) -> str:
+    """A heading without a parenthesised aside or a tail after a colon or dash."""
+    return _TAIL.split(_ASIDE.sub(" ", title), maxsplit=1)[0]
+
+
+@lru_cache(maxsize=4096)
+def section_key(title: str) -> str | None:
+    """The section a heading names, also one side of a bilingual ``Zeitlinie / Timeline``."""
+    key = V.section_key(title) or V.section_key(bare(title))
+    if key is None and " / " in title:
+        sides = title.split(" / ")
+        key = next((k for t in sides if (k := V.section_key(t) or V.section_key(bare(t)))), None)
+    return key
+
+
+_CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+
+
+_ASIDE = re.compile(r"\([^)]*\)")
+
+
+_TAIL = re.compile(r":\s|\s[-–—]\s")
