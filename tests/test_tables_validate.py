@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -552,3 +553,62 @@ def test_what_tools_write_into_tables(tmp_path):
         "acknowledged, escalated, response_started, mitigated, resolved, postmortem, "
         "communication, update); kept as an update"
     ]
+
+
+def test_well_formed_numbers_read_column_wise_agree_with_the_cell_parsers(tmp_path):
+    # plain digits and decimals take the column-wise lane; the human forms beside them the
+    # per-cell parsers: both give what a reader of the cell sees, with the same warnings
+    counts = ["689", "0", "0012", "~1,200", "12k", "1 200", "999999999999", "9999999999999", " 7 "]
+    pcts = ["3.5", "-0", "12", "3,5", "4 %", "1e2", "about 3%", "", "0.125"]
+    amounts = ["84000", "84000.50", "12,400", "12500,00", "$84k", "-5", "1.5", "", "7"]
+    rows = "".join(
+        f'D-{i},P3,Resolved,"{c}","{p}","{a}"\n'
+        for i, (c, p, a) in enumerate(zip(counts, pcts, amounts, strict=True))
+    )
+    write(
+        tmp_path,
+        "incidents.csv",
+        "incident_id,severity,status,users_affected,users_affected_pct,financial_amount\n" + rows,
+    )
+    write(tmp_path, "events.csv", "incident_id,timestamp,kind\n")
+    iset = ik.load(tmp_path)
+    inc = iset.incidents.set_index(iset.incidents.index.str[2:].astype(int)).sort_index()
+    assert inc["users_affected"].tolist() == [689, 0, 12, 1200, 12000, 1200, 999999999999, pd.NA, 7]
+    assert inc["users_affected_pct"].tolist() == [
+        3.5,
+        0.0,
+        12.0,
+        3.5,
+        4.0,
+        100.0,
+        3.0,
+        pd.NA,
+        0.125,
+    ]
+    assert inc["financial_amount"].tolist() == [
+        84000.0, 84000.5, 12400.0, 12500.0, 84000.0, -5.0, 1.5, pd.NA, 7.0
+    ]  # fmt: skip
+    assert [m.split(": ", 1)[1] for m in messages(iset) if "users_affected " in m] == [
+        "users_affected '9999999999999' is too large for a number of users; left empty"
+    ]
+
+
+@pytest.mark.parametrize("parser", ["count", "amount", "percentage"])
+def test_the_column_wise_lane_and_the_cell_parser_give_the_same_values(parser):
+    # the same cells as pyarrow text (the lane, then the parser for the rest) and as Python
+    # objects (the parser for every cell): equal values, equal problems
+    import numpy as np
+
+    from incident_kit.sources import columns as C
+
+    cells = ["1", "42", "0042", "-3", "3.25", "-0.5", "1,5", "12k", "x", "1" * 12, "1" * 13]
+    cells += ["1" * 16, "0.1234567", "7.", ".5", "12 ", None, "42"]
+    frames = [pd.Series(cells, dtype=pd.StringDtype("pyarrow")), pd.Series(cells, dtype=object)]
+    read = []
+    for col in frames:
+        table = C.Table(Path("t.csv"), pd.DataFrame({"n": col}), np.arange(2, len(cells) + 2))
+        values = table.parse("n", getattr(C, parser)).tolist()
+        read.append(([None if pd.isna(v) else (type(v), v) for v in values], table.problems))
+    assert read[0] == read[1]
+    lane = C.FAST_LANES[getattr(C, parser)].match(frames[0])
+    assert lane.sum() >= 3 and not lane.all()  # both paths took part

@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -359,7 +360,8 @@ class Table:
     ) -> pd.Series:
         """``parser`` over the column's filled cells, once per distinct value. A cell it
         rejects is reported at ``level`` and left empty ("warning": the field costs;
-        "error": the record costs, which the caller arranges)."""
+        "error": the record costs, which the caller arranges). Cells in the well-formed
+        shape of a :data:`FAST_LANES` parser are read column-wise instead, to the same values."""
         col = self.frame[column]
         out = np.full(len(col), None, dtype=object)
         filled = self.present(column)
@@ -370,27 +372,96 @@ class Table:
             codes, uniques = pd.factorize(col[filled])
             out[filled] = uniques.str.strip().to_numpy(dtype=object)[codes]
             return pd.Series(out, index=col.index, dtype=object)
-        values = col[filled]
-        keys = values.map(_key) if col.dtype == object else values
-        codes, uniques = pd.factorize(keys)
-        _, first = np.unique(codes, return_index=True)
+        rest = filled
+        lane = FAST_LANES.get(parser)
+        if lane is not None and _is_arrow_text(col):
+            done = lane.match(col) & filled
+            out[done] = lane.read(col[done])
+            rest = filled & ~done
+        if rest.any():
+            codes, results = self.coded(column, parser, level, rest)
+            cells = np.append(results, None)[codes[rest]]  # code -1 (rejected): None
+            if rest.sum() > len(results) and any(isinstance(r, (list, dict)) for r in results):
+                cells = objects([_copy(c) for c in cells])
+            out[rest] = cells
+        return pd.Series(out, index=col.index, dtype=object)
+
+    def coded(
+        self,
+        column: str,
+        parser: Callable[[object], object],
+        level: str = "warning",
+        rows: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``parser`` once per distinct value of the filled cells (of ``rows``): the code of
+        each row's result (-1: blank, not in ``rows``, or rejected and reported) and the
+        results. Categorical columns are built from these without a value per row."""
+        col = self.frame[column]
+        rows = self.present(column) if rows is None else rows
+        codes = np.full(len(col), -1, dtype=np.intp)
+        if not rows.any():
+            return codes, np.empty(0, dtype=object)
+        values = col if rows.all() else col[rows]
+        found, uniques = pd.factorize(values.map(_key) if col.dtype == object else values)
+        seen = np.maximum.accumulate(found)  # codes come in order of first appearance
+        first = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
         results = np.empty(len(uniques), dtype=object)
         errors: dict[int, str] = {}
-        for code, pos in enumerate(first):
+        for code, value in enumerate(values.take(first).to_numpy(dtype=object)):
             try:
-                results[code] = parser(values.iat[pos])
+                results[code] = parser(value)
             except (ValueError, OverflowError) as exc:  # a value out of every range is bad data
                 errors[code] = str(exc) if level == "error" else f"{exc}; left empty"
-        cells = results[codes]
         if errors:
-            bad = np.isin(codes, list(errors))
-            reasons = pd.Series([errors[c] for c in codes[bad]], index=values.index[bad])
+            bad = np.isin(found, list(errors))
+            reasons = pd.Series([errors[c] for c in found[bad]], index=values.index[bad])
             self.add(col.index.isin(reasons.index), column, reasons, level)
-            cells[bad] = None
-        if len(uniques) < len(values) and any(isinstance(r, (list, dict)) for r in results):
-            cells = objects([_copy(c) for c in cells])
-        out[filled] = cells
-        return pd.Series(out, index=col.index, dtype=object)
+            found = np.where(bad, -1, found)
+        codes[rows] = found
+        return codes, results
+
+
+class Lane(NamedTuple):
+    """The well-formed shape of a parser's cells, read column-wise in C: the cells that match
+    ``pattern`` whole (RE2) are cast to ``arrow_type``, the value the parser gives them."""
+
+    pattern: str
+    arrow_type: str
+
+    def match(self, col: pd.Series) -> np.ndarray:
+        """True where a cell (pyarrow text) has the shape."""
+        import pyarrow.compute as pc
+
+        found = pc.match_substring_regex(_arrow(col), self.pattern)
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+    def read(self, cells: pd.Series) -> list:
+        """The cells (all of the shape) as Python values."""
+        import pyarrow.compute as pc
+
+        return pc.cast(_arrow(cells), self.arrow_type).to_pylist()
+
+
+#: A plain decimal number, what ``float()`` reads the same way (no grouping, no exponent).
+_PLAIN_DECIMAL = Lane(r"^-?[0-9]{1,15}(?:\.[0-9]{1,6})?$", "float64")
+#: Parsers with a column-wise lane for their common shape (the rest go cell by cell): digits
+#: for a count (at most 12: larger is an error the parser reports), plain decimals.
+FAST_LANES: dict[Callable[[object], object], Lane] = {
+    count: Lane(r"^[0-9]{1,12}$", "int64"),
+    amount: _PLAIN_DECIMAL,
+    percentage: _PLAIN_DECIMAL,
+}
+
+
+def _is_arrow_text(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
+
+
+def _arrow(col: pd.Series):
+    """A text column as a pyarrow string array (no copy for pyarrow-backed text)."""
+    import pyarrow as pa
+
+    return pa.array(col.array, type=pa.string(), from_pandas=True)
 
 
 def filled_mask(col: pd.Series) -> np.ndarray:
