@@ -66,6 +66,8 @@ def orphan_events(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Rows whose incident_id names no incident: reported and dropped."""
     known = events["incident_id"].isin(ids)
+    if known.all():
+        return events, []
     problems = []
     for _, row in events[~known].iterrows():
         file, line = _split_source(row["source"])
@@ -93,7 +95,7 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
     if ranked.empty:
         return []
     iid_codes, iids = pd.factorize(ranked["incident_id"])
-    kind_codes = pd.Categorical(ranked["kind"].astype(str), categories=kinds).codes
+    kind_codes = _codes(ranked["kind"], kinds)
     key = iid_codes.astype(np.int64) * len(kinds) + kind_codes
     _, first = np.unique(key, return_index=True)
     rows, cols = iid_codes[first], kind_codes[first]
@@ -117,6 +119,15 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
                 )
             reported |= bad
     return problems
+
+
+def _codes(column: pd.Series, names: list[str]) -> np.ndarray:
+    """The position of each value in ``names`` (all are there): from the categorical codes
+    when the column is one (a million events: no string per row), else by value."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        lookup = np.array([names.index(c) if c in names else -1 for c in column.cat.categories])
+        return np.append(lookup, -1)[column.cat.codes.to_numpy()]
+    return pd.Categorical(column.astype(str), categories=names).codes
 
 
 def _out_of_order(ranked, iid, where, pair: tuple[int, int], kinds: list[str], written) -> Problem:
@@ -222,6 +233,11 @@ def counts(incidents: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     return incidents, problems
 
 
+def _without(frame: pd.DataFrame, ids: set) -> pd.DataFrame:
+    """The rows of ``frame`` whose incident is not one of ``ids`` (none to drop: no scan)."""
+    return frame[~frame["incident_id"].isin(list(ids))] if ids else frame
+
+
 def validate(parts: Parts) -> IncidentSet:
     """Type the records, check every rule, and keep only the incidents without errors."""
     problems = list(parts.problems)
@@ -245,7 +261,7 @@ def validate(parts: Parts) -> IncidentSet:
     # an incident with an error from reading is out already; checks across its fields would
     # only add follow-on errors (a time placed on a guessed day) pointing at the wrong line
     failed = {p.incident_id for p in problems if p.level == "error" and p.incident_id}
-    problems += milestone_order(events[~events["incident_id"].isin(failed)], written)
+    problems += milestone_order(_without(events, failed), written)
     problems += status_consistency(incidents, events, failed)
     incidents, bad_counts = counts(incidents)
     problems += bad_counts
@@ -254,7 +270,7 @@ def validate(parts: Parts) -> IncidentSet:
     keep = ~incidents.index.isin(list(bad))
     return IncidentSet(
         incidents[keep],
-        events[~events["incident_id"].isin(bad)].reset_index(drop=True),
-        items[~items["incident_id"].isin(bad)].reset_index(drop=True),
+        _without(events, bad).reset_index(drop=True),
+        _without(items, bad).reset_index(drop=True),
         problems_frame(problems),
     )

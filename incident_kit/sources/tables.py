@@ -440,19 +440,13 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
     if not table.require(("incident_id", "timestamp", "kind")):
         return pd.DataFrame()
     ids = _ids(table, "event")
-    kinds = table.parse("kind", _kind, "error")
-    other = (kinds == _OTHER_KIND).to_numpy()  # words no kind names: the row is an update
-    table.add(other, "kind", f"is not an event kind ({', '.join(KINDS)}); kept as an update",
-              "warning")  # fmt: skip
-    kinds = kinds.mask(other, "update")
-    table.add(~table.present("kind"), "kind", "is missing")
+    kinds = _kinds(table)
     times, error = _times(table, "timestamp", default_tz, tz_abbrev)
     bad_time = error.notna().to_numpy() & ids.notna().to_numpy()
     minor = (kinds == "update").to_numpy()
     table.add(bad_time & ~minor, "timestamp", error)
     update = bad_time & minor
     table.add(update, "timestamp", error[update] + "; the update is left out", "warning")
-    kinds = pd.Series(pd.Categorical(kinds.to_numpy(dtype=object), dtype=KIND_DTYPE), index=f.index)
     out = pd.DataFrame({"incident_id": ids, "timestamp": times, "kind": kinds})
     for column in ("actor", "role", "description"):
         out[column] = table.parse(column, C.text) if column in f.columns else None
@@ -463,6 +457,22 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
 
 
 _OTHER_KIND = "\0other"
+
+
+def _kinds(table: C.Table) -> pd.Series:
+    """The kind of each row (categorical, built from one code per distinct cell): words no
+    kind names make the row an update (a warning); a blank or unreadable kind is an error."""
+    codes, found = table.coded("kind", _kind, "error")
+    named = {k: i for i, k in enumerate(KINDS)}
+    update, other = named["update"], -2
+    lookup = np.array([named.get(k, other if k == _OTHER_KIND else -1) for k in found] + [-1])
+    kind_codes = lookup[codes]  # code -1 (blank, unreadable) -> the last entry, -1
+    table.add(kind_codes == other, "kind",
+              f"is not an event kind ({', '.join(KINDS)}); kept as an update", "warning")  # fmt: skip
+    kind_codes[kind_codes == other] = update
+    table.add(~table.present("kind"), "kind", "is missing")
+    kinds = pd.Categorical.from_codes(kind_codes, dtype=KIND_DTYPE)
+    return pd.Series(kinds, index=table.frame.index)
 
 
 _ZONED_HEADER = re.compile(r"^\s*(?P<name>[\w ]+?)\s*\((?P<zone>[^()]+)\)\s*$")
