@@ -612,3 +612,32 @@ def test_the_column_wise_lane_and_the_cell_parser_give_the_same_values(parser):
     assert read[0] == read[1]
     lane = C.FAST_LANES[getattr(C, parser)].match(frames[0])
     assert lane.sum() >= 3 and not lane.all()  # both paths took part
+
+
+def test_blank_cells_found_from_their_edge_bytes_are_the_blank_cells():
+    # pyarrow text: blanks found from each cell's first and last byte (Unicode spaces asked of
+    # pyarrow); the same cells as Python objects: every cell asked of is_blank
+    import numpy as np
+
+    from incident_kit.sources import columns as C
+
+    cells = ["a", "", " ", None, "[x]", "x]", "[x", " a", "a ", "\u00a0", "a\u3000", "é", "日本"]
+    cells += ["\tq", "q\n", "[ timestamp ]", "[link](http://x)", "\u2003 ", "x\u00e9", " [TBD] "]
+    col = pd.Series(cells * 3, dtype=pd.StringDtype("pyarrow"))
+    for part in (col, col.iloc[5:], pd.concat([col.iloc[:7], col.iloc[7:]])):
+        expected = [not C.is_blank(v) for v in part.astype(object)]
+        assert C.filled_mask(part).tolist() == expected
+    assert np.flatnonzero(C.filled_mask(col[:20])).tolist() == [
+        0,
+        5,
+        6,
+        7,
+        8,
+        10,
+        11,
+        12,
+        13,
+        14,
+        16,
+        18,
+    ]

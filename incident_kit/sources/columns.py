@@ -458,10 +458,10 @@ def _is_arrow_text(col: pd.Series) -> bool:
 
 
 def _arrow(col: pd.Series):
-    """A text column as a pyarrow string array (no copy for pyarrow-backed text)."""
+    """A text column as a pyarrow large_string array (no copy for pyarrow-backed text)."""
     import pyarrow as pa
 
-    return pa.array(col.array, type=pa.string(), from_pandas=True)
+    return pa.array(col.array, type=pa.large_string(), from_pandas=True)
 
 
 def filled_mask(col: pd.Series) -> np.ndarray:
@@ -482,25 +482,43 @@ def filled_mask(col: pd.Series) -> np.ndarray:
 
 def _maybe_blank(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(not null, could be blank or a placeholder): the second is the cells that are empty or
-    start or end with whitespace or a bracket (pyarrow, no Python per cell)."""
+    start or end with whitespace or a bracket. Read from the first and last byte of each
+    cell (numpy over arrow's buffers, no Python per cell); cells with a non-ASCII edge are
+    asked of pyarrow's Unicode whitespace."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(col.array, type=pa.string(), from_pandas=True)
-    if arr.null_count == len(arr):  # an empty column: nothing to look at
-        none = np.zeros(len(arr), dtype=bool)
-        return none, none.copy()
-    first = pc.utf8_slice_codeunits(arr, 0, 1)
-    last = pc.utf8_slice_codeunits(arr, -1, 2**31 - 1)
-    maybe = pc.or_(
-        pc.or_(pc.equal(first, "["), pc.equal(last, "]")),
-        pc.or_(
-            pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last)),
-            pc.equal(pc.utf8_length(arr), 0),
-        ),
-    )
+    arr = _arrow(col)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    edges = [_edge_bytes(chunk) for chunk in chunks]
+    first, last, empty = (np.concatenate([e[i] for e in edges]) for i in range(3))
     valid = pc.is_valid(arr).to_numpy(zero_copy_only=False)
-    return valid.copy(), pc.fill_null(maybe, False).to_numpy(zero_copy_only=False) & valid
+    maybe = empty | (first <= 0x20) | (first == ord("[")) | (last <= 0x20) | (last == ord("]"))
+    wide = valid & ~maybe & ((first >= 0x80) | (last >= 0x80))
+    if wide.any():  # a multi-byte first or last character: is it a Unicode space?
+        cells = pc.filter(arr, pa.array(wide))
+        spaced = pc.or_(
+            pc.utf8_is_space(pc.utf8_slice_codeunits(cells, 0, 1)),
+            pc.utf8_is_space(pc.utf8_slice_codeunits(cells, -1, 2**31 - 1)),
+        )
+        maybe[wide] = spaced.to_numpy(zero_copy_only=False)
+    return valid.copy(), maybe & valid
+
+
+def _edge_bytes(chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first and last byte of each cell of a large_string chunk, and which are empty
+    (their bytes are 0; null cells give whatever their offsets point at)."""
+    _, offsets, data = chunk.buffers()
+    at = np.frombuffer(offsets, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else None
+    start, end = at[:-1], at[1:]
+    empty = end <= start
+    if data is None:
+        zero = np.zeros(len(chunk), dtype=np.uint8)
+        return zero, zero, empty
+    first = np.where(empty, 0, data[np.minimum(start, len(data) - 1)])
+    last = np.where(empty, 0, data[np.clip(end - 1, 0, len(data) - 1)])
+    return first, last, empty
 
 
 def objects(items: list) -> np.ndarray:
