@@ -8,6 +8,7 @@ An :class:`IncidentSet` holds three tidy DataFrames (``incidents``, ``events``,
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -184,9 +185,6 @@ def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
     return out
 
 
-_new_list = np.frompyfunc(lambda _: [], 1, 1)
-
-
 def _lists(values: np.ndarray) -> np.ndarray:
     """Every cell a list of its own: blanks (None, NaN) become [], tuples and arrays (e.g.
     from Parquet) lists, anything else []. Vectorized for the common case of blanks."""
@@ -194,7 +192,7 @@ def _lists(values: np.ndarray) -> np.ndarray:
     if not len(odd):
         return values
     values, kept = values.copy(), values[odd]
-    values[odd] = _new_list(np.empty(len(odd), dtype=object))
+    values[odd] = np.fromiter(map(list, itertools.repeat((), len(odd))), object, len(odd))
     for j in np.flatnonzero(~pd.isna(kept)):
         if isinstance(kept[j], (list, tuple, np.ndarray)):
             values[odd[j]] = list(kept[j])
