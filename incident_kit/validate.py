@@ -91,10 +91,11 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
     an event's source (file:line) to its time as the author wrote it, for the message."""
     written = written or {}
     kinds = list(KIND_RANK)
-    ranked = events[events["kind"].isin(kinds)]
+    columns = ["incident_id", "kind", "timestamp", "source"]
+    ranked = events[columns][events["kind"].isin(kinds).to_numpy()]
     if ranked.empty:
         return []
-    iid_codes, iids = pd.factorize(ranked["incident_id"])
+    iid_codes, iids = _groups(ranked["incident_id"].to_numpy(dtype=object))
     kind_codes = _codes(ranked["kind"], kinds)
     key = iid_codes.astype(np.int64) * len(kinds) + kind_codes
     _, first = np.unique(key, return_index=True)
@@ -119,6 +120,14 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
                 )
             reported |= bad
     return problems
+
+
+def _groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's incident, the incidents) for IDs sorted by incident: a new code
+    where the ID changes (the rows of an incident share one ID object: no hashing)."""
+    new = np.ones(len(ids), dtype=bool)
+    new[1:] = ids[1:] != ids[:-1]
+    return np.cumsum(new) - 1, ids[new]
 
 
 def _codes(column: pd.Series, names: list[str]) -> np.ndarray:
