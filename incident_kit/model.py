@@ -226,11 +226,13 @@ def _in_order(frame: pd.DataFrame) -> bool:
     stamps = frame["timestamp"].to_numpy(dtype="datetime64[ns]")
     if np.isnat(stamps).any() or any(type(i) is not str for i in ids[:1]):
         return False
+    same = ids[1:] == ids[:-1]  # cheap: the rows of an incident share one ID object
+    change = np.flatnonzero(~same)
     try:
-        after, same = ids[1:] > ids[:-1], ids[1:] == ids[:-1]
+        after = ids[1:][change] > ids[:-1][change]
     except TypeError:  # IDs of mixed types: let sort_values decide
         return False
-    return bool(np.all(after | (same & (stamps[1:] >= stamps[:-1]))))
+    return bool(np.all(after) and np.all(~same | (stamps[1:] >= stamps[:-1])))
 
 
 def action_items_frame(records: Iterable[dict] | pd.DataFrame) -> pd.DataFrame:
