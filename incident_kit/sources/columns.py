@@ -369,7 +369,7 @@ class Table:
             return pd.Series(out, index=col.index, dtype=object)
         if parser in (text, ident) and isinstance(col.dtype, pd.StringDtype):
             # text in, text out: strip each distinct value once, share the Python strings
-            codes, uniques = pd.factorize(col[filled])
+            codes, uniques = pd.factorize(col if filled.all() else col[filled])
             out[filled] = uniques.str.strip().to_numpy(dtype=object)[codes]
             return pd.Series(out, index=col.index, dtype=object)
         rest = filled

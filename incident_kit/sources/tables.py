@@ -453,7 +453,7 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
     _unknown_columns(table, set(EVENT_COLUMNS), "events")
     out["source"] = str(table.path) + ":" + table.lines.astype(str)
     keep = ids.notna() & kinds.notna() & times.notna()
-    return out[keep]
+    return out if keep.all() else out[keep]
 
 
 _OTHER_KIND = "\0other"
