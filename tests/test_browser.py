@@ -116,6 +116,18 @@ _OVERFLOW = """() => [...document.querySelectorAll('body *')]
   .map(e => e.tagName.toLowerCase() + '.' + e.className)"""
 
 
+#: Chart titles that reach past the window's edges or run into their plot area (plotly
+#: never wraps a title: a long one is cut at the edge of a phone).
+_TITLES_CUT = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => {
+  const t = p.querySelector('.g-gtitle text'); if (!t) return [];
+  const box = t.getBoundingClientRect(), frame = p.getBoundingClientRect();
+  const plots = [...p.querySelectorAll('.nsewdrag')].map(d => d.getBoundingClientRect().top);
+  const ok = box.left >= 0 && box.right <= window.innerWidth + 0.5 && box.top >= frame.top - 0.5
+    && (plots.length === 0 || box.bottom <= Math.min(...plots) + 0.5);
+  return ok ? [] : [t.textContent];
+})"""
+
+
 @pytest.mark.parametrize(
     "name", ["index.html", "INC-2026-0001.html", "INC-2026-0012.html", "portfolio.html"]
 )
@@ -129,6 +141,7 @@ def test_pages_fit_a_420px_phone_without_sideways_scrolling(browser, reports, na
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], name
     assert page.evaluate(_OVERFLOW) == [], name
+    assert page.evaluate(_TITLES_CUT) == [], name
     # wide tables are still all there: they scroll inside their own box
     boxes = page.evaluate(
         """() => [...document.querySelectorAll('table')].filter(t => {

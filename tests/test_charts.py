@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
@@ -17,6 +18,15 @@ AS_OF = "2026-11-26T12:00:00Z"
 
 def bars(fig: go.Figure) -> dict[str, go.Bar]:
     return {t.name: t for t in fig.data if t.type == "bar"}
+
+
+def lines(text: str) -> list[str]:
+    """What a plotly title shows, line by line: tags dropped, entities read."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in text.split("<br>")]
+
+
+def shown(text: str) -> str:
+    return " ".join(lines(text))
 
 
 def end_of(bar: go.Bar) -> pd.Timestamp:
@@ -103,7 +113,7 @@ def test_open_incident_runs_to_as_of(sample):
     assert end_of(res) == pd.Timestamp("2026-11-26 12:00")
     assert res.text[0] == "17h 58m (ongoing)" and res.marker.pattern.shape == "/"
     assert any("ongoing as of 2026-11-26 12:00 UTC" in a.text for a in fig.layout.annotations)
-    assert fig.layout.title.subtitle.text is None  # resolved is pending, not "not recorded"
+    assert "Not recorded" not in shown(fig.layout.title.text)  # resolved is pending
 
 
 def test_open_incident_default_clock_is_now(sample):
@@ -119,9 +129,8 @@ def test_missing_milestones_are_left_out_and_named(sample):
     assert "Time to detect" not in b and "Time to mitigate" not in b
     # impact start not recorded: impact duration runs from detection, as in the metrics
     assert pd.Timestamp(b["Impact duration"].base[0]) == pd.Timestamp("2026-07-03 09:15")
-    note = fig.layout.title.subtitle.text
-    assert note == (
-        "Not recorded: Impact started, Acknowledged, Escalated, Mitigated, Post-mortem, "
+    assert shown(fig.layout.title.text).endswith(
+        " Not recorded: Impact started, Acknowledged, Escalated, Mitigated, Post-mortem, "
         "Customer update"
     )
 
@@ -146,6 +155,57 @@ def test_title_is_escaped():
     )
     fig = charts.timeline(iset, "X", as_of="2026-01-01T01:00Z")
     assert "<script>" not in fig.layout.title.text and "&lt;script&gt;" in fig.layout.title.text
+
+
+def test_long_titles_wrap_to_fit_a_phone_and_keep_every_word():
+    from incident_kit.model import IncidentSet, action_items_frame, events_frame, incidents_frame
+
+    written = (
+        "Checkout payments intermittently failing for European customers after the "
+        "card-network tokenisation rollout & a misconfigured <retry> budget "
+        "(see https://status.example.com/incidents/2026-05-12-checkout-payments)"
+    )
+    iset = IncidentSet(
+        incidents_frame(
+            [{"incident_id": "X-1", "title": written, "severity": "P2", "status": "Active"}]
+        ),
+        events_frame(
+            [
+                {
+                    "incident_id": "X-1",
+                    "timestamp": pd.Timestamp("2026-01-01T00:00Z"),
+                    "kind": "detected",
+                }
+            ]
+        ),
+        action_items_frame([]),
+    )
+    fig = charts.timeline(iset, "X-1", as_of="2026-01-01T01:00Z")
+    title = lines(fig.layout.title.text)
+    raw = fig.layout.title.text.split("<br>")
+    heading = [ln for ln, r in zip(title, raw, strict=True) if "font-size" not in r]
+    note = [ln for ln, r in zip(title, raw, strict=True) if "font-size" in r]
+    assert note and all(len(ln) <= charts.style.SUBTITLE_CHARS for ln in note)
+    assert " ".join(title).startswith(f"■ P2 X-1 · {written} Not recorded: Impact started")
+    long_word = "https://status.example.com/incidents/2026-05-12-checkout-payments)"
+    assert all(len(ln) <= charts.style.TITLE_CHARS or ln == long_word for ln in heading)
+    assert len(heading) == 6 and heading[-1] == long_word  # a word longer than a line: whole
+    assert "&lt;retry&gt;" in fig.layout.title.text and "<retry>" not in fig.layout.title.text
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("short title", 42, "short title"),
+        ("aaa bbb ccc", 7, "aaa bbb<br>ccc"),
+        ("<b>aaa</b> bbb ccc", 7, "<b>aaa</b> bbb<br>ccc"),  # tags take no room
+        ("x &amp; y z", 5, "x &amp; y<br>z"),  # an entity is one character
+        ("<span style='color:red'>■ P1</span> a", 4, "<span style='color:red'>■ P1</span><br>a"),
+        ("one<br>two three", 5, "one<br>two<br>three"),  # breaks already there are kept
+    ],
+)
+def test_wrap_breaks_between_words_counting_what_is_shown(text, width, expected):
+    assert charts.style.wrap(text, width) == expected
 
 
 def test_portfolio_timeline_by_service(sample):
@@ -219,7 +279,7 @@ def test_impact_by_service_adds_up_and_says_how_it_is_split(sample):
     )
     assert minutes["checkout-api"] == pytest.approx(expected)
     pct_only = int((imp["users_affected"].isna() & imp["users_affected_pct"].notna()).sum())
-    note = fig.layout.title.subtitle.text
+    note = shown(fig.layout.title.text)
     assert "split evenly" in note and f"({pct_only} with % only)" in note and pct_only == 5
     incidents = dict(zip(fig.data[1].y, fig.data[1].x, strict=True))
     assert incidents["payments-db"] == 4  # counted once per service it hit

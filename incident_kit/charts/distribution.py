@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from .. import fmt, metrics
 from ..errors import UnknownNameError
 from ..model import SEVERITIES
-from .style import SEVERITY_COLORS, TEMPLATE, duration_axis, empty_figure
+from .style import SEVERITY_COLORS, TEMPLATE, duration_axis, empty_figure, title
 
 __all__ = ["durations", "trend"]
 
@@ -75,7 +75,7 @@ def durations(
     layout = dict(
         template=TEMPLATE,
         annotations=notes,
-        title=f"{name} by {by or 'portfolio'}",
+        title=title(f"{name} by {by or 'portfolio'}"),
         yaxis={"title": name}
         | (duration_axis(top * 3600.0) if plot.is_time else {"rangemode": "tozero"}),
         xaxis={
@@ -83,7 +83,6 @@ def durations(
             "categoryorder": "array",
             "categoryarray": [labels[g] for g in order],
         },
-        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         margin={"b": 90},
         height=460,
     )
@@ -321,7 +320,7 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
         fig.add_trace(_trend_line(name, series, n, label, plot), secondary_y=True)
     both = pd.concat([med, p90])
     fig.update_layout(
-        title=f"Incidents per period and {label}",
+        title=title(f"Incidents per period and {label}"),
         height=420,
         xaxis={"title": None, "dtick": "M1", "tickformat": "%b %Y"} if freq == "MS" else {},
     )

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 from .. import fmt, metrics, oncall
 from ..errors import UnknownNameError
 from ..model import IncidentSet
-from .style import STATE_COLORS, TEMPLATE, empty_figure
+from .style import STATE_COLORS, TEMPLATE, empty_figure, title, wrap
 
 __all__ = ["action_items", "detection_heatmap", "impact"]
 
@@ -85,8 +85,7 @@ def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
             + "."
         )
     fig.update_layout(
-        title={"text": "Impact by service", "subtitle": {"text": note, "font": {"color": "#666"}}},
-        margin={"t": 150},
+        title=title("Impact by service", note),
         height=240 + 34 * len(per),
         meta={
             "total_user_minutes": total,
@@ -119,7 +118,7 @@ def action_items(iset: IncidentSet, as_of: object = None, *, by: str = "month") 
         )
     fig.update_layout(
         barmode="stack",
-        title=f"Action items by {'month due' if by == 'month' else 'owner'}",
+        title=title(f"Action items by {'month due' if by == 'month' else 'owner'}"),
         height=380,
         yaxis={"title": "items"},
         xaxis={"type": "category"},
@@ -163,14 +162,14 @@ def detection_heatmap(iset: IncidentSet, *, hours: oncall.BusinessHours | None =
             line={"color": "#E69F00", "width": 2},
         )
     fig.update_layout(
-        title=(
+        title=title(
             f"Detections by hour of week ({html.escape(hours.tz)}): "
             f"{int(share['after_hours'])} of {int(share['incidents'])} "
             f"({share['share']:.0%}) outside business hours"
         ),
         height=360,
         xaxis={
-            "title": f"hour ({html.escape(hours.tz)}); outlined: {hours.describe()}",
+            "title": wrap(f"hour ({html.escape(hours.tz)}); outlined: {hours.describe()}", 52),
             "type": "category",
         },
         yaxis={"autorange": "reversed", "type": "category"},

@@ -4,6 +4,7 @@ empty figure and the small conversions (UTC to a wall clock in the reader's zone
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -17,13 +18,16 @@ from ..vocab import MILESTONE_LABELS
 __all__ = [
     "AS_OF_COLOR",
     "KIND_LABELS",
+    "LEGEND_BELOW",
     "MARKERS",
     "OTHER_SPAN_COLOR",
     "SEVERITY_COLORS",
     "SPAN_COLORS",
     "STATE_COLORS",
+    "SUBTITLE_CHARS",
     "TEMPLATE",
     "TICK_STEPS",
+    "TITLE_CHARS",
     "UNKNOWN_COLOR",
     "duration_axis",
     "empty_figure",
@@ -31,6 +35,8 @@ __all__ = [
     "legend_entry",
     "local",
     "rgba",
+    "title",
+    "wrap",
 ]
 
 #: One colour per registered span on the timeline (others: grey). Impact is vermillion.
@@ -54,6 +60,7 @@ KIND_LABELS = {
 }
 STATE_COLORS = {"done": "#009E73", "open": "#56B4E9", "overdue": "#D55E00"}
 TEMPLATE = "incident_kit"
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
@@ -62,7 +69,18 @@ pio.templates[TEMPLATE] = go.layout.Template(
             "size": 13,
             "color": "#222",
         },
-        title={"font": {"size": 17}, "x": 0.01, "xanchor": "left"},
+        # just above the plot, pushing the top margin as far as a wrapped title (several
+        # lines) needs; the padding leaves a row for notes above the plot (mark_changes)
+        title={
+            "font": {"size": 17},
+            "x": 0.01,
+            "xanchor": "left",
+            "yref": "paper",
+            "y": 1,
+            "yanchor": "bottom",
+            "pad": {"b": 24},
+            "automargin": True,
+        },
         colorway=[
             "#0072B2",
             "#E69F00",
@@ -78,8 +96,9 @@ pio.templates[TEMPLATE] = go.layout.Template(
         xaxis={"gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#999", "automargin": True},
         yaxis={"gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#999", "automargin": True},
         hoverlabel={"font": {"size": 12}, "align": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 10, "r": 20, "t": 70, "b": 40},
+        # below the axis: a legend above the plot runs into a wrapped title on a phone
+        legend=LEGEND_BELOW,
+        margin={"l": 10, "r": 20, "t": 20, "b": 40},  # t: the title pushes it (automargin)
     )
 )
 
@@ -124,6 +143,55 @@ def local(ts: object, tz: str) -> pd.Timestamp | None:
 def esc(value: object) -> str:
     """Incident text for a label or hover: written as the author wrote it, escaped."""
     return html.escape(fmt.text(value), quote=False)
+
+
+#: Characters a title line holds on a 420 px phone at the template's 17 px title font.
+TITLE_CHARS = 42
+SUBTITLE_SIZE = 13
+SUBTITLE_CHARS = 60  # at SUBTITLE_SIZE
+_TAG = re.compile(r"<[^>]+>")
+_TAG_SPLIT = re.compile(r"(<[^>]+>)")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+
+
+def title(text: str, subtitle: str | None = None) -> dict:
+    """A chart's title and a smaller grey note below it, wrapped to fit a phone
+    (:func:`wrap`). One text block, so the top margin grows with every line of both
+    (plotly's own subtitle is not counted when the title sits above the plot)."""
+    lines = wrap(text)
+    if subtitle:
+        lines += "".join(
+            f"<br><span style='font-size:{SUBTITLE_SIZE}px;color:#666'>{line}</span>"
+            for line in wrap(subtitle, SUBTITLE_CHARS).split("<br>")
+        )
+    return {"text": lines}
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> str:
+    """``text`` (plotly's HTML subset) with ``<br>`` between words so no line shows more than
+    ``width`` characters: plotly never wraps a title, so a long one is cut at the edge of a
+    narrow window. Tags and entities count as what they show; a longer word stays whole."""
+    return "<br>".join(_wrap_line(line, width) for line in _BREAK.split(text))
+
+
+def _wrap_line(line: str, width: int) -> str:
+    words: list[list[str]] = [[]]  # each word: its pieces (text, and tags inside or beside it)
+    for piece in _TAG_SPLIT.split(line):
+        if _TAG.fullmatch(piece):
+            words[-1].append(piece)
+            continue
+        first, *rest = piece.split(" ")
+        words[-1].append(first)
+        words += [[w] for w in rest]
+    lines, current, shown = [], [], 0  # shown: the characters of the line being built
+    for word in ("".join(w) for w in words):
+        n = len(html.unescape(_TAG.sub("", word)))
+        if current and shown + 1 + n > width:
+            lines.append(" ".join(current))
+            current = []
+        shown = shown + 1 + n if current else n
+        current.append(word)
+    return "<br>".join([*lines, " ".join(current)])
 
 
 def rgba(hex_color: str, alpha: float) -> str:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .. import fmt, metrics, stats
-from .style import SEVERITY_COLORS, TEMPLATE, duration_axis, empty_figure, rgba
+from .style import SEVERITY_COLORS, TEMPLATE, duration_axis, empty_figure, rgba, title
 
 __all__ = ["mark_changes", "survival"]
 
@@ -47,14 +47,14 @@ def survival(
         medians[name] = fmt.duration(med, missing="not reached")
     fig.add_hline(y=0.5, line={"dash": "dot", "color": "#888", "width": 1})
     label = metrics.label(span).lower()
-    title = (
+    heading = (
         "Share of incidents still unresolved after t"
         if span == "time_to_resolve"
         else f"Share of incidents whose {label} has not ended after t"
     )
     top = float(curves["time"].dt.total_seconds().max())
     fig.update_layout(
-        title=title,
+        title=title(heading),
         height=420,
         xaxis={"title": f"t = {label}", **duration_axis(top)},
         yaxis={"title": "still open", "tickformat": ".0%", "range": [0, 1.02]},

@@ -23,6 +23,7 @@ from .style import (
     esc,
     legend_entry,
     local,
+    title,
 )
 
 __all__ = ["portfolio_timeline", "timeline"]
@@ -211,13 +212,9 @@ def _title(inc: pd.Series, incident_id: str, unknown: list[str]) -> dict:
     sev = str(inc["severity"]) if pd.notna(inc["severity"]) else None
     color = SEVERITY_COLORS.get(sev, UNKNOWN_COLOR)
     badge = f"<span style='color:{color}'>■ {sev or 'severity not recorded'}</span>"
-    title = {"text": f"{badge} {esc(incident_id)} · {esc(inc['title'])}", "font": {"color": color}}
-    if unknown:
-        title["subtitle"] = {
-            "text": "Not recorded: " + ", ".join(unknown),
-            "font": {"color": "#666"},
-        }
-    return title
+    note = "Not recorded: " + ", ".join(unknown) if unknown else None
+    heading = title(f"{badge} {esc(incident_id)} · {esc(inc['title'])}", note)
+    return heading | {"font": {"color": color}}
 
 
 def _postmortem_note(fig: go.Figure, item: dict, when: pd.Timestamp, display_tz: str) -> str:
@@ -280,11 +277,7 @@ def _legend(fig: go.Figure, bars: list[dict], kinds: list[str]) -> None:
         entries.append(("internal update", MARKERS["update"]))
     for name, marker in entries:
         fig.add_trace(legend_entry(name, mode="markers", marker=marker))
-    fig.update_layout(
-        showlegend=True,
-        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
-        margin={"b": 110},
-    )
+    fig.update_layout(showlegend=True, margin={"b": 110})
 
 
 def _as_of_line(fig: go.Figure, as_of: pd.Timestamp, display_tz: str) -> None:
@@ -331,7 +324,7 @@ def portfolio_timeline(
             fig.add_trace(_severity_bars(part, sev, display_tz))
     lanes = sorted(rows["lane"].unique())
     fig.update_layout(
-        title="Incidents over time",
+        title=title("Incidents over time"),
         barmode="overlay",
         height=160 + 36 * len(lanes),
         xaxis={"type": "date", "title": f"time ({display_tz})"},
