@@ -40,35 +40,25 @@ def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
     )
     fig.update_layout(template=TEMPLATE)
     fig.add_trace(
-        go.Bar(
-            name="user-minutes",
-            y=per.index,
-            x=per["user_minutes"],
-            orientation="h",
-            marker={"color": "#D55E00"},
+        _service_bars(
+            per["user_minutes"],
+            "#D55E00",
             text=[fmt.number(v) for v in per["user_minutes"]],
-            textposition="auto",
             hovertemplate="%{y}: %{x:,.0f} user-minutes<extra></extra>",
-            showlegend=False,
         ),
         row=1,
         col=1,
     )
     fig.add_trace(
-        go.Bar(
-            name="incidents",
-            y=per.index,
-            x=per["incidents"],
-            orientation="h",
-            marker={"color": "#0072B2"},
+        _service_bars(
+            per["incidents"],
+            "#0072B2",
             text=per["incidents"],
-            textposition="auto",
             customdata=per[["no_user_count", "pct_only"]].to_numpy(),
             hovertemplate=(
                 "%{y}: %{x} incidents<br>%{customdata[0]} without a user count "
                 "(%{customdata[1]} with a percentage only)<extra></extra>"
             ),
-            showlegend=False,
         ),
         row=1,
         col=2,
@@ -94,6 +84,20 @@ def impact(iset: IncidentSet, as_of: object = None) -> go.Figure:
         },
     )
     return fig
+
+
+def _service_bars(values, color: str, **style) -> go.Bar:
+    """One figure per service as horizontal bars, labelled with their values."""
+    return go.Bar(
+        name=values.name.replace("_", "-"),
+        y=values.index,
+        x=values,
+        orientation="h",
+        marker={"color": color},
+        textposition="auto",
+        showlegend=False,
+        **style,
+    )
 
 
 def action_items(iset: IncidentSet, as_of: object = None, *, by: str = "month") -> go.Figure:
