@@ -94,6 +94,29 @@ class _Date:
     key: str
 
 
+@dataclass
+class _Place:
+    """Where the reader is in a report: the section and part a block belongs to, the
+    action-item horizon, or the author's own section (``extra``) it is kept in whole."""
+
+    section: str | None = None  # None: before the first section
+    section_level: int = 0
+    section_title: str = ""
+    part: str | None = None
+    part_level: int = 0
+    horizon: str | None = None
+    extra: list[str] | None = None
+    extra_level: int = 0
+    note_title: str | None = None
+    after_rule: bool = False
+    title_seen: bool = False
+
+    def enter(self, section: str | None, level: int, title: str) -> None:
+        """A new section: nothing of the last one's part, horizon or notes carries over."""
+        self.section, self.section_level, self.section_title = section, level, title
+        self.part = self.horizon = self.extra = self.note_title = None
+
+
 class _Report:
     """One Markdown file -> records, with values left for the column-wise parse."""
 
@@ -144,85 +167,74 @@ class _Report:
 
     # -- the walk -----------------------------------------------------------------------------
     def read(self) -> None:
-        section: str | None = None  # None: before the first section
-        section_level = 0
-        section_title = ""
-        part: str | None = None
-        part_level = 0
-        horizon: str | None = None
-        extra: list[str] | None = None
-        extra_level = 0
-        note_title: str | None = None
-        after_rule = False
-        title_seen = False
+        """One pass over the blocks: headings move the place (section, part, horizon, an
+        extra section of the author's own); every other block is read at that place."""
+        at = _Place()
         for b in self._headings_as_written(blocks(self.text)):
             if b.kind == "heading":
-                raw = self.src(b.start, b.end)
-                title = b.title or heading_text(raw)
-                lvl = b.level
-                after_rule = False
-                key = section_key(title)
-                if (
-                    not title_seen
-                    and key is None
-                    and section is None
-                    and V.part_anywhere(bare(title)) is None
-                ):
-                    title_seen = True
-                    self._title(title, self.line(b.start))
-                    continue
-                title_seen = True
-                inside = section is not None and lvl > section_level
-                if extra is not None and lvl > extra_level and key is None:
-                    extra.append(raw)
-                    continue
-                col = V.part_column(section, bare(title)) if inside else None
-                hz = V.horizon_name(title) if inside and section == "action_items" else None
-                if col is not None:
-                    part, part_level, extra, note_title = col, lvl, None, None
-                elif hz is not None:
-                    horizon, extra, note_title = hz, None, None
-                elif key is not None:
-                    section, section_level, section_title = key, lvl, title
-                    part = horizon = extra = note_title = None
-                    self.known += 1
-                    if key == "timeline":  # "## Timeline (UTC)": the zone of its times
-                        self.hint = zone_hint(title)
-                elif (pa := V.part_anywhere(bare(title))) is not None and (
-                    not inside or pa[0] != section
-                ):
-                    section, part = pa
-                    section_level = part_level = lvl
-                    section_title, horizon, extra, note_title = title, None, None, None
-                    self.known += 1
-                elif inside and part in V.TEXT_PARTS and lvl > part_level:
-                    self.narrative.setdefault(part, []).append(raw)
-                elif inside:
-                    # a sub-heading the template does not have, inside a known section
-                    if section == "action_items":
-                        horizon = None
-                    part, extra = None, None
-                    note_title = raw
-                else:
-                    extra = [raw]
-                    self.extra.append(extra)
-                    extra_level = lvl
-                    section, part, horizon, note_title = None, None, None, None
+                self._heading(at, b)
                 continue
             if b.kind == "rule":
-                after_rule = True
+                at.after_rule = True
                 continue
             if b.kind == "html" and self.src(b.start, b.end).lstrip().startswith(SYNC_MARK):
                 continue
-            dated = section in (None, "summary", "timeline") and not after_rule
-            if b.kind == "para" and (extra is None or after_rule) and self._footer(b, dated):
+            dated = at.section in (None, "summary", "timeline") and not at.after_rule
+            if b.kind == "para" and (at.extra is None or at.after_rule) and self._footer(b, dated):
                 continue
-            if extra is not None:
+            if at.extra is not None:
                 self._fields_in_extra(b)
-                extra.append(self.src(b.start, b.end))
+                at.extra.append(self.src(b.start, b.end))
                 continue
-            self._block(b, section, section_title, part, horizon, note_title)
+            self._block(b, at.section, at.section_title, at.part, at.horizon, at.note_title)
         self._finish_text()
+
+    def _heading(self, at: _Place, b: Block) -> None:
+        """Where a heading puts what follows: the report's title (a first heading that names
+        no section), a template section or part, an action-item horizon, a sub-heading kept
+        as a note inside a known section, or an extra section kept whole."""
+        raw = self.src(b.start, b.end)
+        title = b.title or heading_text(raw)
+        lvl = b.level
+        at.after_rule = False
+        key = section_key(title)
+        first = not at.title_seen and key is None and at.section is None
+        if first and V.part_anywhere(bare(title)) is None:
+            at.title_seen = True
+            self._title(title, self.line(b.start))
+            return
+        at.title_seen = True
+        inside = at.section is not None and lvl > at.section_level
+        if at.extra is not None and lvl > at.extra_level and key is None:
+            at.extra.append(raw)
+            return
+        col = V.part_column(at.section, bare(title)) if inside else None
+        hz = V.horizon_name(title) if inside and at.section == "action_items" else None
+        if col is not None:
+            at.part, at.part_level, at.extra, at.note_title = col, lvl, None, None
+        elif hz is not None:
+            at.horizon, at.extra, at.note_title = hz, None, None
+        elif key is not None:
+            at.enter(key, lvl, title)
+            self.known += 1
+            if key == "timeline":  # "## Timeline (UTC)": the zone of its times
+                self.hint = zone_hint(title)
+        elif (pa := V.part_anywhere(bare(title))) is not None and (
+            not inside or pa[0] != at.section
+        ):
+            at.enter(pa[0], lvl, title)
+            at.part, at.part_level = pa[1], lvl
+            self.known += 1
+        elif inside and at.part in V.TEXT_PARTS and lvl > at.part_level:
+            self.narrative.setdefault(at.part, []).append(raw)
+        elif inside:  # a sub-heading the template does not have, inside a known section
+            if at.section == "action_items":
+                at.horizon = None
+            at.part, at.extra, at.note_title = None, None, raw
+        else:
+            at.enter(None, 0, "")
+            at.extra, at.extra_level = [raw], lvl
+            self.extra.append(at.extra)
 
     def _headings_as_written(self, found: list[Block]) -> list[Block]:
         """Headings people write without ``#``: a line alone in bold or with a colon
