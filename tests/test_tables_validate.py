@@ -13,6 +13,8 @@ import pytest
 import incident_kit as ik
 from incident_kit.model import INCIDENT_COLUMNS
 
+from .conftest import DATA
+
 
 def write(folder, name, text):
     path = folder / name
@@ -209,6 +211,17 @@ def test_unknown_path_and_format(tmp_path):
         ik.UnknownNameError, match="known formats: markdown, mapped, tables, statuspage"
     ):
         ik.load(tmp_path, format="excel")
+
+
+def test_load_takes_paths_or_lists_of_them(tmp_path, sample):
+    files = sorted(DATA.glob("*.md"))
+    for given in ((files,), (iter(files),), (files[:3], *files[3:]), (DATA,)):
+        iset = ik.load(*given)
+        assert iset.ids == sample.ids
+    with pytest.raises(ik.SourceError, match="needs at least one file or folder"):
+        ik.load([])
+    with pytest.raises(ik.SourceError, match=r"^3 is not a file or folder"):
+        ik.load(3)
 
 
 def test_every_sample_file_loads_cleanly(sample):

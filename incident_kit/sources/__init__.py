@@ -12,7 +12,7 @@ import contextlib
 import gc
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -70,6 +70,19 @@ register_format(
 )
 for _tool in (statuspage, pagerduty, opsgenie):
     register_format(SourceFormat(_tool.NAME, _tool.DESCRIPTION, _tool.sniff, _tool.read))
+
+
+def _named(paths: tuple) -> list[str | Path]:
+    """The paths as given: several, or lists of them (``ik.load(glob.glob("*.md"))``)."""
+    out = []
+    for item in paths:
+        if isinstance(item, str | os.PathLike):
+            out.append(item)
+        elif isinstance(item, Iterable):
+            out += _named(tuple(item))
+        else:
+            raise SourceError(f"{item!r} is not a file or folder (a path or a list of paths)")
+    return out
 
 
 def _files(paths: tuple[str | Path, ...]) -> list[tuple[Path, bool]]:
@@ -160,7 +173,7 @@ def _known() -> str:
 
 
 def load(
-    *paths: str | Path,
+    *paths: str | Path | Iterable[str | Path],
     default_tz: str = "UTC",
     tz_abbrev: dict[str, str] | None = None,
     strict: bool = False,
@@ -185,6 +198,7 @@ def load(
 
     >>> iset = ik.load("data")  # doctest: +SKIP
     """
+    paths = tuple(_named(paths))
     if not paths:
         raise SourceError("load() needs at least one file or folder")
     if format is not None and format not in FORMATS:
