@@ -366,12 +366,12 @@ class Table:
         out = np.full(len(col), None, dtype=object)
         filled = self.present(column)
         if not filled.any():
-            return pd.Series(out, index=col.index, dtype=object)
+            return pd.Series(out, index=col.index, dtype=object, copy=False)
         if parser in (text, ident) and isinstance(col.dtype, pd.StringDtype):
             # text in, text out: strip each distinct value once, share the Python strings
             codes, uniques = pd.factorize(col if filled.all() else col[filled])
             out[filled] = uniques.str.strip().to_numpy(dtype=object)[codes]
-            return pd.Series(out, index=col.index, dtype=object)
+            return pd.Series(out, index=col.index, dtype=object, copy=False)
         rest = filled
         lane = FAST_LANES.get(parser)
         if lane is not None and _is_arrow_text(col):
@@ -384,7 +384,7 @@ class Table:
             if rest.sum() > len(results) and any(isinstance(r, (list, dict)) for r in results):
                 cells = objects([_copy(c) for c in cells])
             out[rest] = cells
-        return pd.Series(out, index=col.index, dtype=object)
+        return pd.Series(out, index=col.index, dtype=object, copy=False)
 
     def coded(
         self,
@@ -554,7 +554,7 @@ def iso_times(col: pd.Series, filled: np.ndarray) -> tuple[pd.Series, np.ndarray
     if not isinstance(col.dtype, pd.StringDtype) or not filled.any():
         return times, done
     utc = pa.timestamp("ns", "UTC")
-    arr = pa.array(col.array, type=pa.string(), from_pandas=True)
+    arr = _arrow(col)
     try:  # the common case: every cell is such a time (arrow rejects any without a zone)
         parsed = pc.cast(arr if filled.all() else pc.filter(arr, pa.array(filled)), utc)
         done = filled.copy()

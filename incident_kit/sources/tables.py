@@ -162,7 +162,7 @@ def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
                 newlines_in_values=b'"' in data, invalid_row_handler=invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},  # pandas' own: no cast
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=list(C.NULL_MARKS),
@@ -175,7 +175,7 @@ def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
     lines = _row_lines(data, table)
     if lines is None:
         return None
-    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
     return C.Table(path, frame, lines)
 
 
