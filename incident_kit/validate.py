@@ -65,7 +65,9 @@ def orphan_events(
     events: pd.DataFrame, ids: pd.Index, table: str
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Rows whose incident_id names no incident: reported and dropped."""
-    known = events["incident_id"].isin(ids)
+    runs, heads = _groups(events["incident_id"].to_numpy(dtype=object))
+    known = pd.Index(heads, dtype=object).isin(ids)[runs]  # once per run of one ID
+    known = pd.Series(known, index=events.index)
     if known.all():
         return events, []
     problems = []
@@ -123,8 +125,9 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
 
 
 def _groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(code of each row's incident, the incidents) for IDs sorted by incident: a new code
-    where the ID changes (the rows of an incident share one ID object: no hashing)."""
+    """(code of each row's run, the ID of each run): a new code where the ID changes. For IDs
+    sorted by incident a run is an incident; the rows of an incident share one ID object,
+    so this compares pointers, never hashes a million IDs."""
     new = np.ones(len(ids), dtype=bool)
     new[1:] = ids[1:] != ids[:-1]
     return np.cumsum(new) - 1, ids[new]
@@ -170,7 +173,8 @@ def status_consistency(
     ``Monitoring`` after the fix), Resolved / Post-Mortem without one (time to resolve is not
     recorded). ``unreadable``: incidents with an error from reading (e.g. their Resolved line:
     that line has its own error; no follow-on problem)."""
-    resolved = events[events["kind"] == "resolved"].drop_duplicates("incident_id")
+    resolved = events.loc[events["kind"] == "resolved", ["incident_id", "timestamp"]]
+    resolved = resolved.drop_duplicates("incident_id")
     resolved_at = resolved.set_index("incident_id")["timestamp"]
     problems = []
     status = incidents["status"].astype("object")
