@@ -93,19 +93,7 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
     an event's source (file:line) to its time as the author wrote it, for the message."""
     written = written or {}
     kinds = list(KIND_RANK)
-    columns = ["incident_id", "kind", "timestamp", "source"]
-    ranked = events[columns][events["kind"].isin(kinds).to_numpy()]
-    if ranked.empty:
-        return []
-    iid_codes, iids = _groups(ranked["incident_id"].to_numpy(dtype=object))
-    kind_codes = _codes(ranked["kind"], kinds)
-    key = iid_codes.astype(np.int64) * len(kinds) + kind_codes
-    _, first = np.unique(key, return_index=True)
-    rows, cols = iid_codes[first], kind_codes[first]
-    stamps = ranked["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    times = np.full((len(iids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)
-    where = np.full((len(iids), len(kinds)), -1, dtype=np.int64)
-    times[rows, cols], where[rows, cols] = stamps[first], first
+    iids, times, where = _first_times(events, kinds)
     has = where >= 0
     problems = []
     for later in range(len(kinds)):
@@ -118,10 +106,30 @@ def milestone_order(events: pd.DataFrame, written: dict | None = None) -> list[P
             bad = has[:, later] & has[:, before] & (times[:, later] < times[:, before])
             for i in np.flatnonzero(bad & ~reported):
                 problems.append(
-                    _out_of_order(ranked, iids[i], where[i], (later, before), kinds, written)
+                    _out_of_order(events, iids[i], where[i], (later, before), kinds, written)
                 )
             reported |= bad
     return problems
+
+
+def _first_times(
+    events: pd.DataFrame, kinds: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(incidents, incidents x kinds array of first times, and of the row of each first time,
+    -1 where none) for events sorted by incident and time: per kind, the rows where the
+    incident changes (numpy over codes; no frame is copied)."""
+    ranked = np.flatnonzero(events["kind"].isin(kinds).to_numpy())
+    iid_codes, iids = _groups(events["incident_id"].to_numpy(dtype=object)[ranked])
+    kind_codes = _codes(events["kind"], kinds)[ranked]
+    stamps = events["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)[ranked]
+    times = np.full((len(iids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)
+    where = np.full((len(iids), len(kinds)), -1, dtype=np.int64)
+    for k in range(len(kinds)):
+        at = np.flatnonzero(kind_codes == k)
+        first = at[np.concatenate(([True], np.diff(iid_codes[at]) != 0))] if len(at) else at
+        times[iid_codes[first], k] = stamps[first]
+        where[iid_codes[first], k] = ranked[first]
+    return iids, times, where
 
 
 def _groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,9 +150,9 @@ def _codes(column: pd.Series, names: list[str]) -> np.ndarray:
     return pd.Categorical(column.astype(str), categories=names).codes
 
 
-def _out_of_order(ranked, iid, where, pair: tuple[int, int], kinds: list[str], written) -> Problem:
+def _out_of_order(events, iid, where, pair: tuple[int, int], kinds: list[str], written) -> Problem:
     later, before = pair
-    row, other = ranked.iloc[where[later]], ranked.iloc[where[before]]
+    row, other = events.iloc[where[later]], events.iloc[where[before]]
     file, line = _split_source(row["source"])
     value = _as_written(written, row["source"], row["timestamp"])
     earlier_value = _as_written(written, other["source"], other["timestamp"])

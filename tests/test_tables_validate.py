@@ -165,6 +165,31 @@ def test_milestones_out_of_order(tmp_path):
     assert iset.ids == ["A-2"]
 
 
+def test_milestone_order_compares_the_first_of_each_kind_per_incident(tmp_path):
+    # rows of three incidents out of file order; a second 'detected' after the resolution
+    # and updates between milestones change nothing; only B-2's first resolved is early
+    events = (
+        "incident_id,timestamp,kind\n"
+        "B-2,2026-03-04 09:30 UTC,resolved\n"
+        "B-1,2026-03-04 09:00 UTC,detected\n"
+        "B-3,2026-03-04 08:00 UTC,detected\n"
+        "B-2,2026-03-04 10:00 UTC,detected\n"
+        "B-1,2026-03-04 09:30 UTC,update\n"
+        "B-1,2026-03-04 10:00 UTC,resolved\n"
+        "B-2,2026-03-04 11:00 UTC,resolved\n"
+        "B-1,2026-03-04 12:00 UTC,detected\n"
+        "B-3,2026-03-04 07:59 UTC,update\n"
+        "B-2,2026-03-04 09:00 UTC,impact_start\n"
+        "B-3,2026-03-04 09:00 UTC,resolved\n"
+    )
+    incidents = "incident_id,severity,status\nB-1,P2,Resolved\nB-2,P2,Resolved\nB-3,P3,Resolved\n"
+    iset = problems(tmp_path, incidents=incidents, events=events)
+    assert messages(iset) == [
+        "events.csv:2: Resolved '2026-03-04 09:30 UTC' is before Detected '2026-03-04 10:00 UTC'"
+    ]
+    assert iset.ids == ["B-1", "B-3"]
+
+
 def test_negative_count_and_bad_percentage(tmp_path):
     iset = problems(tmp_path, incidents=INCIDENTS.replace("1200,3.5", "-5,130"))
     msgs = messages(iset)
