@@ -369,8 +369,13 @@ class Table:
             return pd.Series(out, index=col.index, dtype=object, copy=False)
         if parser in (text, ident) and isinstance(col.dtype, pd.StringDtype):
             # text in, text out: strip each distinct value once, share the Python strings
-            codes, uniques = pd.factorize(col if filled.all() else col[filled])
-            out[filled] = uniques.str.strip().to_numpy(dtype=object)[codes]
+            every = filled.all()
+            codes, uniques = pd.factorize(col if every else col[filled])
+            cells = uniques.str.strip().to_numpy(dtype=object)[codes]
+            if every:
+                out = cells
+            else:
+                out[filled] = cells
             return pd.Series(out, index=col.index, dtype=object, copy=False)
         rest = filled
         lane = FAST_LANES.get(parser)
@@ -532,7 +537,9 @@ def objects(items: list) -> np.ndarray:
 def _copy(value: object) -> object:
     """Each row gets its own list (rows share a parsed value only when it is immutable)."""
     if isinstance(value, list):
-        return [dict(v) if isinstance(v, dict) else v for v in value]
+        if dict in map(type, value):  # prevention: each measure a dict of its own too
+            return [dict(v) if isinstance(v, dict) else v for v in value]
+        return list(value)
     return value
 
 

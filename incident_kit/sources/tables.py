@@ -442,7 +442,8 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
     ids = _ids(table, "event")
     kinds = _kinds(table)
     times, error = _times(table, "timestamp", default_tz, tz_abbrev)
-    bad_time = error.notna().to_numpy() & ids.notna().to_numpy()
+    has_id = ids.notna().to_numpy()
+    bad_time = error.notna().to_numpy() & has_id
     minor = (kinds == "update").to_numpy()
     table.add(bad_time & ~minor, "timestamp", error)
     update = bad_time & minor
@@ -452,7 +453,7 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
         out[column] = table.parse(column, C.text) if column in f.columns else None
     _unknown_columns(table, set(EVENT_COLUMNS), "events")
     out["source"] = str(table.path) + ":" + table.lines.astype(str)
-    keep = ids.notna() & kinds.notna() & times.notna()
+    keep = has_id & kinds.notna().to_numpy() & times.notna().to_numpy()
     return out if keep.all() else out[keep]
 
 
