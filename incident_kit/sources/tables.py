@@ -308,7 +308,8 @@ def parse_incidents(
                 out[column] = typed
                 continue
             parser, level = _incident_parser(column, dtype, severity_map)
-            out[column] = table.parse(column, parser, level)
+            typed_as = None if dtype == "object" else dtype  # converted once per value
+            out[column] = table.parse(column, parser, level, typed_as)
             if dtype is SEVERITY_DTYPE:
                 _severity_notes(table, column, severity_map)
     _unknown_columns(table, set(INCIDENT_COLUMNS) | {"incident_id"}, "incidents")
@@ -536,7 +537,9 @@ def parse_action_items(table: C.Table, default_tz: str) -> pd.DataFrame:
         out["horizon"] = "short_term"
     out["owner"] = table.parse("owner", C.text) if "owner" in f else None
     due = C.typed(f["due"], DATE_DTYPE) if "due" in f else None
-    out["due"] = due if due is not None else (table.parse("due", C.date) if "due" in f else None)
+    if due is None and "due" in f:
+        due = table.parse("due", C.date, dtype=DATE_DTYPE)
+    out["due"] = due
     done = C.typed(f["done"], "boolean") if "done" in f else pd.Series(False, index=f.index)
     done = done if done is not None else table.parse("done", C.boolean)
     out["done"] = done.where(done.notna(), False).astype(bool)
