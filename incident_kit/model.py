@@ -177,9 +177,10 @@ def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
                 out[name] = pd.Series([None] * len(out), index=out.index, dtype="object").astype(
                     dtype
                 )
-            elif dtype == "object":
+            elif dtype == "object":  # blanks as None (asked before: cheap on arrow text)
+                missing = out[name].isna().to_numpy()
                 col = out[name].astype("object")
-                out[name] = col.where(col.notna(), None)
+                out[name] = col.where(~missing, None) if missing.any() else col
             else:
                 out[name] = out[name].astype(dtype)
     return out
