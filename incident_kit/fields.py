@@ -17,10 +17,11 @@ from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import numpy as np
 import pandas as pd
 
 from . import vocab as V
-from .errors import IncidentKitError
+from .errors import IncidentKitError, UnknownNameError
 from .model import SEVERITIES, TIME_DTYPE
 from .vocab import is_placeholder, is_unknown
 
@@ -76,6 +77,16 @@ def zone(name: str) -> dt.tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def check_zone(name: object, what: str) -> str:
+    """``name`` when :func:`zone` reads it; else an :class:`UnknownNameError` naming
+    ``what`` it was given as (``display_tz``, ``tz_abbrev IST``)."""
+    try:
+        zone(str(name))
+    except ValueError as exc:
+        raise UnknownNameError(f"{what}: {exc}") from None
+    return str(name)
 
 
 @lru_cache(maxsize=1)
@@ -1195,6 +1206,11 @@ def to_utc(value: object) -> pd.Timestamp | None:
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
+    if not isinstance(value, str | dt.date | np.datetime64):  # 12 is not 12 ns after 1970
+        raise IncidentKitError(
+            f"as-of {value!r} is not a time (expected ISO 8601 such as 2026-11-26T12:00Z, "
+            "a datetime, or 'now')"
+        )
     if isinstance(value, str):
         try:
             ts, _ = parse_time(value, "UTC")

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .errors import UnknownNameError
 from .fields import to_utc
-from .model import KINDS, SPAN_KINDS, IncidentSet
+from .model import KINDS, SPAN_KINDS, IncidentSet, require_set
 from .stats import KM_STATS, km_median
 
 
@@ -162,7 +162,7 @@ def milestones(iset: IncidentSet) -> pd.DataFrame:
 
     Vectorized: events are keyed by integer codes and reduced with one groupby-min.
     """
-    ids = iset.incidents.index
+    ids = require_set(iset, "milestones").incidents.index
     ev = iset.events
     kinds = list(SPAN_KINDS)  # a prefix of KINDS: codes past it are plain updates
     out = np.full((len(ids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
@@ -247,7 +247,7 @@ def durations(
     >>> ik.durations(iset, as_of="2026-11-26T12:00Z")["time_to_resolve"]  # doctest: +SKIP
     """
     as_of = resolve_as_of(as_of)
-    first = milestones(iset)
+    first = milestones(require_set(iset, "durations"))
     open_ = is_open(iset, first).to_numpy()
     out = {}
     flags = {}
@@ -285,7 +285,7 @@ def impact(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
     ``impact_duration`` by more than 5 minutes and more than 5 % (either alone is noise).
     ``user_minutes`` is users affected x impact duration in minutes.
     """
-    inc = iset.incidents
+    inc = require_set(iset, "impact").incidents
     as_of = resolve_as_of(as_of)
     dur = durations(iset, as_of, spans=["impact_duration"])
     computed = dur["impact_duration"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, UnknownNameError
+from .errors import IncidentKitError, Problem, UnknownNameError
 
 SEVERITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
 STATUSES: tuple[str, ...] = ("Active", "Resolved", "Post-Mortem")
@@ -248,6 +248,16 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     frame["line"] = frame["line"].astype("Int64")
     return frame
+
+
+def require_set(obj: object, what: str) -> IncidentSet:
+    """``obj`` when it is an IncidentSet; else one clear error instead of an AttributeError
+    deep inside (a frame from ``ik.durations`` is the usual mix-up)."""
+    if not isinstance(obj, IncidentSet):
+        raise IncidentKitError(
+            f"{what}() takes an IncidentSet (from ik.load); got a {type(obj).__name__}"
+        )
+    return obj
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import traitlets
 from . import charts, fmt, metrics
 from .livechart import LiveChart
 from .markup import NR, severity_badge, table
-from .model import SEVERITIES, STATUSES, IncidentSet
+from .model import SEVERITIES, STATUSES, IncidentSet, require_set
 
 METRIC_EXTRA = ("user_minutes",)
 
@@ -130,7 +130,7 @@ class Explorer(W.VBox):
         self._quiet = False
         self._holding = False
         self._shown: str | None = "-"
-        self.iset = iset
+        self.iset = require_set(iset, "Explorer")
         self.as_of = metrics.resolve_as_of(as_of)
         self._index(iset)
         self._make_filters(iset)

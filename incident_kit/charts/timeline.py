@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from .. import fmt, metrics
 from ..errors import UnknownNameError
-from ..model import KIND_RANK, SEVERITIES, UPDATE_KINDS, IncidentSet
+from ..fields import check_zone
+from ..model import KIND_RANK, SEVERITIES, UPDATE_KINDS, IncidentSet, require_set
 from .style import (
     AS_OF_COLOR,
     KIND_LABELS,
@@ -47,7 +48,8 @@ def timeline(
     milestones are unknown are left out and named; a post-mortem off the plotted range is a
     note on its lane. The legend explains every marker.
     """
-    one = iset.select([incident_id])
+    check_zone(display_tz, "display_tz")
+    one = require_set(iset, "timeline").select([incident_id])
     as_of_utc = metrics.resolve_as_of(as_of)
     d = metrics.durations(one, as_of_utc).iloc[0]
     first = metrics.milestones(one).iloc[0]
@@ -309,6 +311,7 @@ def portfolio_timeline(
     coloured by severity; hover shows ID, title and the key durations."""
     if y not in ("service", "severity"):
         raise UnknownNameError(f"cannot lay incidents out by {y!r}; known: service, severity")
+    check_zone(display_tz, "display_tz")
     as_of = metrics.resolve_as_of(as_of)
     rows = _portfolio_rows(iset, as_of, y)
     if rows.empty:

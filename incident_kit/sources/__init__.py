@@ -203,7 +203,7 @@ def load(
         raise SourceError("load() needs at least one file or folder")
     if format is not None and format not in FORMATS:
         raise UnknownNameError(f"unknown format {format!r}; known formats: {_known()}")
-    _check_zone(default_tz)
+    _check_options(default_tz, tz_abbrev, severity_map)
     options = ReadOptions(default_tz, dict(tz_abbrev or {}), dict(severity_map or {}), mapping)
     listed = _files(paths)
     key = _cache_key(listed, options, format, link)
@@ -418,13 +418,21 @@ def _resolve_chains(link: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _check_zone(default_tz: str) -> None:
-    from ..fields import zone
+def _check_options(default_tz: str, tz_abbrev: dict | None, severity_map: dict | None) -> None:
+    """Options name real zones and severities: a typo is one error before any file is read,
+    not a warning on every value it touches (or none, when no value uses it)."""
+    from ..fields import check_zone
+    from ..model import SEVERITIES
 
-    try:
-        zone(default_tz)
-    except ValueError as exc:
-        raise UnknownNameError(f"default_tz: {exc}") from None
+    check_zone(default_tz, "default_tz")
+    for abbrev, name in (tz_abbrev or {}).items():
+        check_zone(name, f"tz_abbrev {abbrev}")
+    for word, level in (severity_map or {}).items():
+        if str(level).strip().upper() not in SEVERITIES:
+            raise UnknownNameError(
+                f"severity_map: {word!r} maps to {level!r}, which is not one of "
+                f"{', '.join(SEVERITIES)}"
+            )
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
