@@ -370,3 +370,49 @@ def test_durations_chart_draws_a_sample_of_many_points_and_says_so():
         assert max(points.y) == pytest.approx(hours.max())
         assert box.x[0] == points.name and box.x[0].startswith(f"<b>{sev}</b> (n={len(hours)})")
     assert not full.layout.annotations  # under the limit: every point, no note
+
+
+def _detected_at(*times: str) -> ik.IncidentSet:
+    from incident_kit.model import IncidentSet, action_items_frame, events_frame, incidents_frame
+
+    ids = [f"W-{n}" for n in range(len(times))]
+    return IncidentSet(
+        incidents_frame([{"incident_id": i, "status": "Resolved"} for i in ids]),
+        events_frame(
+            [
+                {"incident_id": i, "timestamp": pd.Timestamp(t), "kind": kind}
+                for i, t in zip(ids, times, strict=True)
+                for kind, t in (("detected", t), ("resolved", pd.Timestamp(t) + pd.Timedelta("1h")))
+            ]
+        ),
+        action_items_frame([]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("freq", "expected"),
+    [
+        # weeks named by the day they start: Monday, or Sunday
+        ("W-MON", {"2026-03-02": 2, "2026-03-09": 1, "2026-03-16": 0, "2026-03-23": 1}),
+        ("W", {"2026-03-02": 2, "2026-03-09": 1, "2026-03-16": 0, "2026-03-23": 1}),
+        ("W-SUN", {"2026-03-01": 1, "2026-03-08": 2, "2026-03-15": 0, "2026-03-22": 1}),
+        ("MS", {"2026-03-01": 4}),
+    ],
+)
+def test_trend_counts_each_incident_in_the_period_it_started(freq, expected):
+    # Mon 2 Mar, Sun 8 Mar 23:00, Mon 9 Mar 00:30, Tue 24 Mar (UTC)
+    iset = _detected_at(
+        "2026-03-02T10:00Z", "2026-03-08T23:00Z", "2026-03-09T00:30Z", "2026-03-24T08:00Z"
+    )
+    fig = charts.trend(ik.durations(iset, as_of="2026-04-01T00:00Z"), freq=freq)
+    bars = fig.data[0]
+    got = dict(zip(pd.to_datetime(bars.x).strftime("%Y-%m-%d"), bars.y.tolist(), strict=True))
+    assert got == expected
+    median = fig.data[1]  # every incident took 1h
+    assert [v for v in median.y if v == v] == [1.0] * sum(1 for v in expected.values() if v)
+
+
+def test_trend_names_the_periods_it_knows():
+    d = ik.durations(_detected_at("2026-03-02T10:00Z"), as_of="2026-04-01T00:00Z")
+    with pytest.raises(ik.UnknownNameError, match=r"^freq 'fortnight' is not a period; known: D"):
+        charts.trend(d, freq="fortnight")

@@ -293,16 +293,19 @@ def _thinned_note(shown: int, total: int) -> dict:
 
 def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS") -> go.Figure:
     """Incidents per period as bars, with the median and p90 of ``span`` as lines on a
-    second axis (periods start at ``freq``: ``MS`` months, ``W-MON`` weeks). Hover gives each
+    second axis (periods named by the day they start, ``freq``: ``MS`` months, ``W-MON`` weeks
+    from Monday, ``D``, ``QS``, ``YS``; see :func:`_period_step`). Hover gives each
     period's n; a period's p90 is only drawn from ``P90_MIN_COUNT`` finished values up.
     ``span`` may also be a numeric column such as ``user_minutes`` (shown as numbers)."""
     if span not in frame.columns:
         raise UnknownNameError(f"no span {span!r}; known: {', '.join(metrics.span_columns(frame))}")
+    step = _period_step(freq)
     data = frame[frame["started"].notna()]
     if data.empty:
         return empty_figure()
     plot = _Plotted(pd.api.types.is_timedelta64_dtype(data[span]))
-    counts, n, med, p90 = _per_period(data, span, freq, plot.is_time)
+    counts, n, med, p90 = _per_period(data, span, step, plot.is_time)
+    hover = _PERIOD_HOVER.get(step, "week of %{x|%d %b %Y}")
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.update_layout(template=TEMPLATE)
     fig.add_trace(
@@ -311,7 +314,7 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
             x=counts.index,
             y=counts.to_numpy(),
             marker={"color": "#cfd8e3"},
-            hovertemplate="%{x|%b %Y}: %{y} incidents<extra></extra>",
+            hovertemplate=f"{hover}: %{{y}} incidents<extra></extra>",
         ),
         secondary_y=False,
     )
@@ -322,7 +325,7 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
     fig.update_layout(
         title=title(f"Incidents per period and {label}"),
         height=420,
-        xaxis={"title": None, "dtick": "M1", "tickformat": "%b %Y"} if freq == "MS" else {},
+        xaxis={"title": None, "dtick": "M1", "tickformat": "%b %Y"} if step == "MS" else {},
     )
     fig.update_yaxes(
         title_text="incidents",
@@ -343,16 +346,48 @@ def trend(frame: pd.DataFrame, span: str = "time_to_resolve", *, freq: str = "MS
     return fig
 
 
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+_PERIODS = {"D": "D", "MS": "M", "QS": "Q", "YS": "Y"}
+_PERIOD_HOVER = {
+    "D": "%{x|%d %b %Y}",
+    "MS": "%{x|%b %Y}",
+    "QS": "quarter from %{x|%b %Y}",
+    "YS": "%{x|%Y}",
+}
+
+
+def _period_step(freq: str) -> str:
+    """The periods a trend counts in, each named by the day it starts: ``D``, ``W-MON``
+    (weeks from Monday; any day, and ``W`` is ``W-MON``), ``MS``, ``QS``, ``YS``."""
+    step = str(freq).strip().upper()
+    step = "W-MON" if step == "W" else step
+    if step in _PERIODS or (step.startswith("W-") and step[2:] in _DAYS):
+        return step
+    raise UnknownNameError(
+        f"freq {freq!r} is not a period; known: D (days), W-MON (weeks from Monday; or "
+        "another day), MS (months), QS (quarters), YS (years)"
+    )
+
+
+def _period_starts(times: pd.Series, step: str) -> pd.Series:
+    """The start of the period each (naive UTC) time falls in."""
+    if step.startswith("W-"):
+        day = times.dt.normalize()
+        back = (day.dt.day_of_week - _DAYS.index(step[2:])) % 7
+        return day - pd.to_timedelta(back, unit="D")
+    return times.dt.to_period(_PERIODS[step]).dt.start_time
+
+
 def _per_period(
-    data: pd.DataFrame, span: str, freq: str, is_time: bool
+    data: pd.DataFrame, span: str, step: str, is_time: bool
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """Incidents started per period (empty periods included), and the n, median and p90 of
     the finished values of ``span`` (a p90 from ``P90_MIN_COUNT`` values up)."""
     ongoing = data.get(f"{span}_ongoing", pd.Series(False, index=data.index)).astype(bool)
     started = data["started"].dt.tz_convert("UTC").dt.tz_localize(None)
-    period = started.dt.to_period("M" if freq == "MS" else freq).dt.start_time
+    period = _period_starts(started, step)
     counts = period.value_counts().sort_index()
-    full = pd.date_range(counts.index.min(), counts.index.max(), freq=freq)
+    full = pd.date_range(counts.index.min(), counts.index.max(), freq=step)
     counts = counts.reindex(full.union(counts.index), fill_value=0)
     finished = data[span].where(~ongoing) if is_time else data[span].astype("float64")
     by_period = finished.groupby(period)
