@@ -453,12 +453,25 @@ def parse_events(table: C.Table, default_tz: str, tz_abbrev: dict | None = None)
     for column in ("actor", "role", "description"):
         out[column] = table.parse(column, C.text) if column in f.columns else None
     _unknown_columns(table, set(EVENT_COLUMNS), "events")
-    out["source"] = str(table.path) + ":" + table.lines.astype(str)
+    out["source"] = _sources(table)
     keep = has_id & kinds.notna().to_numpy() & times.notna().to_numpy()
     return out if keep.all() else out[keep]
 
 
 _OTHER_KIND = "\0other"
+
+
+def _sources(table: C.Table) -> pd.Series:
+    """``file:line`` of each row, made by pyarrow and handed over as the Python strings the
+    model keeps (not pandas text converted again later)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = pc.cast(pa.array(table.lines.to_numpy()), pa.string())
+    joined = pc.binary_join_element_wise(f"{table.path}:", lines, "")
+    return pd.Series(
+        joined.to_numpy(zero_copy_only=False), index=table.lines.index, dtype=object, copy=False
+    )
 
 
 def _kinds(table: C.Table) -> pd.Series:
@@ -544,7 +557,7 @@ def parse_action_items(table: C.Table, default_tz: str) -> pd.DataFrame:
     done = done if done is not None else table.parse("done", C.boolean)
     out["done"] = done.where(done.notna(), False).astype(bool)
     _unknown_columns(table, set(ACTION_ITEM_COLUMNS), "action items")
-    out["source"] = str(table.path) + ":" + table.lines.astype(str)
+    out["source"] = _sources(table)
     return out[ids.notna() & text.notna()]
 
 
