@@ -368,8 +368,10 @@ def _from_written(
     for source in sources:
         if source not in table.frame.columns or source in table.typed_lists:
             continue
-        empty = out[column].isna().to_numpy() if column in out else np.ones(len(out), bool)
         raw = table.frame[source]
+        if not (raw.dtype == object or isinstance(raw.dtype, pd.StringDtype)):
+            continue  # a typed number (Parquet) says nothing beside its value
+        empty = out[column].isna().to_numpy() if column in out else np.ones(len(out), bool)
         cells = raw[empty & table.present(source)].astype(str)
         cells = cells[cells.str.contains(r"[^\d\s.,+-]", regex=True)]  # more than a number
         if cells.empty:
