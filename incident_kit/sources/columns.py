@@ -409,12 +409,10 @@ class Table:
         if not rows.any():
             return codes, np.empty(0, dtype=object)
         values = col if rows.all() else col[rows]
-        found, uniques = pd.factorize(values.map(_key) if col.dtype == object else values)
-        seen = np.maximum.accumulate(found)  # codes come in order of first appearance
-        first = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
-        results = np.empty(len(uniques), dtype=object)
+        found, firsts = _distinct(values)
+        results = np.empty(len(firsts), dtype=object)
         errors: dict[int, str] = {}
-        for code, value in enumerate(values.take(first).to_numpy(dtype=object)):
+        for code, value in enumerate(firsts):
             try:
                 results[code] = parser(value)
             except (ValueError, OverflowError) as exc:  # a value out of every range is bad data
@@ -469,6 +467,18 @@ def _arrow(col: pd.Series):
     import pyarrow as pa
 
     return pa.array(col.array, type=pa.large_string(), from_pandas=True)
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each cell, the first cell of each code). Typed cells are their own keys;
+    Python objects (JSON Lines) are keyed by ``_key`` (lists and objects are not hashable)."""
+    if values.dtype != object:
+        found, uniques = pd.factorize(values)
+        return found, np.asarray(uniques.to_numpy(dtype=object))
+    found, _ = pd.factorize(values.map(_key))
+    seen = np.maximum.accumulate(found)  # codes come in order of first appearance
+    first = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
+    return found, values.take(first).to_numpy(dtype=object)
 
 
 def _stripped(col: pd.Series, filled: np.ndarray) -> np.ndarray:
