@@ -123,7 +123,11 @@ _TIME_ONLY = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})\b")
 _ISO_DATE = re.compile(r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b")
-_HAS_YEAR = re.compile(r"(?<![\d:])(?:19|20)\d{2}(?![\d:])|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
+_HAS_YEAR = re.compile(
+    r"(?<![\d:])(?:19|20)\d{2}(?![\d:])|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b"
+    r"|\b\d{1,2}[/-](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[/-]\d{2}\b",
+    re.I,
+)  # 2026, 04/03/26, and 14-Jul-26 (day, month's name, year: as militaries and Oracle write)
 _NOT_ZONES = {"AM", "PM", "A", "P", "AT", "ON", "BY", "TO", "OF", "THE", "ND", "ST", "RD", "TH"}
 _MONTHS = {
     m.lower()
@@ -767,8 +771,10 @@ _MULT_WORDS = "(?i:{})".format(
 )
 _RUN = rf"\d+(?:{_GROUP_SEP}\d+)*"
 _END = r"(?![A-Za-zÀ-ÿ\d])"  # a number or multiple ends here ("12万人" is fine, "3x" is no number)
+#: A number stands alone: not inside a word or a name joined by a hyphen or slash
+#: (``us-west-2``, ``AZ-3``, ``v5/2``).
 _NUMBER = re.compile(
-    rf"(?<![A-Za-zÀ-ÿ\d_.,'’])(?P<num>(?>{_RUN}))(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?{_END}|{_END})"
+    rf"(?<![A-Za-zÀ-ÿ\d_.,'’])(?<![A-Za-zÀ-ÿ\d_][-/])(?P<num>(?>{_RUN}))(?:[{_SPACES}]?(?P<mult>{_MULT_WORDS})\.?{_END}|{_END})"
 )  # a number runs to its end: "120万" is 1.2 million, "3x" is not a number
 NUMBER_FORMS = "12,345, 12.345, 12 345, 1,20,000, 12.345,67, 1'234.50, 12k, 1,2 Mio"
 
@@ -989,7 +995,8 @@ def parse_duration(text: str) -> pd.Timedelta:
             return parse_duration(stated) if stated else span
         except ValueError:
             return span
-    s = re.sub(r"\([^)]*\)", " ", text).strip() or text.strip()
+    s = _ASIDE.sub(" ", text).strip() or text.strip()
+    s = _spelled_out(s)
     low = s.lower()
     if _says_none(text) or re.fullmatch(
         r"0+(?:\s*(?:min|minutes|m|h|hours|s)?)?(?:\s*\(.*\))?", low
@@ -1015,6 +1022,52 @@ def parse_duration(text: str) -> pd.Timedelta:
     if re.search(r"(?<![\w.])-\s*\d", s):
         raise ValueError("is a negative duration")
     return pd.Timedelta(seconds=round(_unit_sum(s)))
+
+
+_ASIDE = re.compile(r"[(（][^)）]*[)）]")  # "1h43m (partial)", "1h43m（約1時間43分）"
+_NUMBER_WORDS = dict(
+    zip(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ],
+        range(1, 13),
+        strict=True,
+    )
+)
+_SPELLED = (
+    (re.compile(r"\b(?:an?|one) hour and a half\b", re.I), "1.5 hours"),
+    (re.compile(r"\b(?:an? )?half an hour\b", re.I), "30 minutes"),
+    (re.compile(r"\ban? quarter of an hour\b", re.I), "15 minutes"),
+    (re.compile(r"\b(\w+) and a half (hours?|days?)\b", re.I), r"\1.5 \2"),
+    (re.compile(r"\ban? (hour|minute|day|week)\b", re.I), r"1 \1"),
+    (
+        re.compile(
+            rf"\b({'|'.join(_NUMBER_WORDS)})\b(?=\s+(?:hours?|minutes?|mins?|days?|weeks?)\b)", re.I
+        ),
+        lambda m: str(_NUMBER_WORDS[m.group(1).lower()]),
+    ),
+)
+
+
+def _spelled_out(text: str) -> str:
+    """Durations in words as digits: ``an hour and a half`` -> ``1.5 hours``, ``two hours``
+    -> ``2 hours``, ``half an hour`` -> ``30 minutes`` (English, as most reports are)."""
+    for pattern, repl in _SPELLED:
+        text = pattern.sub(repl, text)
+    for word, n in _NUMBER_WORDS.items():  # "two and a half hours" after the rule above
+        text = re.sub(rf"\b{word}\.5\b", f"{n}.5", text, flags=re.I)
+    return text
 
 
 _HOURS = r"(?:h|hrs?|hours?|std|stunden?|horas?|heures?|uur|ore)"

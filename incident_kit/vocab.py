@@ -415,8 +415,25 @@ INCIDENT_DATE_LABELS: frozenset[str] = frozenset(
 
 
 def field_key(label: str) -> str | None:
-    """The incident column a label fills (``Affected users`` -> ``users_affected``), or None."""
-    return _FIELD_ALIASES.get(norm(label))
+    """The incident column a label fills (``Affected users`` -> ``users_affected``), also
+    when mistyped (``Servcies Affected``: see :func:`field_typo`), or None."""
+    key = norm(label)
+    return _FIELD_ALIASES.get(key) or field_typo(key)
+
+
+@lru_cache(maxsize=1024)
+def field_typo(label: str) -> str | None:
+    """The column a mistyped field label names (``Servcies Affected``, ``Finacial Impact``):
+    one unique close match of seven letters or more, never a label of its own or a milestone;
+    None otherwise. The reader says so in a warning."""
+    import difflib
+
+    key = norm(label)
+    if len(key) < 7 or key in _FIELD_ALIASES or key in _NOT_TYPOS or milestone_kind(key):
+        return None
+    close = difflib.get_close_matches(key, list(_FIELD_ALIASES), n=2, cutoff=0.88)
+    columns = {_FIELD_ALIASES[c] for c in close}
+    return columns.pop() if len(columns) == 1 else None
 
 
 # --- milestones and event kinds ---------------------------------------------------------------
@@ -652,11 +669,12 @@ ESCALATED_TO: tuple[str, ...] = _w("to | an | a | à | al | para | naar | till |
 
 
 # --- placeholders and "not known" -----------------------------------------------------------
-#: Values that mean "not known": the field is left unknown, without a warning.
+#: Values that mean "not known": the field is left unknown, without a warning. (``Nil`` is
+#: not among them: in a report it is none, as in British, Indian and Australian English.)
 UNKNOWN_WORDS: frozenset[str] = frozenset(
     _w(
         "n a | na | tbd | tbc | unknown | not known | unk | pending | todo | to be determined | "
-        "to be confirmed | to do | not yet known | not applicable | not sure | unclear | nil | "
+        "to be confirmed | to do | not yet known | not applicable | not sure | unclear | "
         "unknown yet | still unknown | tba | not measured | not tracked"
     )
 )

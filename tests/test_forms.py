@@ -76,6 +76,9 @@ def problems(iset: ik.IncidentSet, level: str | None = None) -> list[str]:
         ("2026-07-09 01:30 PDT (T+0)", "2026-07-09T08:30Z"),
         ("2026-07-09 08:30 UTC (10:30 in Paris)", "2026-07-09T08:30Z"),
         ("2026-07-09 10:30 (CEST)", "2026-07-09T08:30Z"),
+        # day, month's name, two-digit year: as militaries and Oracle write
+        ("09-Jul-26 0830Z", "2026-07-09T08:30Z"),
+        ("9-Jul-26 09:30 BST", "2026-07-09T08:30Z"),
     ],
 )
 def test_timestamp_forms(written, expected):
@@ -288,6 +291,10 @@ def test_status_forms(written, status):
         ("- **Detected**: 2026-02-02 07:05 UTC to SRE by Bob", "Bob", "SRE", None),
         ("- **Detected**: 2026-02-02 07:05 UTC - paged the DB team to help", None, None, "paged the DB team to help"),
         ("- **Detected:** 2026-02-02 07:05 UTC by Zoë Ødegård", "Zoë Ødegård", None, None),
+        # who, written after the time with no "by": a short name
+        ("- **Detected**: 2026-02-02 07:05 UTC — Pingdom", "Pingdom", None, None),
+        ("- **Detected**: 2026-02-02 07:05 UTC (CloudWatch alarm)", "CloudWatch alarm", None, None),
+        ("- 2026-02-02 07:05 UTC **Detected** (CloudWatch alarm)", "CloudWatch alarm", None, None),
         ("- Detected: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
         ("* __Detected__: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
         ("1. **detected**: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
@@ -370,6 +377,7 @@ def test_detailed_timeline_table_with_kind_words_people_use():
         ("yaklaşık 320.000 abone (%4,2)", 320000, 4.2),  # the sign before the number
         # prose: the figures after the first sentence describe other things
         ("Roughly 6% of active users. Mostly shards with more than 50k documents.", None, 6.0),
+        ("~12,000 in eu-west-1", 12000, None), ("Nil", 0, None),
     ],
 )  # fmt: skip
 def test_users_affected_forms(written, count, pct):
@@ -390,6 +398,8 @@ def test_users_affected_forms(written, count, pct):
         ("No downtime", 0), ("45s", 45), ("2 days", 172800), ("N/A", None), ("unknown", None),
         ("1:40h", 6000), ("2:05 hours", 7500), ("1:40 min", 100),
         ("3.1:40h", None),  # never a part of what was written (was 40 h)
+        ("about an hour and a half", 5400), ("two hours", 7200), ("half an hour", 1800),
+        ("two and a half hours", 9000), ("1h43m（約1時間43分）", 6180), ("Nil", 0),
     ],
 )  # fmt: skip
 def test_downtime_forms(written, seconds):
@@ -423,7 +433,7 @@ def test_money_only_where_a_currency_is_written(written, amount, currency):
     [("None", False), ("No", False), ("N/A", False), ("No data lost (replayed)", False),
      ("3 minutes of metrics are gone", True), ("Yes - 40 rows", True), ("TBD", None),
      ("Unsent drafts (no server-side data affected)", True), ("Some unsaved edits", True),
-     ("40 rows were overwritten; re-ingest is still pending", True)],
+     ("40 rows were overwritten; re-ingest is still pending", True), ("Nil", False)],
 )  # fmt: skip
 def test_data_loss_forms(written, loss):
     iset = load(report(tail=f"\n## Impact\n\n- **Data Loss**: {written}\n"))
@@ -537,6 +547,9 @@ Severity: P4
         # a date with a comma and a year stays one date
         ("1. ~~Add an alert~~ (owner: Dev Okafor, due January 13, 2026)", "Add an alert", "Dev Okafor", "2026-01-13", True),
         ("- Add an alert — Dev Patel, by March 4, 2026", "Add an alert", "Dev Patel", "2026-03-04", False),
+        # (name, date) after the text, the date ISO or day-month-year
+        ("1. Add an alert (Wei Jie, 2026-03-28)", "Add an alert", "Wei Jie", "2026-03-28", False),
+        ("1. Add an alert (Sneha Iyer, 14-08-2026)", "Add an alert", "Sneha Iyer", "2026-08-14", False),
     ],
 )  # fmt: skip
 def test_action_item_forms(line, text, owner, due, done):
@@ -1312,6 +1325,39 @@ def test_a_mistyped_milestone_label_is_read_with_a_warning():
         "11: Timeline 'Detcted' is read as Detected",
         "12: Timeline 'Resovled' is read as Resolved",
     ]
+
+
+def test_a_mistyped_field_label_is_read_with_a_warning():
+    iset = load(
+        report(
+            tail="\n## Impact\n\n- **Servcies Affected**: upi-switch, bank-connector\n"
+            "- **Finacial Impact**: INR 3,50,000 (SLA penalty)\n"
+        )
+    )
+    inc = iset.incidents.loc["T-1"]
+    assert list(inc["services"]) == ["upi-switch", "bank-connector"]
+    assert (inc["financial_amount"], inc["financial_currency"]) == (350000.0, "INR")
+    assert [p for p in problems(iset, "warning") if "is read as" in p] == [
+        "15: label 'Servcies Affected' is read as Services Affected",
+        "16: label 'Finacial Impact' is read as Financial Impact",
+    ]
+
+
+def test_a_number_inside_a_name_is_not_a_count_of_users():
+    iset = load(report(tail="\n## Impact\n\n- **Users Affected**: lots of tenants in us-west-2\n"))
+    assert pd.isna(iset.incidents.at["T-1", "users_affected"])  # was 2
+    assert any("lots of tenants in us-west-2" in p for p in problems(iset, "warning"))
+
+
+def test_an_escalation_written_as_what_was_done_names_the_role():
+    iset = load(report("- **Escalated**: 2026-02-02 07:15 UTC — paged DB team"))
+    assert first(iset, "escalated", "role") == "DB team"
+    assert first(iset, "escalated", "description") == "paged DB team"  # as written, too
+
+
+def test_an_emoji_before_the_title_is_decoration():
+    iset = load(report().replace("# Test incident", "# 💳 Test incident", 1))
+    assert iset.incidents.at["T-1", "title"] == "Test incident"
 
 
 def test_backslash_escapes_of_a_google_docs_export():

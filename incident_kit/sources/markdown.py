@@ -55,7 +55,9 @@ from .markdown_lines import (
     label_of,
     label_then_value,
     name_and_role,
+    named_party,
     only_time,
+    paged_role,
     plain,
     plain_cell,
     plain_keep_links,
@@ -63,8 +65,10 @@ from .markdown_lines import (
     sent,
     split_item,
     split_line,
+    time_aside,
     unescaped,
     who,
+    without_emoji,
     without_prefix,
     zone_hint,
 )
@@ -92,6 +96,16 @@ class _Date:
     field: str
     target: dict
     key: str
+
+
+def _who_from_words(event: dict) -> None:
+    """Who and to whom written as words with no ``by``/``to``: ``Escalated — paged DB team``
+    (the role; the words stay the description), ``Detected — Pingdom`` (the actor)."""
+    if event["kind"] == "escalated" and event["role"] is None:
+        event["role"] = paged_role(event["description"])
+    named = event["kind"] in ("detected", "acknowledged") and event["actor"] is None
+    if named and event["role"] is None and (name := named_party(event["description"])):
+        event["actor"], event["description"] = name, None
 
 
 @dataclass
@@ -273,7 +287,7 @@ class _Report:
     def _title(self, title: str, line: int) -> None:
         text = plain(title)
         if text and not V.is_placeholder(text) and V.norm(text) != V.norm(V.TEMPLATE_TITLE):
-            self.inc["title"] = without_prefix(title.strip())
+            self.inc["title"] = without_prefix(without_emoji(title.strip()))
             self.inc.setdefault("_title_line", line)
 
     def _footer(self, b: Block, dated: bool) -> bool:
@@ -519,6 +533,8 @@ class _Report:
     def _milestone(self, line: int, label: str, value: str) -> None:
         kind = V.milestone_kind(label)
         when, actor, role, description = split_line(plain_keep_links(value))
+        if actor is None and role is None and description is None:
+            when, description = time_aside(when)  # "07:05 UTC (CloudWatch alarm)": kept
         if V.is_placeholder(when) or V.is_unknown(when):
             return
         event = {"kind": kind, "actor": actor, "role": role, "description": description}
@@ -529,6 +545,7 @@ class _Report:
         event.setdefault("actor", None)
         event.setdefault("role", None)
         event.setdefault("description", None)
+        _who_from_words(event)
         event["source"] = f"{self.file}:{line}"
         self.times.append(_Time(when.strip(), line, field, event, order, hint))
 
@@ -794,6 +811,8 @@ class _Report:
         column = V.field_key(label)
         self.fields_seen.add(column)
         title = V.LABEL_BY_COLUMN[column].title
+        if V.field_typo(label):  # "Servcies Affected": read, and said
+            self.problem(line, "label", plain(label), f"is read as {title}")
         raw = value.strip()
         if V.is_placeholder(raw) or V.is_placeholder(plain(raw)):
             return

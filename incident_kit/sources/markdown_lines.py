@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,7 +45,9 @@ __all__ = [
     "label_of",
     "label_then_value",
     "name_and_role",
+    "named_party",
     "only_time",
+    "paged_role",
     "plain",
     "plain_cell",
     "plain_keep_links",
@@ -52,8 +55,10 @@ __all__ = [
     "sent",
     "split_item",
     "split_line",
+    "time_aside",
     "unescaped",
     "who",
+    "without_emoji",
     "without_prefix",
     "zone_hint",
 ]
@@ -337,7 +342,54 @@ _TO = re.compile(r"\s+to\s+")
 _BY = re.compile(r"\s+(?:\(?by|via)\s+")
 
 
-_PIECES = re.compile(r",(?!\s*\d{4}\b)\s*|\s+and\s+")  # "March 4, 2026" stays one piece
+#: "March 4, 2026" stays one piece; "Wei Jie, 2026-11-28" is two (a date after the comma).
+_PIECES = re.compile(r",(?!\s*\d{4}\b(?![-/.]\d))\s*|\s+and\s+")
+
+
+_PAGED = re.compile(
+    r"^(?:paged|paging|page|called|escalated to|handed(?: over)? to|to)\s+(?:the\s+)?(?P<role>\S.*)$",
+    re.I,
+)
+_PARTY = re.compile(r"^\(?\s*(?P<name>@?[A-Z][\w.@&'’-]*(?:\s+[\w.@&'’-]+){0,3})\s*\)?$")
+
+
+_TRAILING_ASIDE = re.compile(r"^(?P<when>.*\S)\s*\((?P<aside>[^()]+)\)$")
+_ZONE_ASIDE = re.compile(
+    r"^(?:UTC|GMT|UT|Z)?\s*[+\-−]?\s*\d.*$|^[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?$"
+    r"|.*\b(?:time|zone|local|hora|zeit|heure)\b.*",
+    re.I,
+)
+
+
+def time_aside(when: str) -> tuple[str, str | None]:
+    """``07:05 UTC (CloudWatch alarm)`` -> the time, and the aside after it; an aside that
+    belongs to the time (``(CEST)``, ``(UTC+2)``, ``(T+0)``, ``(local time)``) stays."""
+    m = _TRAILING_ASIDE.match(when.strip())
+    if m is None:
+        return when, None
+    aside = m.group("aside").strip()
+    if V.zone_offset(aside) is not None or aside.upper() in V.AMBIGUOUS_ZONES:
+        return when, None
+    if _ZONE_ASIDE.match(aside) or aside.upper().startswith("T+"):
+        return when, None
+    return m.group("when"), aside
+
+
+def paged_role(text: str | None) -> str | None:
+    """Whom an escalation went to, written as what was done (``paged Payments on-call``,
+    ``— paged DB team``): the role, or None."""
+    m = _PAGED.match((text or "").strip())
+    return who(m.group("role")) if m else None
+
+
+def named_party(text: str | None) -> str | None:
+    """Who detected or acknowledged, written after the time with no ``by`` (``— Pingdom``,
+    ``(CloudWatch alarm)``): a short name of up to four words starting with a capital,
+    without digits; None for anything that reads as what was done."""
+    m = _PARTY.match((text or "").strip())
+    if m is None or re.search(r"\d", m.group("name")):
+        return None
+    return who(m.group("name"))
 
 
 def who(text: str | None) -> str | None:
@@ -462,7 +514,7 @@ def _meta(segment: str) -> tuple[str | None, str | None]:
 
 
 _DATEISH = re.compile(
-    r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|"
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}-\d{1,2}-\d{2,4}|"
     r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2})?"
     r"(?:,?\s+\d{4})?|q[1-4](?:\s+\d{4})?|eo[dwmq]|end of (?:day|week|month|quarter)|asap|"
     r"today|tomorrow|next (?:week|month|sprint))$",
@@ -657,6 +709,17 @@ def heading_text(raw: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def without_emoji(title: str) -> str:
+    """``💳 Card surcharge charged twice`` -> ``Card surcharge charged twice``: the pictograph a
+    heading starts with is decoration (symbols such as ``#1`` or ``$`` stay)."""
+    start = 0
+    while start < len(title) and (
+        unicodedata.category(title[start]) == "So" or title[start] in "\ufe0f\u200d "
+    ):
+        start += 1
+    return title[start:] or title
+
+
 def bare(title: str) -> str:
     """A heading without a parenthesised aside or a tail after a colon or dash."""
     return _TAIL.split(_ASIDE.sub(" ", title), maxsplit=1)[0]
