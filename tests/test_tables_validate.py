@@ -679,3 +679,30 @@ def test_blank_cells_found_from_their_edge_bytes_are_the_blank_cells():
         16,
         18,
     ]
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_csv_with_the_delimiter_of_a_comma_decimal_locale(tmp_path, sep):
+    incidents = INCIDENTS.replace("api; db", "api | db")
+    (tmp_path / "comma").mkdir()
+    (tmp_path / "other").mkdir()
+    for folder, s in ((tmp_path / "comma", ","), (tmp_path / "other", sep)):
+        write(folder, "incidents.csv", incidents.replace(",", s))
+        write(folder, "events.csv", EVENTS.replace(",", s))
+    comma, other = ik.load(tmp_path / "comma"), ik.load(tmp_path / "other")
+    assert len(comma.problems) == len(other.problems) == 0
+    assert other.ids == comma.ids == ["A-1", "A-2"]
+    where = ["source_file"]  # the folder differs; lines and every value are the same
+    assert other.incidents.drop(columns=where).equals(comma.incidents.drop(columns=where))
+    assert (other.events["source"].str.replace("other", "comma") == comma.events["source"]).all()
+    assert other.events.drop(columns="source").equals(comma.events.drop(columns="source"))
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("a,b;c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ('"x,y";b', ";"), ("a", ",")],
+)
+def test_delimiter_from_the_header(header, expected):
+    from incident_kit.sources.tables import delimiter
+
+    assert delimiter(header) == expected

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .. import fields as F
+from .. import vocab as V
 from ..errors import Problem
 from ..model import TIME_DTYPE
 
@@ -85,6 +86,15 @@ def text(value: object) -> str | None:
         return F.clean(scalar_text(value))
     except ValueError:
         return shown(value)
+
+
+def currency(value: object) -> str | None:
+    """A currency column: an ISO code in any case is the code (``usd`` -> ``USD``); other
+    text (``€``, ``US dollars``) as written, read by the money rules where it is used."""
+    written = text(value)
+    if written and written.upper() in V.CURRENCY_CODES:
+        return written.upper()
+    return written
 
 
 def ident(value: object) -> str:
@@ -198,12 +208,16 @@ def date(value: object) -> pd.Timestamp:
     return day
 
 
-_TRUE = ("true", "yes", "y", "1", "x", "[x]", "done")
-_FALSE = ("false", "no", "n", "0", "[ ]", "open")
+# t/f: PostgreSQL's \copy; ticks and crosses: spreadsheets; a few words of other languages
+_TRUE = ("true", "yes", "y", "1", "x", "[x]", "done", "t", "✓", "✔", "✅", "☑", "ja", "oui", "sí",
+         "si", "sim")  # fmt: skip
+_FALSE = ("false", "no", "n", "0", "[ ]", "open", "f", "✗", "✘", "❌", "☐", "nein", "non",
+          "não", "nao")  # fmt: skip
 
 
 def boolean(value: object) -> bool:
-    """``true/false``, ``yes/no``, ``1/0``, ``[x]/[ ]``, ``done/open`` in any case."""
+    """``true/false``, ``yes/no``, ``1/0``, ``t/f``, ``[x]/[ ]``, ``✓/✗``, ``done/open`` in
+    any case."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if _number(value) in (0.0, 1.0):

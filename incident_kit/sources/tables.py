@@ -83,6 +83,16 @@ def _read_parquet(path: Path) -> C.Table:
     return result
 
 
+def delimiter(header: str) -> str:
+    """The character between a CSV's cells, from its header line: a comma, or the semicolon
+    of spreadsheets in locales whose decimal mark is a comma (``incident_id;timestamp;...``),
+    or a tab, when the header has no comma outside quotes."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    if "," in outside:
+        return ","
+    return ";" if ";" in outside else "\t" if "\t" in outside else ","
+
+
 def _read_csv(path: Path) -> C.Table:
     data = path.read_bytes()
     fast = _read_csv_arrow(path, data)
@@ -92,7 +102,7 @@ def _read_csv(path: Path) -> C.Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text.split("\n", 1)[0]))
     problems: list[Problem] = []
     header = next(rows, None)
     if header is None:
@@ -144,7 +154,8 @@ def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
         first = data[: end if end >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
     except UnicodeDecodeError:
         return None
-    header = next(csv.reader([first]), [])
+    sep = delimiter(first)
+    header = next(csv.reader([first], delimiter=sep), [])
     names = [h.strip() for h in header]
     if not names or len(set(names)) != len(names) or "" in names or '"' in first:
         return None
@@ -159,7 +170,7 @@ def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=b'"' in data, invalid_row_handler=invalid
+                delimiter=sep, newlines_in_values=b'"' in data, invalid_row_handler=invalid
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},  # pandas' own: no cast
@@ -258,6 +269,8 @@ def _incident_parser(column: str, dtype: object, severity_map: dict | None = Non
         return C.prevention, "warning"
     if column == "users_affected_pct":
         return C.percentage, "warning"
+    if column == "financial_currency":
+        return C.currency, "warning"
     if dtype is SEVERITY_DTYPE:
         return partial(C.severity, severity_map=severity_map or None), "error"
     if dtype is STATUS_DTYPE:
