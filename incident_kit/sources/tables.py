@@ -196,11 +196,13 @@ def _row_lines(data: bytes, table) -> np.ndarray | None:
     import pyarrow.compute as pc
 
     physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if b'"' not in data:  # no quoted cells: a row per line
+        rows = table.num_rows
+        return np.arange(2, rows + 2, dtype=np.int64) if 1 + rows == physical else None
     extra = np.zeros(table.num_rows, dtype=np.int64)
-    if b'"' in data:
-        for column in table.columns:
-            counts = pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
-            extra += np.nan_to_num(counts.astype(float), nan=0).astype(np.int64)
+    for column in table.columns:
+        counts = pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+        extra += np.nan_to_num(counts.astype(float), nan=0).astype(np.int64)
     taken = np.ones(table.num_rows, dtype=np.int64) + extra
     if 1 + int(taken.sum()) != physical:
         return None
