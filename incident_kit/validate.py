@@ -187,7 +187,7 @@ def status_consistency(
     problems = []
     status = incidents["status"].astype("object")
     has = incidents.index.isin(resolved_at.index)
-    skip = incidents.index.isin(list(unreadable or ()))
+    skip = incidents.index.isin(list(unreadable)) if unreadable else np.zeros(len(incidents), bool)
     closed = status.isin(["Resolved", "Post-Mortem"]).to_numpy() & ~has & ~skip
     active = (status == "Active").to_numpy() & has
     for iid in incidents.index[closed]:
@@ -265,8 +265,10 @@ def validate(parts: Parts) -> IncidentSet:
     raw = _frame(parts.incidents)
     if raw.empty:
         raw = pd.DataFrame({"incident_id": pd.Series(dtype="object")})
-    problems += duplicate_ids(raw)
-    raw = raw.drop_duplicates("incident_id", keep="first")
+    repeated = duplicate_ids(raw)  # a problem for each repeat of an ID (blank IDs aside)
+    problems += repeated
+    if repeated or raw["incident_id"].isna().sum() > 1:  # else nothing to drop: no hashing
+        raw = raw.drop_duplicates("incident_id", keep="first")
     incidents = incidents_frame(raw)
     raw_events = _frame(parts.events)
     written = (
