@@ -189,6 +189,8 @@ def _typed(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
 def _lists(values: np.ndarray) -> np.ndarray:
     """Every cell a list of its own: blanks (None, NaN) become [], tuples and arrays (e.g.
     from Parquet) lists, anything else []. Vectorized for the common case of blanks."""
+    if pd.isna(values).all():  # a column nobody filled: only new empty lists
+        return np.fromiter(map(list, itertools.repeat((), len(values))), object, len(values))
     odd = np.flatnonzero(np.fromiter(map(type, values), object, len(values)) != list)  # noqa: E721
     if not len(odd):
         return values
