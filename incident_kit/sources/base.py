@@ -41,3 +41,13 @@ class ReadOptions:
     tz_abbrev: dict[str, str] = field(default_factory=dict)
     severity_map: dict[str, str] = field(default_factory=dict)
     mapping: dict | str | Path | None = None
+
+
+def mapping_beside(path: Path) -> Path | None:
+    """``export.mapping.yaml`` / ``.yml`` / ``.toml`` beside ``export.csv``, if there is one:
+    a file with a mapping is read through it, whatever its name (also ``incidents.csv``)."""
+    for ext in (".mapping.yaml", ".mapping.yml", ".mapping.toml"):
+        candidate = path.with_name(path.stem + ext)
+        if candidate.is_file():
+            return candidate
+    return None

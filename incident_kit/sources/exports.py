@@ -299,12 +299,22 @@ def tool_severity(
     words: dict[str, str],
     fallback: tuple[str | None, str] = (None, "severity left unknown"),
 ) -> str | None:
-    """The severity a record's word names; a word the map lacks is a located warning and the
+    """The severity a record's word names: the tool's word (or the team's ``severity_map``),
+    else the word as people write severities (PagerDuty's priority names are the team's own:
+    ``SEV-1``, ``Critical``, ``P0``); a word nothing reads is a located warning and the
     fallback (a level and what the warning says of it: PagerDuty's urgency, or unknown)."""
     if not written:
         return fallback[0]
     if written in words:
         return words[written]
+    try:
+        level, note = F.read_severity(written)
+    except ValueError:
+        level, note = None, None
+    if level is not None:
+        if note:
+            export.problem(rec, field, written, note, level="warning")
+        return level
     export.problem(rec, field, written,
                    f"maps to no severity ({', '.join(words)}); {fallback[1]}", level="warning")  # fmt: skip
     return fallback[0]

@@ -17,24 +17,15 @@ import pandas as pd
 
 from ..errors import Problem, SourceError, UnknownNameError
 from ..model import INCIDENT_COLUMNS, SPAN_KINDS, Parts
-from .base import ReadOptions
+from .base import ReadOptions, mapping_beside
 from .columns import Table, filled_mask
 from .tables import parse_events, parse_incidents, read_table
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
 
 
-def sidecar(path: Path) -> Path | None:
-    """``export.mapping.yaml`` / ``.yml`` / ``.toml`` beside ``export.csv``, if there is one."""
-    for ext in (".mapping.yaml", ".mapping.yml", ".mapping.toml"):
-        candidate = path.with_name(path.stem + ext)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def sniff(path: Path, head: str) -> bool:
-    return path.suffix.lower() in SUFFIXES and sidecar(path) is not None
+    return path.suffix.lower() in SUFFIXES and mapping_beside(path) is not None
 
 
 def read_mapping(spec: dict | str | Path) -> dict:
@@ -78,7 +69,7 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
     out = Parts(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
     for path in paths:
         mapping = options.mapping
-        spec = read_mapping(mapping if mapping is not None else sidecar(path))
+        spec = read_mapping(mapping if mapping is not None else mapping_beside(path))
         raw = read_table(path)
         frame = raw.frame
         cols = spec["columns"]

@@ -36,7 +36,7 @@ from ..model import (
     Parts,
 )
 from . import columns as C
-from .base import ReadOptions, kind_name
+from .base import ReadOptions, kind_name, mapping_beside
 
 TABLE_NAMES = ("incidents", "events", "action_items")
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
@@ -47,7 +47,9 @@ _OWN = {"source_file", "source_line", "source"}
 
 
 def sniff(path: Path, head: str) -> bool:
-    return path.stem.lower() in TABLE_NAMES and path.suffix.lower() in SUFFIXES
+    """``incidents.csv``, ``events.jsonl``, ...: unless a mapping beside it says how to read it."""
+    named = path.stem.lower() in TABLE_NAMES and path.suffix.lower() in SUFFIXES
+    return named and mapping_beside(path) is None
 
 
 # -- reading files ------------------------------------------------------------------------
