@@ -358,6 +358,44 @@ _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.I)
 
 
 _TODAY = re.compile(r"^(?:today|heute|hoy|hoje|aujourd'hui)\b\s*(?:at|um|a las|às|à|,)?\s*", re.I)
+_MONTH_WORD = re.compile(
+    rf"(?<![^\W\d_])({'|'.join(sorted(map(re.escape, V.MONTH_WORDS), key=len, reverse=True))})"
+    r"\.?(?![^\W\d_])",
+    re.I,
+)
+_WEEKDAY_FIRST = re.compile(
+    rf"^(?:{'|'.join(sorted(map(re.escape, V.WEEKDAY_WORDS), key=len, reverse=True))})\.?,?\s+"
+    r"(?=(?:the\s+)?\d)",
+    re.I,
+)
+_FILLER = re.compile(
+    rf"(?<![^\W\d_])(?:{'|'.join(sorted(map(re.escape, V.DATE_FILLERS), key=len, reverse=True))})"
+    r"(?![^\W\d_])",
+    re.I,
+)
+_H_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})\s?h\s?(\d{2})(?![\d])", re.I)  # 14h05 (French)
+_DOT_CLOCK = re.compile(  # 23.40 uur, 09.10 Uhr, kl. 14.05: a clock, not a date
+    r"(?:(?<=kl\.\s)|(?<=kl\s)|(?<=klockan\s))(\d{1,2})\.(\d{2})(?![\d.])"
+    r"|(?<![\d.])(\d{1,2})\.(\d{2})(?=\s*(?:uur|uhr|h)\b)",
+    re.I,
+)
+_CLOCK_WORDS = ((re.compile(r"\bnoon\b|\bmidday\b", re.I), "12:00"),
+                (re.compile(r"\bmidnight\b", re.I), "00:00"))  # fmt: skip
+
+
+def in_english(text: str) -> str:
+    """A date and time written in another language's words (or British order) as the date
+    parser reads it: ``za 28 maart 2026, 23.40 uur`` -> ``28 Mar 2026, 23:40``,
+    ``mercredi 11 mars 2026 à 10h00`` -> ``11 Mar 2026 10:00``, ``Wednesday the 14th of
+    October 2026, noon`` -> ``Wednesday 14th October 2026, 12:00``."""
+    s = _WEEKDAY_FIRST.sub("", text)
+    s = _DOT_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or m.group(4)}", s)
+    s = _H_CLOCK.sub(r"\1:\2", s)
+    s = re.sub(r"(?<=\d)\s*(?:uur|uhr)\b", "", s, flags=re.I)
+    s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
+    for pattern, clock in _CLOCK_WORDS:
+        s = pattern.sub(clock, s)
+    return " ".join(_FILLER.sub(" ", s).split())
 
 
 @lru_cache(maxsize=65536)
@@ -374,6 +412,7 @@ def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
     s = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split()).strip(" .;")
     s = _APPROX.sub("", s)
     s = _TODAY.sub("", s)  # "Today at 2:05 PM": a time on the day of the line before
+    s = in_english(s)
     s = _drop_asides(s, abbrev) if "(" in s else s
     body, tz, zone_text, note = _split_zone(s, abbrev)
     if tz is None:
@@ -614,7 +653,7 @@ def _date_parts(text: str) -> tuple[int | None, int, int]:
     """``(year or None, month, day)`` of a date as written; ValueError otherwise."""
     from dateutil import parser as du
 
-    s = " ".join(text.split()).strip(" .,;")
+    s = in_english(" ".join(text.split()).strip(" .,;"))
     if "(" in s and re.sub(r"\([^()]*\)", "", s).strip():  # "2026-02-13 (the night of ...)"
         s = " ".join(re.sub(r"\([^()]*\)", " ", s).split()).strip(" .,;")
     m = _ISO_DAY.match(s)

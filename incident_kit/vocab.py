@@ -460,7 +460,8 @@ TEMPLATE_MILESTONES: dict[str, str] = {
 #: Other names of each milestone, as labels of timeline lines and in a table's kind column.
 _KIND_ALIASES: dict[str, str] = {
     **dict.fromkeys(
-        _w("impact started | impact start | impact began | impact begins | start of impact | "
+        _w("impact started | impact start | impact starts | impact began | impact begins | "
+           "start of impact | "
            "impact | start | started | began | incident start | incident started"),
         "impact_start",
     ),
@@ -841,7 +842,78 @@ ZONE_WORDS: dict[str, str] = {
     "tokyo": "Asia/Tokyo",
     "jst": "Asia/Tokyo",
     "singapore": "Asia/Singapore",
+    "paris": "Europe/Paris",
+    "amsterdam": "Europe/Amsterdam",
+    "madrid": "Europe/Madrid",
+    "stockholm": "Europe/Stockholm",
+    "central european": "Europe/Berlin",
+    "sao paulo": "America/Sao_Paulo",
+    "são paulo": "America/Sao_Paulo",
+    "new york": "America/New_York",
 }
+# --- dates in the languages people mix in ----------------------------------------------------
+#: Month names -> English (the date parser reads English): French, German, Spanish,
+#: Portuguese, Italian, Dutch, Swedish.
+MONTH_WORDS: dict[str, str] = {
+    **dict.fromkeys(_w("janvier | januar | jänner | enero | janeiro | gennaio | januari"), "Jan"),
+    **dict.fromkeys(_w("février | fevrier | februar | febrero | fevereiro | febbraio | "
+                       "februari"), "Feb"),
+    **dict.fromkeys(_w("mars | märz | maerz | marzo | março | marco | maart"), "Mar"),
+    **dict.fromkeys(_w("avril | abril | aprile"), "Apr"),
+    **dict.fromkeys(_w("mai | mayo | maio | maggio | mei | maj"), "May"),
+    **dict.fromkeys(_w("juin | juni | junio | junho | giugno"), "Jun"),
+    **dict.fromkeys(_w("juillet | juli | julio | julho | luglio"), "Jul"),
+    **dict.fromkeys(_w("août | aout | agosto | augustus | augusti"), "Aug"),
+    **dict.fromkeys(_w("septembre | septiembre | setiembre | setembro | settembre"), "Sep"),
+    **dict.fromkeys(_w("octobre | oktober | octubre | outubro | ottobre"), "Oct"),
+    **dict.fromkeys(_w("novembre | noviembre | novembro"), "Nov"),
+    **dict.fromkeys(_w("décembre | decembre | dezember | diciembre | dezembro | dicembre"),
+                    "Dec"),
+}  # fmt: skip
+#: Weekday names before a date (dropped: the date says the day), in those languages; not
+#: French `mar` (mardi), which is the English `Mar`.
+WEEKDAY_WORDS: frozenset[str] = frozenset(
+    _w("lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche | montag | dienstag | "
+       "mittwoch | donnerstag | freitag | samstag | sonntag | lunes | martes | miércoles | "
+       "miercoles | jueves | viernes | sábado | sabado | domingo | segunda | segunda-feira | "
+       "terça | terca | terça-feira | quarta | quarta-feira | quinta | quinta-feira | sexta | "
+       "sexta-feira | lunedì | martedì | mercoledì | giovedì | venerdì | domenica | maandag | "
+       "dinsdag | woensdag | donderdag | vrijdag | zaterdag | zondag | måndag | tisdag | onsdag | "
+       "torsdag | fredag | lördag | söndag | mo | di | mi | do | fr | sa | so | ma | wo | vr | "
+       "za | zo | lun | mer | jeu | ven | sam | dim | mån | tis | ons | tor | fre | lör | "
+       "sön")
+)  # fmt: skip
+#: Words between a date's parts or before its time (``9 de marzo``, ``à 14h05``, ``um``,
+#: ``kl.``, ``the 14th of October``): dropped.
+DATE_FILLERS: tuple[str, ...] = _w(
+    "à | a las | a la | às | as | alle | um | om | kl | kl. | klockan | the | of | de | del | "
+    "den | le | el"
+)  # fmt: skip
+
+
+#: Words around a zone's name in a note or heading ("all times Pacific time", "London time",
+#: "heure de Paris", "Ortszeit").
+_ZONE_FILLER = re.compile(
+    r"\b(?:all|times?|are|in|local|standard|daylight|zone|heure|de|hora|zeit|ortszeit|uur)\b", re.I
+)
+
+
+def zone_named(text: str) -> str | None:
+    """The zone a note or heading names, as the time parser reads zones: ``Pacific time`` ->
+    ``America/Los_Angeles``, ``London time`` -> ``Europe/London``, ``UTC+1``, ``CET``,
+    ``Europe/Paris``; None when it names none."""
+    words = " ".join(_ZONE_FILLER.sub(" ", text).split()).strip(" ,.:;")
+    if not words:
+        return None
+    if words.upper() in ZONE_ABBREVIATIONS or words.upper() in ZONE_GENERIC:
+        return words.upper()  # CET is +01:00 as written, whatever the season
+    if words.lower() in ZONE_WORDS:
+        return ZONE_WORDS[words.lower()]
+    if re.fullmatch(r"(?:UTC|GMT)?\s*[+-−]\s*\d{1,2}(?::?\d{2})?", words, re.I):
+        return words.replace(" ", "")
+    if re.fullmatch(r"[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?", words):
+        return words
+    return None
 
 
 def zone_offset(abbrev: str) -> int | None:

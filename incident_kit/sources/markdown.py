@@ -439,9 +439,7 @@ class _Report:
                     else:
                         self._field(ln, label, value)
                 return
-            m = ZONE_NOTE.search(text)
-            if m and self.zone_note is None:
-                self.zone_note = (self.line(b.start), m.group("zone"))
+            self._zone_note(self.line(b.start), text)
             rest = [t for ln, t, _ in self._lines(b) if not self._time_first(ln, t.strip())]
             if rest:  # lines that are not "14:05 UTC - what happened": a note
                 self._note(section_title, note_title, "\n".join(rest))
@@ -476,11 +474,28 @@ class _Report:
         self.problem(line, "Timeline", plain(label), f"is read as {title}")
         return kind
 
+    def _zone_note(self, line: int, text: str) -> None:
+        """``All times below are Pacific time``: the zone of the times that name none, as a
+        careful reader takes it (unless the Timeline heading named one); kept for the
+        warning of a time read in the default zone."""
+        m = ZONE_NOTE.search(text)
+        if m is None or self.zone_note is not None:
+            return
+        self.zone_note = (line, m.group("zone"))
+        tail = text[m.start() : m.start() + 60].split(")")[0]  # "times Pacific time"
+        named = V.zone_named(tail[len(m.group(0)) - len(m.group("zone")) :])
+        if named and self.hint is None:
+            self.hint = named
+
     def _incident_date(self, line: int, value: str) -> None:
-        """``Date: March 4, 2026`` above the timeline: the day of times written alone."""
+        """``Date: March 4, 2026`` above the timeline: the day of times written alone (and
+        the zone of an aside, ``(all times Pacific time)``)."""
         text = plain(value)
         if V.is_unknown(text):
             return
+        if "(" in text:
+            self._zone_note(line, text)
+            text = re.sub(r"\s*\([^)]*\)", "", text)
         try:
             self.day = F.parse_date(text).date()
         except ValueError as exc:
@@ -1022,7 +1037,9 @@ def finish(reports: list[_Report], options: ReadOptions) -> Parts:
 
 
 def _with_hint(t: _Time) -> str:
-    if t.hint and not re.search(r"[A-Za-z]{2,5}\s*$|[+-]\d{2}:?\d{2}\s*$|Z$", t.text):
+    """The time with the zone its heading or a note names, where it names none itself."""
+    bare = re.sub(r"\s*[ap]\.?m\.?$", "", t.text.strip(), flags=re.I)  # 1:52pm names none
+    if t.hint and not re.search(r"[A-Za-z]{2,5}\s*$|[+-]\d{2}:?\d{2}\s*$|Z$", bare):
         return f"{t.text} {t.hint}"
     return t.text
 
@@ -1035,13 +1052,14 @@ def _resolve_times(report: _Report, parsed: list, options: ReadOptions) -> None:
     default = F.zone(options.default_tz)
     detected = _anchor(report, parsed)
     if detected is None and report.day is not None:
-        detected = _day_start(report.day, default)
+        detected = report.day  # "Date: December 1, 2026": that day wherever the times are
     previous: dict[int, pd.Timestamp | None] = {0: None, 1: None}
     for t, (ts, err, note, part) in zip(report.times, parsed, strict=True):
         if err is not None:
             ts, note, err, part = _prefix_time(t, err, options)
         if isinstance(part, F.DateOnly) and err is None:
-            ts, note, err = _date_only(t, part, detected, default, options.default_tz)
+            near = _day_start(detected, default) if _is_day(detected) else detected
+            ts, note, err = _date_only(t, part, near, default, options.default_tz)
         elif part is not None and err is None:
             base = previous[t.order]
             ts, err = _place(
@@ -1079,6 +1097,11 @@ def _date_only(t: _Time, part, near, default, default_tz: str):
         return pd.NaT, None, "has no year (e.g. 2026-03-06)"
     note = f"has no time of day: read as 00:00 {part.zone_text or default_tz}"
     return part.start(default, year), note, None
+
+
+def _is_day(value: object) -> bool:
+    """A date with no time of day (``Date: December 1, 2026``), not a Timestamp."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _day_start(day: dt.date, tz) -> pd.Timestamp:
@@ -1137,12 +1160,13 @@ def _place(part, base: pd.Timestamp | None, roll: bool, default) -> tuple[pd.Tim
         )
     try:
         if isinstance(part, F.Clock):
-            day = base.tz_convert(part.tz or default).date()
+            day = base if _is_day(base) else base.tz_convert(part.tz or default).date()
             ts = part.on(day, default)
             if roll and ts < base:
                 ts = part.on(day + dt.timedelta(days=1), default)
             return ts, None
-        return part.in_year(F.year_near(part.month, part.day, base), default), None
+        near = _day_start(base, default) if _is_day(base) else base
+        return part.in_year(F.year_near(part.month, part.day, near), default), None
     except ValueError as exc:
         return pd.NaT, str(exc)
 

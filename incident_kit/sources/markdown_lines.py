@@ -151,12 +151,12 @@ _KIND = {
 
 
 # --- lines -----------------------------------------------------------------------------------
-_LABEL = re.compile(
+_LABEL = re.compile(  # spaces include the no-break ones French puts before a colon ("Statut :")
     r"""^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?
-    (?:(?P<b>\*\*|__)[ \t]*(?P<bold>[^*_\n]{1,60}?)[ \t]*
-         (?::[ \t]*(?P=b)|(?P=b)[ \t]*(?::|[-–—](?=[ \t])|(?=[ \t]+\S)))
-      |(?P<plain>[^\W\d][^:\n*]{0,58}?)[ \t]*:(?!//))
-    [ \t]*(?P<value>.*)$""",
+    (?:(?P<b>\*\*|__)[ \t]*(?P<bold>[^*_\n]{1,60}?)[ \t\u00a0\u202f]*
+         (?::[ \t]*(?P=b)|(?P=b)[ \t\u00a0\u202f]*(?::|[-–—](?=[ \t])|(?=[ \t]+\S)))
+      |(?P<plain>[^\W\d][^:\n*]{0,58}?)(?<!\d)[ \t\u00a0\u202f]*:(?!//))
+    [ \t\u00a0\u202f]*(?P<value>.*)$""",
     re.X,
 )
 
@@ -684,10 +684,11 @@ _TEAM_COLUMNS = frozenset(lb.column for lb in V.TEAM_LABELS)
 
 
 def zone_hint(header: str) -> str | None:
-    """The zone a heading or column header names: ``Time (UTC)``, or ``UTC`` alone."""
+    """The zone a heading or column header names: ``Time (UTC)``, ``Timeline (London
+    time)``, or ``UTC`` alone."""
     m = re.search(r"\(([^)]+)\)", header)
     if m:
-        return m.group(1).strip()
+        return V.zone_named(m.group(1)) or m.group(1).strip()
     return header.strip() if header.strip().upper() in V.ZONE_ABBREVIATIONS else None
 
 
