@@ -184,20 +184,28 @@ SECTION_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
 #: French, Italian, Dutch, Swedish).
 SECTION_TITLES_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "summary": _w("zusammenfassung | überblick | resumo | resumen | résumé | resume | riepilogo | "
-                  "sommario | samenvatting | sammanfattning"),
+                  "sommario | samenvatting | sammanfattning | résumé de l'incident | "
+                  "resumen del incidente | resumo do incidente | riepilogo dell'incidente"),
     "timeline": _w("zeitleiste | zeitlinie | zeitverlauf | ablauf | chronologie | linha do tempo | "
                    "cronologia | cronología | línea de tiempo | linea de tiempo | tijdlijn | "
                    "tidslinje | tidslinje över händelser"),
-    "impact": _w("auswirkungen | auswirkung | impacto | impatto | gevolgen | påverkan"),
+    "impact": _w("auswirkungen | auswirkung | impacto | impatto | gevolgen | påverkan | "
+                 "évaluation de l'impact | evaluation de l'impact | impactbeoordeling | "
+                 "evaluación del impacto | avaliação de impacto | valutazione dell'impatto"),
     "root_cause": _w("ursache | ursachen | ursachenanalyse | grundursache | causa raiz | "
                      "causa raíz | causa principal | cause racine | cause première | cause profonde | "
-                     "causa principale | causa radice | oorzaak | grundorsak"),
+                     "causa principale | causa radice | oorzaak | grundorsak | analyse des causes | "
+                     "analyse des causes racines | oorzaakanalyse | análisis de causa raíz | "
+                     "análise de causa raiz | analisi delle cause"),
     "action_items": _w("maßnahmen | massnahmen | nächste schritte | ações | acoes | "
                        "itens de ação | acciones | plan de acción | actions correctives | "
-                       "plan d action | azioni | azioni correttive | acties | åtgärder"),
+                       "plan d'action | azioni | azioni correttive | acties | åtgärder | "
+                       "actiepunten | plan de actie | plano de ação | piano d'azione"),
     "lessons": _w("erkenntnisse | lessons learned | lições aprendidas | lecciones aprendidas | "
-                  "leçons apprises | lezioni apprese | geleerde lessen | lärdomar"),
-    "team": _w("beteiligte | equipe | equipo | équipe | squadra | betrokkenen"),
+                  "leçons apprises | lezioni apprese | geleerde lessen | lärdomar | "
+                  "retour d'expérience | retour d'experience | lessen | lessen geleerd"),
+    "team": _w("beteiligte | equipe | equipo | équipe | squadra | betrokkenen | équipe impliquée | "
+               "equipo involucrado | equipe envolvida | betrokken team"),
 }  # fmt: skip
 _SECTION_ALIASES: dict[str, str] = {norm(a): s.key for s in SECTIONS for a in (s.title, *s.aliases)}
 for _key, _titles in SECTION_TITLES_ELSEWHERE.items():
@@ -209,9 +217,21 @@ _PART_ALIASES: dict[str, dict[str, str]] = {
 #: Words people put before a report's title (``Incident Report — OTP failures``,
 #: ``Post-mortem: Checkout 500s``); the title is what follows.
 TITLE_PREFIXES: tuple[str, ...] = _w(
-    "incident report | incident postmortem | incident post mortem | post mortem | postmortem | "
-    "post mortem report | post incident review | incident review | pir | rca | rca report"
-)  # the document's kind, like the template's own title; "Incident: x" keeps its word
+    "incident | incidente | incidencia | incident report | incident postmortem | incident post mortem | post mortem | postmortem | "
+    "post mortem report | post incident review | incident review | pir | rca | rca report | "
+    "rapport d'incident | incidentrapport | incident rapport | störungsbericht | vorfallbericht | "
+    "informe de incidente | relatório de incidente | relatorio de incidente | "
+    "rapporto di incidente | incidentrapport"
+)  # the document's kind, like the template's own title ("Störung: x" keeps its word)
+_TITLE_PREFIX_KEYS = frozenset(norm(p) for p in TITLE_PREFIXES)
+
+
+def title_prefix(words: str) -> bool:
+    """Whether the words before a title's colon or dash name the document's kind
+    (``Incident Report``, ``Rapport d'incident``, ``Incident``), not the incident."""
+    return norm(words) in _TITLE_PREFIX_KEYS
+
+
 #: The report's ``#`` title when the author left the template's own title.
 TEMPLATE_TITLE = "Incident Report Template"
 #: Narrative parts written as text (paragraphs) rather than as a list of items.
@@ -252,14 +272,31 @@ assert tuple(HORIZON_TITLES) == HORIZONS
 HORIZON_NOT_STATED = "Horizon not stated"
 _HORIZON_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        _w("immediate | immediately | now | next 24 hours | today | asap"), "immediate"
+        _w(
+            "immediate | immediately | now | next 24 hours | today | asap | immédiat | immediat | "
+            "sofort | sofortmaßnahmen | inmediato | inmediatas | imediato | imediatas | "
+            "immediato | onmiddellijk | direct | omedelbart"
+        ),
+        "immediate",
     ),
     **dict.fromkeys(
-        _w("short term | shortterm | next week | this week | medium term | mid term | soon"),
+        _w(
+            "short term | shortterm | next week | this week | medium term | mid term | soon | "
+            "court terme | kurzfristig | corto plazo | curto prazo | breve termine | "
+            "korte termijn | kort sikt"
+        ),
         "short_term",
     ),
-    **dict.fromkeys(_w("long term | longterm | next month | later | next quarter"), "long_term"),
+    **dict.fromkeys(
+        _w(
+            "long term | longterm | next month | later | next quarter | long terme | "
+            "langfristig | largo plazo | longo prazo | lungo termine | lange termijn | "
+            "lång sikt"
+        ),
+        "long_term",
+    ),
 }
+_HORIZON_WORDS = {norm(k): v for k, v in _HORIZON_WORDS.items()}
 
 
 def horizon_name(title: str) -> str | None:
@@ -381,7 +418,20 @@ LABELS_ELSEWHERE: dict[str, tuple[str, ...]] = {
     "severity": _w("schweregrad | priorität | gravidade | severidade | prioridade | severidad | "
                    "prioridad | gravité | sévérité | priorité | gravità | priorità | ernst | "
                    "prioriteit | allvarlighetsgrad"),
-    "status": _w("estado | état | etat | stato | zustand"),
+    "status": _w("estado | état | etat | stato | zustand | statut | estatus"),
+    "incident_id": _w("identifiant de l'incident | id de l'incident | numéro d'incident | "
+                      "vorfall id | vorfallnummer | id del incidente | id do incidente | "
+                      "incident nummer | incidentnummer"),
+    "incident_commander": _w("commandant d'incident | commandant de l'incident | "
+                             "responsable de l'incident | einsatzleiter | incident manager | "
+                             "comandante del incidente | comandante do incidente | "
+                             "incidentcommandant | incidentmanager"),
+    "technical_lead": _w("responsable technique | lead technique | technischer leiter | "
+                         "líder técnico | lider tecnico | responsabile tecnico | technisch lead"),
+    "report_date": _w("date du rapport | berichtsdatum | fecha del informe | data do relatório | "
+                      "rapportdatum"),
+    "next_review": _w("prochaine revue | prochain examen | nächste überprüfung | "
+                      "próxima revisión | próxima revisão | volgende review | volgende evaluatie"),
     "users_affected": _w("betroffene nutzer | betroffene kunden | betroffene benutzer | "
                          "usuários afetados | usuarios afetados | clientes afetados | "
                          "usuarios afectados | clientes afectados | utilisateurs affectés | "
@@ -392,7 +442,7 @@ LABELS_ELSEWHERE: dict[str, tuple[str, ...]] = {
                    "getroffen diensten | berörda tjänster"),
     "downtime_stated": _w("ausfallzeit | ausfalldauer | dauer | tempo de inatividade | "
                           "indisponibilidade | duração | tiempo de inactividad | duración | "
-                          "durée d indisponibilité | durée | tempo di inattività | durata | "
+                          "durée d'indisponibilité | durée | tempo di inattività | durata | "
                           "downtijd | duur | driftstopp | varaktighet"),
     "data_loss": _w("datenverlust | perda de dados | pérdida de datos | perte de données | "
                     "perdita di dati | dataverlies | gegevensverlies | dataförlust"),
@@ -461,24 +511,36 @@ TEMPLATE_MILESTONES: dict[str, str] = {
 _KIND_ALIASES: dict[str, str] = {
     **dict.fromkeys(
         _w("impact started | impact start | impact starts | impact began | impact begins | "
-           "start of impact | "
-           "impact | start | started | began | incident start | incident started"),
+           "start of impact | impact | start | started | began | incident start | "
+           "incident started | début de l'impact | debut de l'impact | beginn der auswirkung | "
+           "inicio del impacto | início do impacto | inizio impatto | begin impact | "
+           "impact begonnen"),
         "impact_start",
     ),
-    **dict.fromkeys(_w("detection | detect | alerted | first alert | detected at"), "detected"),
+    **dict.fromkeys(_w("detection | detect | alerted | first alert | detected at | erkannt | "
+                       "entdeckt | détecté | détectée | detecte | detectado | detectada | "
+                       "detetado | rilevato | gedetecteerd | ontdekt | upptäckt"), "detected"),
     **dict.fromkeys(
         _w("ack | acked | acknowledge | acknowledgement | acknowledgment | acknowledged at"),
         "acknowledged",
     ),
-    **dict.fromkeys(_w("escalate | escalation | escalated at"), "escalated"),
+    **dict.fromkeys(_w("escalate | escalation | escalated at | eskaliert | escaladé | escalade | "
+                       "escalado | escalada | escalato | geëscaleerd | geescaleerd | eskalerat"),
+                    "escalated"),
     **dict.fromkeys(
         _w("response | response start | responded | responders engaged | response began | "
-           "work started"),
+           "work started | début de l'intervention | debut de l'intervention | "
+           "début de la réponse | reaktion begonnen | beginn der reaktion | inicio de la respuesta | "
+           "início da resposta | inizio intervento | respons gestart | start respons"),
         "response_started",
     ),
-    **dict.fromkeys(_w("mitigate | mitigation | mitigated at"), "mitigated"),
+    **dict.fromkeys(_w("mitigate | mitigation | mitigated at | entschärft | mitigiert | atténué | "
+                       "attenue | mitigado | mitigada | mitigato | gemitigeerd | beperkt"),
+                    "mitigated"),
     **dict.fromkeys(
-        _w("resolve | resolution | resolved at | recovered | fully resolved | all clear"),
+        _w("resolve | resolution | resolved at | recovered | fully resolved | all clear | "
+           "behoben | gelöst | résolu | résolue | resolu | resolvido | resolvida | resuelto | "
+           "resuelta | risolto | opgelost | löst | åtgärdat"),
         "resolved",
     ),
     **dict.fromkeys(
@@ -494,6 +556,7 @@ _KIND_ALIASES: dict[str, str] = {
         "communication",
     ),
 }  # fmt: skip
+_KIND_ALIASES = {norm(k): v for k, v in _KIND_ALIASES.items()}  # as labels are looked up
 #: Single words that name a milestone in a timeline line's label or a kind column, but mean
 #: something else on a summary line (``Impact: ...``, ``Start: ...``).
 _TIMELINE_ONLY = frozenset(_w("impact | start | started | began | response | resolution"))
@@ -569,6 +632,7 @@ _NAMING_WORDS: dict[str, str] = {
                     "resolved"),
     **dict.fromkeys(_w("post mortem | postmortem | pir"), "postmortem"),
 }  # fmt: skip
+_NAMING_WORDS = {norm(k): v for k, v in _NAMING_WORDS.items()}
 _CLAUSES = re.compile(r"\s+[-–—]\s+|\s*[:;,()\[\]/|]\s*|\s+[-–—]|[.!]\s")
 _NEGATION = frozenset(
     _w("not | no | never | isnt | wasnt | nicht | kein | pas | não | nao | scheduled | planned | "
@@ -637,6 +701,8 @@ TIMELINE_COLUMNS: dict[str, str] = {
                        "quién | quien | qui | chi | wie | vem | hvem | responsável | "
                        "responsavel | responsable | verantwortlich | acteur"), "actor"),
     **dict.fromkeys(_w("role | to | rolle | papel | rol | rôle | ruolo"), "role"),
+    # "| Who / To |": whom an escalation went to, who did anything else
+    **dict.fromkeys(_w("who to | who or to | by to | by or to | wer an | quem para"), "who_or_to"),
     **dict.fromkeys(
         _w("description | details | detail | what | what happened | notes | note | summary | "
            "message | action | update | comment | beschreibung | was | descrição | descricao | "
@@ -650,7 +716,7 @@ TIMELINE_COLUMNS: dict[str, str] = {
 #: Words before who did something, and before the role it went to, on a timeline line
 #: (``by PagerDuty``, ``par Pingdom``, ``por Ana``, ``von Jonas``; ``to DBA on-call``).
 BY_WORDS: tuple[str, ...] = _w("by | via | par | por | pelo | pela | von | durch | door | av")
-TO_WORDS: tuple[str, ...] = _w("to | para | naar")
+TO_WORDS: tuple[str, ...] = _w("to | para | naar | à | an | al | till")  # never before a digit
 
 
 #: Words before an action item's owner and due date (``Owner: @ana``, ``responsable: Ana``,
@@ -784,11 +850,33 @@ assert set(STATUS_WORDS.values()) == set(STATUSES)
 # --- communication ----------------------------------------------------------------------------
 #: Communication checklist: column, the template's item text, and words that identify it.
 COMMUNICATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("comm_internal", "Internal team notified", _w("internal | team notified | slack")),
-    ("comm_stakeholders", "Stakeholders updated", _w("stakeholder | leadership | management")),
-    ("comm_customers", "Customer communication sent", _w("customer | client | user comm")),
-    ("comm_status_page", "Status page updated", _w("status page | statuspage | status site")),
-)
+    (
+        "comm_internal",
+        "Internal team notified",
+        _w("internal | team notified | slack | interne | intern | interno | interna"),
+    ),
+    (
+        "comm_stakeholders",
+        "Stakeholders updated",
+        _w(
+            "stakeholder | leadership | management | parties prenantes | direction | partes "
+            "interessadas | partes interesadas | belanghebbenden"
+        ),
+    ),
+    (
+        "comm_status_page",
+        "Status page updated",
+        _w(
+            "status page | statuspage | status site | page de statut | statusseite | "
+            "página de status | pagina de estado | statuspagina"
+        ),
+    ),
+    (
+        "comm_customers",
+        "Customer communication sent",
+        _w("customer | client | user comm | kunde | kunden | cliente | klant"),
+    ),
+)  # fmt: skip
 #: Marks people use instead of ``[x]`` / ``[ ]``.
 DONE_MARKS: frozenset[str] = frozenset("✅✔☑✓🗹")
 OPEN_MARKS: frozenset[str] = frozenset("❌✗✘☐⬜🔲")

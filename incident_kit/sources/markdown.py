@@ -196,6 +196,8 @@ class _Report:
             dated = at.section in (None, "summary", "timeline") and not at.after_rule
             if b.kind == "para" and (at.extra is None or at.after_rule) and self._footer(b, dated):
                 continue
+            if b.kind == "table" and at.after_rule and self._field_table(b):
+                continue  # the template's footer as a table (Confluence)
             if at.extra is not None:
                 self._fields_in_extra(b)
                 at.extra.append(self.src(b.start, b.end))
@@ -601,6 +603,8 @@ class _Report:
                 self._note("Timeline", "### Detailed Timeline", " | ".join(cells))
                 continue
             read = self._row_kind(line, rec, has_description)
+            if "who_or_to" in rec:  # "| Escalated | ... | Data Platform on-call |": the role
+                rec.setdefault("role" if read["kind"] == "escalated" else "actor", rec["who_or_to"])
             description = read["description"]
             actor = rec.get("actor") or read.get("actor")
             by = BY_WHOM.match(description or "") if actor is None else None
@@ -796,18 +800,28 @@ class _Report:
                 self.inc.setdefault("prevention", []).append({"text": text, "done": done})
 
     def _communication(self, b, section_title, note_title) -> None:
-        if b.kind != "list":
+        """The checklist as items (``- [x] Internal team notified``) or as a table of item
+        and mark (``| Internal team notified | ✅ |``); other lines are notes."""
+        if b.kind == "list":
+            items = [(checkbox(item_body(self.src(s, e))), self.src(s, e)) for s, e in b.items]
+        elif b.kind == "table":
+            rows = [[plain_cell(self.src(s, e)) for s, e in cells] for _, cells in b.items]
+            items = [
+                ((checkbox(f"{r[1]} ")[0], r[0]), " | ".join(r)) for r in rows[1:] if len(r) >= 2
+            ]
+        else:
             self._note(section_title, note_title, self.src(b.start, b.end))
             return
-        for start, end in b.items:
-            box, text = checkbox(item_body(self.src(start, end)))
-            low = text.lower()
-            for column, _title, words in V.COMMUNICATION:
-                if any(w in low for w in words):
-                    self.inc[column] = sent(box, low)
-                    break
+        for (box, text), written in items:
+            low = text.strip().lower()
+            found = [  # the item its earliest word names ("Customer ... (only Statusseite)")
+                (low.find(w), column) for column, _t, words in V.COMMUNICATION for w in words
+            ]
+            found = sorted(f for f in found if f[0] >= 0)
+            if found:
+                self.inc[found[0][1]] = sent(box, low)
             else:
-                self._note(section_title, note_title, self.src(start, end))
+                self._note(section_title, note_title, written)
 
     def _references(self, b) -> None:
         refs = self.inc.setdefault("references", [])
@@ -853,7 +867,8 @@ class _Report:
             except ValueError as exc:
                 self.problem(line, title, text, f"{exc}; status left unknown")
         elif column == "services":
-            inc["services"] = [plain(s) for s in F.split_list(raw) if not V.is_unknown(plain(s))]
+            listed = F.split_list(unescaped(raw), ",;\n")  # "a<br>b" of a Notion export too
+            inc["services"] = [plain(s) for s in listed if not V.is_unknown(plain(s))]
         elif column in _IMPACT_READERS:
             self._impact(line, column, title, raw)
         elif column in ("report_date", "next_review"):
@@ -1038,7 +1053,8 @@ def finish(reports: list[_Report], options: ReadOptions) -> Parts:
 
 def _with_hint(t: _Time) -> str:
     """The time with the zone its heading or a note names, where it names none itself."""
-    bare = re.sub(r"\s*[ap]\.?m\.?$", "", t.text.strip(), flags=re.I)  # 1:52pm names none
+    words = F.in_english(t.text.strip())  # "noon", "14h05": a clock, not a zone
+    bare = re.sub(r"\s*[ap]\.?m\.?$", "", words, flags=re.I)  # 1:52pm names none
     if t.hint and not re.search(r"[A-Za-z]{2,5}\s*$|[+-]\d{2}:?\d{2}\s*$|Z$", bare):
         return f"{t.text} {t.hint}"
     return t.text

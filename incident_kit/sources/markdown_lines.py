@@ -200,9 +200,15 @@ ZONE_NOTE = re.compile(
 )
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
 def unescaped(text: str) -> str:
     """Backslash escapes of punctuation removed, as CommonMark renders them (``INC\\-2025``
-    from a Google Docs export reads ``INC-2025``)."""
+    from a Google Docs export reads ``INC-2025``), and the ``<br>`` of Notion and Confluence
+    exports a line break."""
+    if "<" in text:
+        text = _BR.sub("\n", text)
     if "&" in text and ";" in text:  # &nbsp; &amp; &#8211;: entities, as CommonMark renders
         text = html.unescape(text).replace("\u00a0", " ")
     return _ESCAPED.sub(r"\1", text) if "\\" in text else text
@@ -293,7 +299,7 @@ _BY_WORDS = "|".join(V.BY_WORDS)
 
 _WHO = re.compile(
     rf"(?P<sep>\s*\(\s*(?:{_BY_WORDS})\b:?\s*|[\s,]+(?:[-–—]\s+)?(?:{_BY_WORDS})\b:?\s+"
-    rf"|\s+(?:{'|'.join(V.TO_WORDS)})\b:?\s+|\s+[-–—]\s+|\s*;\s+)",
+    rf"|\s+(?:{'|'.join(V.TO_WORDS)})\b:?\s+(?!\d)|\s+[-–—]\s+|\s*;\s+)",
     re.I,
 )
 
@@ -379,7 +385,9 @@ def paged_role(text: str | None) -> str | None:
     """Whom an escalation went to, written as what was done (``paged Payments on-call``,
     ``— paged DB team``): the role, or None."""
     m = _PAGED.match((text or "").strip())
-    return who(m.group("role")) if m else None
+    if m is None or re.match(r"(?:via|by|through|using|with)\b", m.group("role"), re.I):
+        return None  # "paged via Opsgenie": how, not whom
+    return who(m.group("role"))
 
 
 def named_party(text: str | None) -> str | None:
@@ -645,7 +653,7 @@ _TITLE_PREFIX = re.compile(r"^(?P<words>[^:—–]{2,40}?)\s*(?::|\s[—–-])\s
 def without_prefix(title: str) -> str:
     """``Incident Report — OTP failures`` -> ``OTP failures``; other titles as written."""
     m = _TITLE_PREFIX.match(title)
-    if m and V.norm(m.group("words")) in V.TITLE_PREFIXES:
+    if m and V.title_prefix(m.group("words")):
         return m.group("rest").strip()
     return title
 
