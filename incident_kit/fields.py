@@ -933,6 +933,8 @@ def _count(text: str) -> int | None:
     if not found:
         return None
     m = next((n for n in found if _counts_people(text, n.end())), found[0])
+    if not _counts_people(text, m.end()) and (thing := _THINGS.match(text, m.end())):
+        raise ValueError(f"counts something else ('{m.group()}{thing.group()}'), not users")
     noun = None if _counts_people(text, m.end()) else _OTHER_NOUN.match(text, m.end())
     if noun and _PEOPLE_ANYWHERE.search(text):  # "5 services down, users unknown"
         raise ValueError(f"counts something else ('{m.group()}{noun.group()}'), not users")
@@ -953,6 +955,9 @@ _PEOPLE = re.compile(
 
 
 _OTHER_NOUN = re.compile(r"\s*[^\W\d_]{3,}")
+_THINGS = re.compile(
+    rf"\s*(?:[^\W\d_]+\s+){{0,2}}(?:{'|'.join(map(re.escape, V.THING_WORDS))})(?![^\W\d_])", re.I
+)
 _PEOPLE_ANYWHERE = re.compile(
     rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, V.PEOPLE_WORDS))})(?![^\W\d_])", re.I
 )
@@ -985,7 +990,7 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
         return 0, None
     if low in ("all", "all users", "everyone", "all customers", "every user", "100%"):
         return None, 100.0
-    pct, rest = _percent(_first_sentence(s))
+    pct, rest = _percent(_first_sentence(spelled_numbers(s)))
     count = _count(rest)
     if count is None and pct is None:
         raise ValueError(
@@ -1178,13 +1183,43 @@ def _currency(mark: str) -> str | None:
 
 
 #: an ISO code right after an amount written with a symbol (``$185,000 MXN``)
-_CODE_AFTER = re.compile(r"\s*([A-Z]{3})\b")
+_CODE_AFTER = re.compile(r"\s*\(?\s*([A-Z]{3})\b")  # "$185,000 MXN", "4 500 kr (SEK)"
+_CODE_IN_BRACKETS = re.compile(r"(?<=\d)\s*\(\s*([A-Z]{3})\s*\)")  # "five grand (GBP)"
+_TENS = dict(zip(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
+                 range(20, 100, 10), strict=True))  # fmt: skip
+_UNITS_WORDS = {**_NUMBER_WORDS, **dict(zip(
+    ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"], range(13, 20),
+    strict=True))}  # fmt: skip
+_SPELLED_NUMBER = re.compile(
+    rf"\b(?:(a|an|{'|'.join(_TENS)})(?:[- ]({'|'.join(_NUMBER_WORDS)}))?|"
+    rf"({'|'.join(_UNITS_WORDS)}))\s+(hundred|thousand|million|grand)\b",
+    re.I,
+)
+_SCALE = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 1_000_000}
+
+
+def spelled_numbers(text: str) -> str:
+    """Round numbers written in English words as digits: ``twelve thousand`` -> ``12000``,
+    ``five grand`` -> ``5000``, ``a million`` -> ``1000000``, ``twenty-five hundred`` ->
+    ``2500``."""
+
+    def digits(m: re.Match) -> str:
+        tens, unit, alone, scale = (g.lower() if g else g for g in m.groups())
+        n = _UNITS_WORDS[alone] if alone else (1 if tens in ("a", "an") else _TENS[tens])
+        n += _NUMBER_WORDS[unit] if unit and tens not in ("a", "an") else 0
+        return str(n * _SCALE[scale])
+
+    return _SPELLED_NUMBER.sub(digits, text)
 
 
 def read_money(text: str) -> tuple[float | None, str | None, str | None]:
     """``(amount, ISO currency, note)`` where a currency is written; the note says why the
     currency is left unknown (``kr`` names four). ``ValueError`` for a range or an amount
     whose digits cannot be read whole."""
+    text = spelled_numbers(text)
+    text = _CODE_IN_BRACKETS.sub(
+        lambda m: f" {m.group(1)}" if _currency(m.group(1)) else m.group(), text
+    )
     mark = decimal_mark(text)
     for m in _MONEY.finditer(text):
         written = m.group("before") or m.group("after")
@@ -1206,7 +1241,7 @@ def read_money(text: str) -> tuple[float | None, str | None, str | None]:
         amount = read_number(run, mult, mark)
         note = f"'{written}' names {ambiguous}: currency left unknown" if ambiguous else None
         code = _CODE_AFTER.match(text, m.end())  # "$185,000 MXN": the code says which dollar
-        if code and not written.isalpha() and _currency(code.group(1)):
+        if code and (not written.isalpha() or ambiguous) and _currency(code.group(1)):
             return amount, _currency(code.group(1)), None
         return amount, currency, note
     if _MARKED_DIGITS.search(text) and any(_currency(m.group()) for m in _ANY_MARK.finditer(text)):

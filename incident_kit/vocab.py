@@ -521,7 +521,7 @@ _KIND_ALIASES: dict[str, str] = {
                        "entdeckt | détecté | détectée | detecte | detectado | detectada | "
                        "detetado | rilevato | gedetecteerd | ontdekt | upptäckt"), "detected"),
     **dict.fromkeys(
-        _w("ack | acked | acknowledge | acknowledgement | acknowledgment | acknowledged at"),
+        _w("ack | acked | acks | acknowledge | acknowledgement | acknowledgment | acknowledged at"),
         "acknowledged",
     ),
     **dict.fromkeys(_w("escalate | escalation | escalated at | eskaliert | escaladé | escalade | "
@@ -621,7 +621,7 @@ _NAMING_WORDS: dict[str, str] = {
     **dict.fromkeys(_w("detected | erkannt | entdeckt | detectado | detectada | detetado | "
                        "detetada | détecté | détectée | rilevato | gedetecteerd | upptäckt"),
                     "detected"),
-    **dict.fromkeys(_w("acknowledged | acked | quittiert | reconhecido | reconocido | "
+    **dict.fromkeys(_w("acknowledged | acked | acks | quittiert | reconhecido | reconocido | "
                        "acquitté | preso in carico"), "acknowledged"),
     **dict.fromkeys(_w("escalated | eskaliert | escalado | escalada | escaladé | escalé | "
                        "escalato | geëscaleerd | eskalerat"), "escalated"),
@@ -1033,6 +1033,14 @@ PEOPLE_WORDS: tuple[str, ...] = _w(
     "nutzer | kunden | benutzer | kund innen | clientes | usuários | usuarios | utilisateurs | "
     "clients | utenti | clienti | gebruikers | klanten | användare | kunder | 人 | 名 | 명"
 )
+#: What a number in a users value may count instead of people (``a handful (3 internal
+#: teams)``, ``2 regions``): such a number is no count of users.
+THING_WORDS: tuple[str, ...] = _w(
+    "teams | team | services | service | regions | region | servers | hosts | nodes | pods | "
+    "shards | clusters | databases | requests | orders | transactions | messages | events | "
+    "jobs | tickets | calls | queries | documents | files | countries | sites | stores | "
+    "apps | endpoints | instances | zones | datacenters | dcs | brokers | partitions"
+)  # fmt: skip
 #: Multiples whose reading depends on the language: a value using one is left unknown.
 AMBIGUOUS_MULTIPLIERS: dict[str, str] = {
     "mil": "a thousand in Spanish and Portuguese, a million in English shorthand",

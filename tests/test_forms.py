@@ -1478,3 +1478,94 @@ def test_an_impossible_clock_is_not_read_as_a_date_alone():
     assert iset.ids == []
     (error,) = problems(iset, "error")
     assert error.startswith("11: Detected '2026-03-11 25:40 UTC' is not a timestamp")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("lundi 9 mars 2026 à 14h05 (UTC+1)", "2026-03-09T13:05Z"),
+        ("za 28 maart 2026, 23.40 uur CET", "2026-03-28T22:40Z"),
+        ("2026-11-03 kl. 13.52 CET", "2026-11-03T12:52Z"),
+        ("9 de marzo de 2026 a las 14:05 CET", "2026-03-09T13:05Z"),
+        ("Mittwoch, 14. Oktober 2026, 09.10 Uhr MESZ", "2026-10-14T07:10Z"),
+        ("Wednesday the 14th of October 2026, 12:48pm BST", "2026-10-14T11:48Z"),
+    ],
+)
+def test_dates_in_the_words_of_other_languages(written, expected):
+    iset = load(report(f"- **Detected**: {written}"))
+    assert first(iset, "detected") == utc(expected), problems(iset)
+
+
+def test_a_zone_named_in_words_in_the_heading_or_a_note_dates_times_that_name_none():
+    heading = report(
+        "- **Detected**: 2026-10-14 noon\n- **Resolved**: 1:20pm", status="Resolved"
+    ).replace("## Timeline", "## Timeline (London time)")
+    iset = load(heading)
+    assert first(iset, "detected") == utc("2026-10-14T11:00Z")  # BST
+    assert first(iset, "resolved") == utc("2026-10-14T12:20Z")
+    note = report(
+        "Date: Tuesday, December 1, 2026 (all times Pacific time)\n\n1. 2:05pm — Detected"
+    )
+    assert first(load(note), "detected") == utc("2026-12-01T22:05Z")  # not the 30th
+
+
+def test_a_timeline_of_offsets_from_t0_also_in_a_code_block():
+    iset = load(
+        report(
+            """
+            All times are offsets from **T0 = 2026-09-22 03:40 UTC** (first failed check).
+
+            - **Detected**: T+6m by Grafana OnCall
+            - **Mitigated**: T+1h02m
+
+            ```
+            T+0      replica-2 starts failing
+            T+9m     dmitri acks, starts looking
+            ```
+            """
+        )
+    )
+    assert first(iset, "detected") == utc("2026-09-22T03:46Z")
+    assert first(iset, "mitigated") == utc("2026-09-22T04:42Z")
+    assert first(iset, "acknowledged") == utc("2026-09-22T03:49Z")
+    assert "T+9m     dmitri acks" in iset.incidents.at["T-1", "notes"][0]  # kept as written
+
+
+@pytest.mark.parametrize(
+    ("label", "written", "column", "expected"),
+    [
+        ("Users Affected", "about twelve thousand (two-thirds of UK logins)", "users_affected", 12000),
+        ("Users Affected", "a handful (3 internal teams)", "users_affected", None),  # was 3
+        ("Financial Impact", "roughly five grand (GBP) in vouchers", "financial_amount", 5000.0),
+        ("Financial Impact", "4 500 kr (SEK) in SLA credits", "financial_currency", "SEK"),
+    ],
+)  # fmt: skip
+def test_impact_in_words_and_what_a_number_counts(label, written, column, expected):
+    iset = load(report(tail=f"\n## Impact\n\n- **{label}**: {written}\n"))
+    got = iset.incidents.at["T-1", column]
+    assert (None if pd.isna(got) else got) == expected
+
+
+def test_what_confluence_and_notion_exports_leave():
+    iset = load(
+        report(
+            """
+            | Milestone | Time (UTC) | Who / To | Notes |
+            | --- | --- | --- | --- |
+            | Detected | 2026-06-03<br>02:14 | Prometheus | lag alert |
+            | Escalated | 2026-06-03<br>02:31 | Data Platform on-call | Paged via Opsgenie |
+            """,
+            tail="\n## Impact\n\n- **Services Affected**: web<br>api<br>cdn\n\n"
+            "## Communication\n\n| Item | Done? |\n| --- | --- |\n"
+            "| Internal team notified | ✅ |\n| Customer communication sent | ❌ |\n\n"
+            "## Action Items\n\n- [x] Roll back v142 — @Jane Doe @April 14, 2026\n",
+        )
+    )
+    assert first(iset, "detected") == utc("2026-06-03T02:14Z")
+    assert first(iset, "detected", "actor") == "Prometheus"
+    assert first(iset, "escalated", "role") == "Data Platform on-call"
+    inc = iset.incidents.loc["T-1"]
+    assert list(inc["services"]) == ["web", "api", "cdn"]
+    assert (inc["comm_internal"], inc["comm_customers"]) == (True, False)
+    item = iset.action_items.iloc[0]
+    assert (item["owner"], str(item["due"].date())) == ("Jane Doe", "2026-04-14")

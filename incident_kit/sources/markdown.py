@@ -37,6 +37,8 @@ from .markdown_lines import (
     ID_IN_TITLE,
     ITEM_TEXT,
     MILESTONE_LEAD,
+    T_OFFSET,
+    T_ZERO,
     TIME_FIRST,
     TIME_FIRST_SPLIT,
     TIMEISH,
@@ -154,6 +156,7 @@ class _Report:
         self.zone_note: tuple[int, str] | None = None
         self.day: dt.date | None = None  # the incident's date, when written on its own
         self.hint: str | None = None  # a zone named in the Timeline heading
+        self.t0: str | None = None  # "T0 = 2026-09-22 03:40 UTC": what T+6m counts from
         self.known = 0
         self.id_line: int | None = None
         self.fields_seen: set[str] = set()  # the template's fields met so far
@@ -403,6 +406,10 @@ class _Report:
         if b.kind == "table":
             self._table(b)
             return
+        if b.kind == "code":  # kept as written; a timeline typed in it is read too
+            self._note(section_title, note_title, self.src(b.start, b.end))
+            self._code_timeline(b)
+            return
         if b.kind == "list":
             for start, end in b.items:
                 line = self.line(start)
@@ -442,11 +449,25 @@ class _Report:
                         self._field(ln, label, value)
                 return
             self._zone_note(self.line(b.start), text)
+            m = T_ZERO.search(plain(text))
+            if m and self.t0 is None:
+                self.t0 = m.group("t")
             rest = [t for ln, t, _ in self._lines(b) if not self._time_first(ln, t.strip())]
             if rest:  # lines that are not "14:05 UTC - what happened": a note
                 self._note(section_title, note_title, "\n".join(rest))
             return
         self._note(section_title, note_title, self.src(b.start, b.end))
+
+    def _code_timeline(self, b: Block) -> None:
+        """A timeline pasted as a code block (every line starts with a time or ``T+6m``):
+        each line an event, as the time-first lines of a list are read."""
+        first = self.line(b.start) + 1  # the fence's line
+        lines = self.src(b.start, b.end).split("\n")[1:-1]
+        written = [(first + i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()]
+        if len(written) < 2 or not all(TIME_FIRST.match(t) for _, t in written):
+            return
+        for line, text in written:
+            self._time_first(line, text)
 
     def _fields_in_extra(self, b: Block) -> None:
         """The template's labelled lines under a heading it does not have (``## What went
@@ -1071,6 +1092,8 @@ def _resolve_times(report: _Report, parsed: list, options: ReadOptions) -> None:
         detected = report.day  # "Date: December 1, 2026": that day wherever the times are
     previous: dict[int, pd.Timestamp | None] = {0: None, 1: None}
     for t, (ts, err, note, part) in zip(report.times, parsed, strict=True):
+        if err is not None and (offset := T_OFFSET.match(t.text)) and report.t0:
+            ts, note, err, part = _after_t0(report.t0, offset.group("d"), options)
         if err is not None:
             ts, note, err, part = _prefix_time(t, err, options)
         if isinstance(part, F.DateOnly) and err is None:
@@ -1113,6 +1136,18 @@ def _date_only(t: _Time, part, near, default, default_tz: str):
         return pd.NaT, None, "has no year (e.g. 2026-03-06)"
     note = f"has no time of day: read as 00:00 {part.zone_text or default_tz}"
     return part.start(default, year), note, None
+
+
+def _after_t0(t0: str, offset: str, options: ReadOptions):
+    """``T+1h02m`` after ``T0 = 2026-09-22 03:40 UTC``, like one row of ``read_times``."""
+    try:
+        start, note = F.parse_time(t0, options.default_tz, tz_abbrev=options.tz_abbrev)
+        after = pd.Timedelta(0) if offset.strip("0 ") == "" else F.parse_duration(offset)
+    except ValueError as exc:
+        return pd.NaT, None, f"counts from T0 '{t0}', which {exc}", None
+    if start is None or pd.isna(start):
+        return pd.NaT, None, f"counts from T0 '{t0}', which is not a time", None
+    return start + after, note, None, None
 
 
 def _is_day(value: object) -> bool:

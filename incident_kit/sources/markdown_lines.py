@@ -30,6 +30,8 @@ __all__ = [
     "TIMEISH",
     "TIME_FIRST",
     "TIME_FIRST_SPLIT",
+    "T_OFFSET",
+    "T_ZERO",
     "ZONE_NOTE",
     "Block",
     "bare",
@@ -201,6 +203,9 @@ ZONE_NOTE = re.compile(
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
+#: A timeline of offsets: "T0 = 2026-09-22 03:40 UTC" (also "T+0 =", "T₀:"), then "T+6m".
+T_ZERO = re.compile(r"\bT\s*(?:\+\s*)?[0₀]\s*[=:]\s*(?P<t>[^()\n]+?)\s*(?:\(|$|\.\s)")
+T_OFFSET = re.compile(r"^T\s*\+\s*(?P<d>\d[\dhmsd ]*)$", re.I)
 
 
 def unescaped(text: str) -> str:
@@ -348,8 +353,9 @@ _TO = re.compile(r"\s+to\s+")
 _BY = re.compile(r"\s+(?:\(?by|via)\s+")
 
 
-#: "March 4, 2026" stays one piece; "Wei Jie, 2026-11-28" is two (a date after the comma).
-_PIECES = re.compile(r",(?!\s*\d{4}\b(?![-/.]\d))\s*|\s+and\s+")
+#: "March 4, 2026" stays one piece; "Wei Jie, 2026-11-28" is two (a date after the comma);
+#: "@Jane Doe @April 14, 2026" (Notion's mentions of a person and a date) is two.
+_PIECES = re.compile(r",(?!\s*\d{4}\b(?![-/.]\d))\s*|\s+and\s+|(?<!:)\s+(?=@)")
 
 
 _PAGED = re.compile(
@@ -510,6 +516,8 @@ def _meta(segment: str) -> tuple[str | None, str | None]:
             owner = f"{owner}, {piece}"  # Owner: Bob, Alice
         elif _looks_like_date(piece):
             due = piece
+        elif piece.startswith("@") and _looks_like_date(piece[1:]):
+            due = piece[1:]  # a date mentioned in Notion
         elif piece.startswith("@"):
             owner = piece
         else:
@@ -556,7 +564,7 @@ TIMEISH = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d\s*[ap]\.?m\b", re.I)
 
 
 TIME_FIRST = re.compile(
-    r"^\**\s*(?:\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
+    r"^\**\s*(?:T\s*\+\s*\d|\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
     r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.I,
 )
@@ -589,6 +597,8 @@ _CLOCK_WORDS = re.compile(rf"^\**(?P<t>{_CLOCK})\**\s+(?P<rest>\S.*)$", re.I)
 def only_time(text: str) -> bool:
     """Whether a piece before the words is a time alone: a clock (or a date and clock), then
     nothing but zone names (``14:05``, ``14:05 UTC``, ``2:05 PM (PST)``)."""
+    if _OFFSET_WORDS.match(text.strip("* ")):
+        return False  # "T+6m  Grafana pages dmitri": an offset, then words
     m = re.match(rf"^[*\s]*(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}[ T,]*)?{_CLOCK}", text, re.I)
     if m is None:
         return not re.match(r"^[*\s]*\d{1,2}:\d{2}", text)  # not a clock first: as before
@@ -600,9 +610,15 @@ def only_time(text: str) -> bool:
     return True
 
 
+_OFFSET_WORDS = re.compile(r"^(?P<t>T\s*\+\s*\d[\dhms]*)\s+(?P<rest>\S.*)$", re.I)
+
+
 def clock_then_words(text: str) -> re.Match | None:
     """``23:40 batch start`` / ``23:40 CET batch start``: a clock, its zone when the next
-    word names one, then the words."""
+    word names one, then the words; or an offset from T0 (``T+9m  on-call acks``)."""
+    m = _OFFSET_WORDS.match(text)
+    if m:
+        return m
     m = _CLOCK_ZONE_WORDS.match(text)
     if m:
         zone = m.group("t").split()[-1].upper()
