@@ -379,6 +379,15 @@ _DOT_CLOCK = re.compile(  # 23.40 uur, 09.10 Uhr, kl. 14.05: a clock, not a date
     r"|(?<![\d.])(\d{1,2})\.(\d{2})(?=\s*(?:uur|uhr|h)\b)",
     re.I,
 )
+_LETTERS = re.compile(r"[^\W\d_]+")
+_MONTH_KEYS = frozenset(V.MONTH_WORDS)
+_FILLER_KEYS = frozenset(w for f in V.DATE_FILLERS for w in _LETTERS.findall(f))
+#: Words of times the date parser reads as they are (zones, am/pm, English months).
+_PLAIN_TIME_WORDS = frozenset(
+    ["utc", "gmt", "z", "t", "am", "pm", "a", "p", "m", "at"]
+    + [w.lower() for w in V.ZONE_ABBREVIATIONS]
+    + ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
 _CLOCK_WORDS = ((re.compile(r"\bnoon\b|\bmidday\b", re.I), "12:00"),
                 (re.compile(r"\bmidnight\b", re.I), "00:00"))  # fmt: skip
 
@@ -388,14 +397,22 @@ def in_english(text: str) -> str:
     parser reads it: ``za 28 maart 2026, 23.40 uur`` -> ``28 Mar 2026, 23:40``,
     ``mercredi 11 mars 2026 à 10h00`` -> ``11 Mar 2026 10:00``, ``Wednesday the 14th of
     October 2026, noon`` -> ``Wednesday 14th October 2026, 12:00``."""
-    s = _WEEKDAY_FIRST.sub("", text)
-    s = _DOT_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or m.group(4)}", s)
-    s = _H_CLOCK.sub(r"\1:\2", s)
-    s = re.sub(r"(?<=\d)\s*(?:uur|uhr)\b", "", s, flags=re.I)
-    s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
-    for pattern, clock in _CLOCK_WORDS:
-        s = pattern.sub(clock, s)
-    return " ".join(_FILLER.sub(" ", s).split())
+    low = text.lower()
+    words = set(_LETTERS.findall(low))
+    if not words or words <= _PLAIN_TIME_WORDS:  # "2026-03-04 14:05 UTC": nothing to do
+        return text
+    s = _WEEKDAY_FIRST.sub("", text) if words & V.WEEKDAY_WORDS else text
+    if "." in s or "h" in low:
+        s = _DOT_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or m.group(4)}", s)
+        s = _H_CLOCK.sub(r"\1:\2", s)
+    if "uur" in words or "uhr" in words:
+        s = re.sub(r"(?<=\d)\s*(?:uur|uhr)\b", "", s, flags=re.I)
+    if words & _MONTH_KEYS:
+        s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
+    if words & {"noon", "midday", "midnight"}:
+        for pattern, clock in _CLOCK_WORDS:
+            s = pattern.sub(clock, s)
+    return " ".join(_FILLER.sub(" ", s).split()) if words & _FILLER_KEYS else s
 
 
 @lru_cache(maxsize=65536)
@@ -503,6 +520,8 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
                 note.at[idx] = f"has no time zone; assumed {default_tz}"
             out.at[idx] = ts.tz_convert("UTC")
         s = s[~stamps].astype(str)
+    s = _no_impossible_offsets(s, error)
+    s, midnight = _end_of_day(s)
     rest = _fast_path(s, default_tz, default, abbrevs, out, error, note)
     for value in rest.unique():
         members = rest.index[rest == value]
@@ -517,7 +536,39 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
         else:
             for idx in members:
                 partial.at[idx] = parsed
+    if len(midnight):  # "2026-03-31T24:00+01:00": the end of that day, the next day's 00:00
+        out.loc[midnight] = out.loc[midnight] + pd.Timedelta(days=1)
     return out, error, note, partial
+
+
+#: An offset written after a clock or UTC (``14:05+05:30``, ``14:05:00-0330``, ``UTC+25``).
+_WRITTEN_OFFSET = re.compile(
+    r"(?:\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?|UTC|GMT)\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\s*\)?$", re.I
+)
+
+
+def _no_impossible_offsets(s: pd.Series, error: pd.Series) -> pd.Series:
+    """Values whose offset no zone has (beyond -12:00..+14:00, ``+25:00``) are errors, not
+    times read with it (pandas and dateutil would, silently)."""
+    tails = s.str.extract(_WRITTEN_OFFSET)
+    hours = pd.to_numeric(tails[1], errors="coerce")
+    minutes = pd.to_numeric(tails[2], errors="coerce").fillna(0)
+    signed = (hours * 60 + minutes).where(tails[0] == "+", -(hours * 60 + minutes))
+    bad = hours.notna() & ((signed > 14 * 60) | (signed < -12 * 60) | (minutes > 59))
+    if bad.any():
+        error.loc[bad[bad].index] = "has an offset no time zone has (offsets run -12:00 to +14:00)"
+    return s[~bad]
+
+
+_END_OF_DAY = re.compile(r"(?<=[T ])24:00(?::00)?(?=$|[^\d:])")
+
+
+def _end_of_day(s: pd.Series) -> tuple[pd.Series, pd.Index]:
+    """``24:00`` (ISO 8601's end of a day) read as 00:00, and the rows to move a day on."""
+    has = s.str.contains(_END_OF_DAY, regex=True)
+    if not has.any():
+        return s, pd.Index([])
+    return s.where(~has, s.str.replace(_END_OF_DAY, "00:00", regex=True)), s.index[has]
 
 
 def _nones(index: pd.Index) -> pd.Series:
@@ -1316,12 +1367,14 @@ def owner_name(text: str | None) -> str | None:
     return None if is_unknown(s) else s or None
 
 
-def split_list(text: str | None, seps: str = ",;") -> list[str]:
+def split_list(text: str | None, seps: str = ",;", *, spaced_slash: bool = False) -> list[str]:
     """``a, b; c`` -> ``["a", "b", "c"]`` (placeholders and blanks dropped); a separator
-    inside brackets is part of the item (``matching-engine (KRW-BTC, KRW-ETH)``)."""
+    inside brackets is part of the item (``matching-engine (KRW-BTC, KRW-ETH)``). With
+    ``spaced_slash`` (service names), ``a / b`` is two items too (``auth/sso`` stays one)."""
     if text is None:
         return []
-    pattern = "[" + re.escape(seps) + "]" + r"(?![^()\[\]]*[)\]])"
+    pattern = "(?:[" + re.escape(seps) + "]" + (r"|\s+/\s+" if spaced_slash else "") + ")"
+    pattern += r"(?![^()\[\]]*[)\]])"
     return [p.strip() for p in re.split(pattern, text) if not is_placeholder(p)]
 
 

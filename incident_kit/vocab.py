@@ -1033,6 +1033,10 @@ PEOPLE_WORDS: tuple[str, ...] = _w(
     "nutzer | kunden | benutzer | kund innen | clientes | usuários | usuarios | utilisateurs | "
     "clients | utenti | clienti | gebruikers | klanten | användare | kunder | 人 | 名 | 명"
 )
+#: A spreadsheet's sum row in the ID column (``TOTAL,,,,75,100``): not an incident.
+TOTAL_WORDS: frozenset[str] = frozenset(
+    _w("total | totals | sum | grand total | gesamt | summe | totaal | total general | totale")
+)
 #: What a number in a users value may count instead of people (``a handful (3 internal
 #: teams)``, ``2 regions``): such a number is no count of users.
 THING_WORDS: tuple[str, ...] = _w(

@@ -230,8 +230,9 @@ def boolean(value: object) -> bool:
     raise ValueError("is not true or false (true/false, yes/no, 1/0)")
 
 
-def text_list(value: object, sep: str) -> list[str]:
-    """A list: a JSON array (in JSON Lines or written as text) or text split at ``sep``."""
+def text_list(value: object, sep: str, *, spaced_slash: bool = False) -> list[str]:
+    """A list: a JSON array (in JSON Lines or written as text) or text split at ``sep`` (and
+    at `` / `` with ``spaced_slash``: services)."""
     if isinstance(value, (np.ndarray, tuple)):
         value = list(value)
     if isinstance(value, list):
@@ -244,7 +245,7 @@ def text_list(value: object, sep: str) -> list[str]:
     loaded = _json_array(written)
     if loaded is not None:
         return text_list(loaded, sep)
-    return F.split_list(written, sep + "\n")  # one per line in a cell is a list too
+    return F.split_list(written, sep + "\n", spaced_slash=spaced_slash)  # one per line too
 
 
 def _json_array(written: str) -> list | None:

@@ -888,7 +888,7 @@ class _Report:
             except ValueError as exc:
                 self.problem(line, title, text, f"{exc}; status left unknown")
         elif column == "services":
-            listed = F.split_list(unescaped(raw), ",;\n")  # "a<br>b" of a Notion export too
+            listed = F.split_list(unescaped(raw), ",;\n", spaced_slash=True)  # "a<br>b" too
             inc["services"] = [plain(s) for s in listed if not V.is_unknown(plain(s))]
         elif column in _IMPACT_READERS:
             self._impact(line, column, title, raw)
@@ -1074,6 +1074,8 @@ def finish(reports: list[_Report], options: ReadOptions) -> Parts:
 
 def _with_hint(t: _Time) -> str:
     """The time with the zone its heading or a note names, where it names none itself."""
+    if not t.hint:
+        return t.text
     words = F.in_english(t.text.strip())  # "noon", "14h05": a clock, not a zone
     bare = re.sub(r"\s*[ap]\.?m\.?$", "", words, flags=re.I)  # 1:52pm names none
     if t.hint and not re.search(r"[A-Za-z]{2,5}\s*$|[+-]\d{2}:?\d{2}\s*$|Z$", bare):

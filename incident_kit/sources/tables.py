@@ -104,9 +104,12 @@ def _read_csv(path: Path) -> C.Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: is not UTF-8 text (byte {exc.start})") from None
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text.split("\n", 1)[0]))
+    lines = text.split("\n", 12)
+    first = next((ln for ln in lines[:12] if ln.count(",") + ln.count(";") + ln.count("\t") > 1),
+                 lines[0])  # fmt: skip
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(first))
     problems: list[Problem] = []
-    header = next(rows, None)
+    header = _header(rows)
     if header is None:
         return C.Table(path, pd.DataFrame(), np.zeros(0, dtype=np.int64))
     names = [h.strip() for h in header]
@@ -141,6 +144,17 @@ def _read_csv(path: Path) -> C.Table:
     table = C.Table(path, frame.reset_index(drop=True), np.asarray(lines, dtype=np.int64))
     table.problems.extend(problems)
     return table
+
+
+def _header(rows) -> list[str] | None:
+    """The header row: the first with two or more cells written, past a spreadsheet's title
+    and blank lines above it (``Incident portfolio – Q2 2026,,,,``)."""
+    for row in rows:
+        if sum(1 for cell in row if cell.strip()) >= 2:
+            return row
+        if rows.line_num > 10:
+            return row
+    return None
 
 
 def _read_csv_arrow(path: Path, data: bytes) -> C.Table | None:
@@ -268,7 +282,9 @@ def _read_jsonl(path: Path) -> C.Table:
 def _incident_parser(column: str, dtype: object, severity_map: dict | None = None):
     """How a cell of an incidents column is read, and what a bad one costs."""
     if column in LIST_FIELDS:
-        return partial(C.text_list, sep=";|" if column == "services" else "\n"), "warning"
+        if column == "services":
+            return partial(C.text_list, sep=";|", spaced_slash=True), "warning"
+        return partial(C.text_list, sep="\n"), "warning"
     if column == "prevention":
         return C.prevention, "warning"
     if column == "users_affected_pct":
@@ -295,6 +311,11 @@ def _ids(table: C.Table, name: str) -> pd.Series:
     table.add(
         ~table.present("incident_id"), "incident_id", f"is missing; the {name} row is left out"
     )
+    totals = ids.map(lambda i: isinstance(i, str) and V.norm(i) in V.TOTAL_WORDS).to_numpy(bool)
+    if totals.any():  # "TOTAL,,,,75,100": a spreadsheet's sum row, not an incident
+        table.add(totals, "incident_id", f"is a totals row, not an incident; the {name} row is "
+                  "left out", "warning")  # fmt: skip
+        ids = ids.where(~totals, None)
     table.ids = ids
     return ids
 
