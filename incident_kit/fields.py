@@ -1026,6 +1026,10 @@ def _first_sentence(text: str) -> str:
     return head if re.search(r"\d", head) else text
 
 
+_ONE_IN = re.compile(r"^\D{0,12}?\b(\d{1,3})\s+(?:in|out of)\s+(\d{1,4})\b(?!\s*[%.,:]\d)", re.I)
+_SHARE_OF = re.compile(r"%\s+of\s+(?:the\s+|our\s+|all\s+)?(?P<whole>~?\s*\d.*)$", re.I)
+
+
 def parse_users(text: str) -> tuple[int | None, float | None]:
     """``~12,000``, ``≈ 40 000``, ``1,20,000``, ``12k``, ``1.2M``, ``12000 (3%)``, ``about 3%
     of users``, ``none`` -> ``(count, percentage)``; digits are read whole or not at all.
@@ -1042,6 +1046,13 @@ def parse_users(text: str) -> tuple[int | None, float | None]:
     if low in ("all", "all users", "everyone", "all customers", "every user", "100%"):
         return None, 100.0
     pct, rest = _percent(_first_sentence(spelled_numbers(s)))
+    one_in = _ONE_IN.search(s)
+    if one_in and pct is None and int(one_in.group(2)) > 0:  # "1 in 20 users": a share
+        return None, round(int(one_in.group(1)) / int(one_in.group(2)) * 100, 4)
+    share = _SHARE_OF.search(s)
+    if share and pct is not None:  # "5% of 2.4M MAU": the count is that share of the whole
+        whole = _count(share.group("whole"))
+        return (round(whole * pct / 100) if whole else None), pct
     count = _count(rest)
     if count is None and pct is None:
         raise ValueError(
@@ -1145,6 +1156,8 @@ _SPELLED = (
     (re.compile(r"\b(?:an? )?half an hour\b", re.I), "30 minutes"),
     (re.compile(r"\ban? quarter of an hour\b", re.I), "15 minutes"),
     (re.compile(r"\b(\w+) and a half (hours?|days?)\b", re.I), r"\1.5 \2"),
+    # "2 hours and half", "2h and a half": the half is part of the length, never dropped
+    (re.compile(r"\b(\d+)\s*(hours?|hrs?|h|days?)\s+and\s+(?:a\s+)?half\b", re.I), r"\1.5 \2"),
     (re.compile(r"\ban? (hour|minute|day|week)\b", re.I), r"1 \1"),
     (
         re.compile(

@@ -728,6 +728,12 @@ class _Report:
             return
         if b.kind == "table" and self._item_table(b, horizon):
             return
+        if b.kind == "para":  # "☑ Shift traffic — Owner: ...": checkbox lines with no bullet
+            lines = list(self._lines(b))
+            if lines and all(checkbox(text.strip())[0] is not None for _, text, _ in lines):
+                for line, text, _ in lines:
+                    self._action_item(line, horizon, text.strip())
+                return
         self._note(section_title, note_title, self.src(b.start, b.end))
 
     def _action_item(self, line: int, horizon: str | None, source: str) -> None:
@@ -738,6 +744,9 @@ class _Report:
         first, more = " ".join(ln.strip() for ln in lines[:n]), "\n".join(lines[n:])
         box, first = checkbox(first)
         done = bool(box)
+        if "📅" in first or "✅" in first:  # Obsidian Tasks: "📅 due", "✅ done on"
+            done = done or bool(re.search(r"✅\s*\d{4}-\d{2}-\d{2}", first))
+            first = re.sub(r"\s*✅\s*\d{4}-\d{2}-\d{2}", "", first).replace("📅", "Due:")
         text, owner, due, struck = split_item(unescaped(first))
         if V.is_placeholder(text) or not text:
             return
@@ -987,7 +996,29 @@ def read(paths: list[Path], options: ReadOptions) -> Parts:
 def _normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _answers_unboxed(_front_matter_as_lines(text.lstrip("\ufeff")))
+    text = _answers_unboxed(_front_matter_as_lines(text.lstrip("\ufeff")))
+    if "[[" in text:  # Obsidian's wiki links read as their words: [[Mara Lind]] is a name
+        text = _WIKI_LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    return _CALLOUT.sub(_callout_as_section, text) if "[!" in text else text
+
+
+_WIKI_LINK = re.compile(r"\[\[(?!\s)([^\]|#\n]+?)(?:#[^\]|\n]*)?(?:\|([^\]\n]+))?\]\]")
+
+
+#: An Obsidian callout (``> [!summary] Incident Summary`` and its ``> `` lines).
+_CALLOUT = re.compile(
+    r"^>[ \t]*\[!\w+\][-+]?[ \t]*(?P<title>[^\n]*)\n(?P<body>(?:>[^\n]*\n?)*)", re.M
+)
+
+
+def _callout_as_section(m: re.Match) -> str:
+    """A callout titled with a template section (``> [!summary] Incident Summary``) reads as
+    that section: its title a heading, its lines unquoted (as many lines as before, so every
+    value keeps its line). Other callouts stay quotes."""
+    if section_key(m.group("title").strip()) is None:
+        return m.group(0)
+    body = re.sub(r"^>[ \t]?", "", m.group("body"), flags=re.M)
+    return f"## {m.group('title').strip()}\n{body}"
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n((?:(?!---[ \t]*\n)[^\n]*\n){1,60}?)---[ \t]*\n")

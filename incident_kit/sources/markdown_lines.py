@@ -683,11 +683,12 @@ def field_pieces(text: str) -> list[str]:
     if not ("|" in text or "·" in text or "•" in text or ";" in text):
         return [text]
     parts = _FIELD_SEP.split(text)
-    for part in parts if len(parts) > 1 else ():
-        found = label_of(part.strip())
-        if not found or not (V.field_key(found[0]) or V.norm(found[0]) in V.INCIDENT_DATE_LABELS):
-            return [text]
-    return [p.strip() for p in parts] if len(parts) > 1 else [text]
+    if len(parts) < 2 or not all(label_of(part.strip()) for part in parts):
+        return [text]
+    known = [label_of(p.strip())[0] for p in parts]
+    if not any(V.field_key(k) or V.norm(k) in V.INCIDENT_DATE_LABELS for k in known):
+        return [text]  # "Note: a | Tip: b": no field of the template on the line
+    return [p.strip() for p in parts]  # an unknown label is read on its own (kept, warned)
 
 
 def name_and_role(text: str) -> tuple[str, str] | None:
