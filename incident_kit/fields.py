@@ -521,6 +521,7 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
             out.at[idx] = ts.tz_convert("UTC")
         s = s[~stamps].astype(str)
     s = _no_impossible_offsets(s, error)
+    s = _epochs(s, out)
     s, midnight = _end_of_day(s)
     rest = _fast_path(s, default_tz, default, abbrevs, out, error, note)
     for value in rest.unique():
@@ -558,6 +559,27 @@ def _no_impossible_offsets(s: pd.Series, error: pd.Series) -> pd.Series:
     if bad.any():
         error.loc[bad[bad].index] = "has an offset no time zone has (offsets run -12:00 to +14:00)"
     return s[~bad]
+
+
+_EPOCH = re.compile(r"^@?(\d{10}(?:\.\d{1,6})?|\d{13})$")
+
+
+def _epochs(s: pd.Series, out: pd.Series) -> pd.Series:
+    """UNIX times as logs and ``date +%s`` write them (``1780408720``, ``@1780408720``, or
+    13 digits of milliseconds): instants, in UTC by definition."""
+    found = s.str.strip().str.extract(_EPOCH)[0]
+    if found.isna().all():
+        return s
+    written = found.dropna()
+    millis = written.str.len() == 13
+    stamps = pd.concat(
+        [
+            pd.to_datetime(written[millis].astype("int64"), unit="ms", utc=True),
+            pd.to_datetime(written[~millis].astype("float64"), unit="s", utc=True).dt.round("us"),
+        ]
+    )
+    out.loc[stamps.index] = _in_range(stamps).astype(TIME_DTYPE)
+    return s[found.isna()]
 
 
 _END_OF_DAY = re.compile(r"(?<=[T ])24:00(?::00)?(?=$|[^\d:])")
@@ -699,12 +721,23 @@ _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_FORMS = "a date (e.g. 2026-03-10, March 10, 2026, 10.03.2026)"
 
 
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})(?:-?([1-7]))?$", re.I)
+
+
 @lru_cache(maxsize=16384)
 def _date_parts(text: str) -> tuple[int | None, int, int]:
     """``(year or None, month, day)`` of a date as written; ValueError otherwise."""
     from dateutil import parser as du
 
     s = in_english(" ".join(text.split()).strip(" .,;"))
+    week = _ISO_WEEK.match(s)
+    if week:  # "2027-W02-5": ISO 8601 year, week and day (Monday 1), as planners write
+        year, w, day = (int(g) if g else 1 for g in week.groups())
+        try:
+            d = dt.date.fromisocalendar(year, w, day)
+        except ValueError:
+            raise ValueError(f"is not {_DATE_FORMS}") from None
+        return d.year, d.month, d.day
     if "(" in s and re.sub(r"\([^()]*\)", "", s).strip():  # "2026-02-13 (the night of ...)"
         s = " ".join(re.sub(r"\([^()]*\)", " ", s).split()).strip(" .,;")
     m = _ISO_DAY.match(s)

@@ -384,8 +384,10 @@ def test_json_lines_with_numbers_for_text_and_text_for_numbers(tmp_path):
         (2, "incident_id", "error"),
         (3, "line", "error"),
         (4, "line", "error"),
-        (3, "timestamp", "warning"),
     }
+    # a UNIX time (seconds) is read as one: 1767229200 is 2026-01-01T01:00:00Z
+    update = iset.events[iset.events["kind"] == "update"]
+    assert update["timestamp"].tolist() == [pd.Timestamp("2026-01-01T01:00:00Z")]
 
 
 def test_a_bad_row_costs_the_row_and_lines_stay_true_after_multiline_cells(tmp_path):

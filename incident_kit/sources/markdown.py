@@ -997,11 +997,14 @@ def _normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _answers_unboxed(_front_matter_as_lines(text.lstrip("\ufeff")))
+    if _JIRA_HEADING.search(text):  # "h2. Timeline" of Jira's wiki markup: a heading
+        text = _JIRA_HEADING.sub(lambda m: "#" * int(m.group(1)) + " ", text)
     if "[[" in text:  # Obsidian's wiki links read as their words: [[Mara Lind]] is a name
         text = _WIKI_LINK.sub(lambda m: m.group(2) or m.group(1), text)
     return _CALLOUT.sub(_callout_as_section, text) if "[!" in text else text
 
 
+_JIRA_HEADING = re.compile(r"^h([1-6])\.[ \t]+(?=\S)", re.M)
 _WIKI_LINK = re.compile(r"\[\[(?!\s)([^\]|#\n]+?)(?:#[^\]|\n]*)?(?:\|([^\]\n]+))?\]\]")
 
 

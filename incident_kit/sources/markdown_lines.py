@@ -153,10 +153,13 @@ _KIND = {
 
 
 # --- lines -----------------------------------------------------------------------------------
-_LABEL = re.compile(  # spaces include the no-break ones French puts before a colon ("Statut :")
+_LABEL = re.compile(  # spaces include the no-break ones French puts before a colon ("Statut :");
+    # the label in bold, or in italics (*Severity*: of Jira's wiki markup, _Severity_:)
     r"""^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?(?:\[[ xX]\][ \t]+)?
     (?:(?P<b>\*\*|__)[ \t]*(?P<bold>[^*_\n]{1,60}?)[ \t\u00a0\u202f]*
          (?::[ \t]*(?P=b)|(?P=b)[ \t\u00a0\u202f]*(?::|[-–—](?=[ \t])|(?=[ \t]+\S)))
+      |(?P<i>\*(?![*\s])|_(?![_\s]))(?P<ital>[^*_\n]{1,60}?)[ \t\u00a0\u202f]*
+         (?::[ \t]*(?P=i)|(?P=i)[ \t\u00a0\u202f]*:)
       |(?P<plain>[^\W\d][^:\n*]{0,58}?)(?<!\d)[ \t\u00a0\u202f]*:(?!//))
     [ \t\u00a0\u202f]*(?P<value>.*)$""",
     re.X,
@@ -284,7 +287,7 @@ def label_of(line: str) -> tuple[str, str] | None:
         m = _LABEL.match(line.strip()[1:-1])  # a whole line in italics
     if m is None:
         return None
-    label = m.group("bold") or m.group("plain")
+    label = m.group("bold") or m.group("ital") or m.group("plain")
     return label.strip().rstrip(":").strip(), m.group("value").strip()
 
 
