@@ -288,6 +288,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import ReportOptions, run
+    from .report.execute import skip_unused_imports
+
+    skip_unused_imports()  # this process only runs the batch
 
     options = ReportOptions(
         jobs=args.jobs,
@@ -320,6 +323,9 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     from .report import ReviewOptions, review
+    from .report.execute import skip_unused_imports
+
+    skip_unused_imports()  # this process only renders the packet
 
     options = ReviewOptions(
         display_tz=args.display_tz,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import sys
 import tempfile
 import threading
 import time
@@ -30,6 +31,20 @@ from .plan import Job
 
 _ENGINE = "incident_kit"
 _HIDE = logging.getLogger("papermill")
+#: Optional modules that nbformat's validator (jsonschema) imports when installed, for string
+#: formats no notebook schema uses: rfc3987_syntax builds an IRI grammar on import, about a
+#: second of a report run's start-up (jupyter-events brings it in with JupyterLab).
+UNUSED = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """Keep :data:`UNUSED` modules out of this process (jsonschema then skips those formats).
+
+    For processes that only run reports, such as the ``incident-kit`` command: a library
+    must not decide this for the process it is imported into.
+    """
+    for name in UNUSED:
+        sys.modules.setdefault(name, None)
 
 
 @dataclass
@@ -300,6 +315,7 @@ def execute(
     pool = ThreadPoolExecutor(max_workers=workers) if own else executor
     if own:
         shared_pool(spares=workers)
+        export.start_warm_up()  # while the first notebooks run (this thread waits then)
     limit = max(1, in_flight or 4 * workers)
     todo = iter(jobs)
     pending: dict[Future, tuple[Job, int]] = {}
@@ -340,4 +356,4 @@ def execute(
             close_shared_pool()
 
 
-__all__ = ["Rendered", "execute", "failure", "page", "render"]
+__all__ = ["Rendered", "execute", "failure", "page", "render", "skip_unused_imports"]
