@@ -171,3 +171,17 @@ def test_the_zygote_warm_up_runs_the_shipped_notebooks_cleanly():
     from incident_kit.report import zygote
 
     zygote.warm_up()
+
+
+def test_a_post_mortem_only_zygote_warms_up_without_scikit_learn():
+    """A run of post-mortems only (``--only``) warms its zygote on that notebook with a
+    related-incidents context, as the batch passes it: scikit-learn (the related-incidents
+    fit, seconds of imports) stays out of the zygote and of every kernel forked from it."""
+    code = (
+        "import sys; from incident_kit.report import zygote; "
+        "zygote.warm_up(('postmortem.ipynb',)); print('sklearn' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert run.stdout.split()[-1] == "False"

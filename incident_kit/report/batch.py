@@ -173,9 +173,12 @@ def run(
 
 
 def _warm_kernels(opts: ReportOptions) -> None:
+    """Start the kernel zygote now, warming it on the notebooks this run renders (``only``:
+    post-mortems alone, no portfolio or review packet)."""
     from .kernels import shared_pool
 
-    shared_pool(spares=opts.jobs or os.cpu_count() or 1).start()
+    notebooks = ("postmortem.ipynb",) if opts.only is not None else ()
+    shared_pool(spares=opts.jobs or os.cpu_count() or 1, notebooks=notebooks).start()
 
 
 class _Phases(dict):

@@ -80,12 +80,13 @@ class ForkedProcess:
 class Zygote:
     """One warm process that forks kernels (see :mod:`incident_kit.report.zygote`).
 
-    It starts warming up at once; the first :meth:`fork` waits until it is ready.
+    It starts warming up at once (on the shipped ``notebooks`` named, default: the zygote's
+    own list); the first :meth:`fork` waits until it is ready.
     """
 
-    def __init__(self, cwd: str | None = None):
+    def __init__(self, cwd: str | None = None, notebooks: tuple[str, ...] = ()):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "incident_kit.report.zygote"],
+            [sys.executable, "-m", "incident_kit.report.zygote", *notebooks],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -93,12 +94,18 @@ class Zygote:
             start_new_session=True,
         )
         self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def wait_ready(self) -> None:
+        """Block until the zygote has warmed up; OSError if it stopped first."""
+        with self._ready_lock:
+            if not self._ready:
+                if self.process.stdout.readline().strip() != b"ready":
+                    raise OSError("the kernel zygote did not start")
+                self._ready = True
 
     def fork(self, connection_file: str) -> ForkedProcess:
-        if not self._ready:
-            if self.process.stdout.readline().strip() != b"ready":
-                raise OSError("the kernel zygote did not start")
-            self._ready = True
+        self.wait_ready()
         try:
             self.process.stdin.write(f"{connection_file}\n".encode())
             self.process.stdin.flush()
@@ -163,12 +170,23 @@ class SpareKernel:
 
 
 class KernelPool:
-    """Keeps ``spares`` kernels starting or ready; :meth:`acquire` takes the oldest."""
+    """Keeps ``spares`` kernels starting or ready; :meth:`acquire` takes the oldest.
 
-    def __init__(self, spares: int = 2, warm_up: tuple[str, ...] = WARM_UP, cwd: str | None = None):
+    ``notebooks``: the shipped notebooks the zygote runs once before forking (default: the
+    post-mortem and the portfolio); a run that renders only post-mortems names just that.
+    """
+
+    def __init__(
+        self,
+        spares: int = 2,
+        warm_up: tuple[str, ...] = WARM_UP,
+        cwd: str | None = None,
+        notebooks: tuple[str, ...] = (),
+    ):
         self.spares = max(0, spares)
         self.warm_up = warm_up
         self.cwd = cwd
+        self.notebooks = notebooks
         self._ready: deque[SpareKernel] = deque()
         self._lock = threading.Lock()
         self._closed = False
@@ -178,18 +196,31 @@ class KernelPool:
         self._count = itertools.count()
 
     def start(self) -> None:
-        """Start warming the zygote now (e.g. while the data loads); forking waits for it."""
+        """Start warming the zygote now (e.g. while the data loads), and fork the spares as
+        soon as it is ready, so their own start-up also overlaps the caller's work."""
         with self._lock:
             if self._zygote is None and self._zygote_starts < 2 and not self._closed:
                 self._zygote_starts += 1
-                self._zygote = Zygote(self.cwd)
+                self._zygote = Zygote(self.cwd, self.notebooks)
+            zygote = self._zygote
+        if zygote is not None and self.spares:
+            threading.Thread(
+                target=self._prefork, args=(zygote,), name="ik-kernel-spares", daemon=True
+            ).start()
+
+    def _prefork(self, zygote: Zygote) -> None:
+        try:
+            zygote.wait_ready()  # without the pool's lock: close() need not wait for it
+        except OSError:
+            return  # closed, or the zygote died: acquire() deals with it
+        self._top_up()
 
     def _fork(self, path: str) -> ForkedProcess | None:
         while self._zygote_starts < 2 or self._zygote is not None:
             try:
                 if self._zygote is None:
                     self._zygote_starts += 1
-                    self._zygote = Zygote(self.cwd)
+                    self._zygote = Zygote(self.cwd, self.notebooks)
                 return self._zygote.fork(path)
             except OSError:  # no fork here, or the zygote died
                 if self._zygote is not None:
@@ -265,12 +296,13 @@ _POOL: KernelPool | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def shared_pool(spares: int = 1) -> KernelPool:
-    """This process's pool (created on first use, closed at exit)."""
+def shared_pool(spares: int = 1, notebooks: tuple[str, ...] = ()) -> KernelPool:
+    """This process's pool (created on first use, closed at exit); ``notebooks``: what its
+    zygote warms up on, if this call creates it (see :class:`KernelPool`)."""
     global _POOL
     with _POOL_LOCK:
         if _POOL is None or _POOL._closed:
-            _POOL = KernelPool(spares)
+            _POOL = KernelPool(spares, notebooks=notebooks)
             atexit.register(_POOL.close)
         _POOL.spares = max(_POOL.spares, spares)
         return _POOL

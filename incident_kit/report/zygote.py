@@ -3,9 +3,11 @@
 Protocol on stdin/stdout, one line each: the parent writes a connection-file path, the zygote
 forks a child that becomes an ipykernel on that file and answers with the child's pid. The
 child binds its own ports and writes the file. Before serving, the zygote runs the shipped
-notebooks' cells once on a tiny synthetic portfolio, in a scratch namespace with the outputs
-discarded, so plotly's lazily imported validators, the readers and every cache are in place:
-each kernel starts where a second report would be, yet has never run a notebook's cell.
+notebooks' cells once on a tiny synthetic portfolio (the ones named on its command line,
+default :data:`WARM`), in a scratch namespace with the outputs discarded, so plotly's lazily
+imported validators, the readers and every cache are in place: each kernel starts where a
+second report would be, yet has never run a notebook's cell. The post-mortem is warmed with
+a related-incidents context, as the batch passes it, so nothing imports scikit-learn here.
 Children are reaped automatically (SIGCHLD ignored in the zygote); the zygote ends when its
 parent closes the pipe, and each kernel ends when the zygote does (ipykernel's parent poller).
 """
@@ -42,19 +44,46 @@ def _show(value: object) -> None:
             return
 
 
-def warm_up() -> None:
-    """Run postmortem.ipynb and portfolio.ipynb once on three synthetic incidents."""
+#: The notebooks warmed when the command line names none.
+WARM = ("postmortem.ipynb", "portfolio.ipynb")
+
+
+def _context(ids: list[str]) -> dict:
+    """A post-mortem job's ``context`` for ``ids[0]``: ``ids[1]`` related and repeated."""
+    return {
+        "related": [
+            {
+                "incident_id": ids[1],
+                "score": 0.5,
+                "title": "warm-up",
+                "severity": "P2",
+                "started": "2026-01-01T00:00:00+00:00",
+                "shared_services": ["api"],
+                "repeat": True,
+                "link": ids[1],
+            }
+        ],
+        "repeat_of": [
+            {"incident_id": ids[1], "days": 3.0, "shared_services": ["api"], "cause_score": 0.5}
+        ],
+    }
+
+
+def warm_up(notebooks: tuple[str, ...] = WARM) -> None:
+    """Run the shipped ``notebooks`` once on three synthetic incidents."""
     from incident_kit import synth
     from incident_kit.report.params import notebook_path
     from incident_kit.report.payload import Payload
 
     iset = synth.generate(3, seed=1)
+    job = {
+        "postmortem.ipynb": {"incident_id": iset.ids[0], "context": _context(iset.ids)},
+        "portfolio.ipynb": {},
+    }
     with tempfile.TemporaryDirectory(prefix="ik-warm-") as tmp:
         source = str(Payload(iset).write(tmp))
-        for name, extra in (
-            ("postmortem.ipynb", {"incident_id": iset.ids[0]}),
-            ("portfolio.ipynb", {}),
-        ):
+        for name in notebooks:
+            extra = job.get(name, {})
             values = {"source": source, "as_of": "2026-01-01T00:00Z", "display_tz": "UTC", **extra}
             scope: dict = {}
             cells = json.loads(notebook_path(name).read_text(encoding="utf-8"))["cells"]
@@ -74,14 +103,14 @@ def warm_up() -> None:
                     _show(eval(compile(ast.Expression(last.value), name, "eval"), scope))
 
 
-def serve() -> None:
+def serve(notebooks: tuple[str, ...] = WARM) -> None:
     import importlib
 
     for name in IMPORTS:
         importlib.import_module(name)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            warm_up()
+            warm_up(notebooks)
     except Exception:  # warming is an optimisation: kernels still start, only colder
         pass
     gc.collect()
@@ -120,4 +149,4 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    serve(tuple(sys.argv[1:]) or WARM)
