@@ -457,3 +457,38 @@ def test_a_retitled_incident_rerenders_it_the_pages_listing_it_and_nothing_stale
     assert third.ok and all(r.skipped for r in third.results) and third.portfolio is None
     assert (out / "index.html").stat().st_mtime_ns == index  # unchanged, not rewritten
     assert [r.key for r in third.index] == [r.key for r in again.index]
+
+
+def related_section(page: str) -> str:
+    """The text and links of a page's Related Incidents section."""
+    section = page.split(">Related Incidents<", 1)[1].split("<h2", 1)[0]
+    return " ".join(re.findall(r'href="[^"]*"', section)) + text_of(section)
+
+
+def test_a_rerun_on_the_same_records_reads_the_context_it_left(batch, tmp_path, monkeypatch):
+    """Issue 13's start-up: the related-incidents context is left in the output folder under
+    its records' digest, so a re-render on the same records (here forced) reads it instead
+    of fitting again, and shows the same; other records never read it."""
+    import shutil
+
+    from incident_kit.report import batch as batch_module
+    from incident_kit.report import publish
+
+    out = tmp_path / "out"
+    shutil.copytree(batch[0], out)
+    saved = json.loads((out / publish.CONTEXT).read_text())
+    assert saved["key"] == json.loads((out / "manifest.json").read_text())["context"]["key"]
+    page = out / "INC-2026-0012.html"
+    before = related_section(page.read_text())
+    assert 'href="INC-' in before
+
+    def must_not_fit(*args, **kwargs):
+        raise AssertionError("the records did not change: the context is read, not fitted")
+
+    monkeypatch.setattr(batch_module, "batch_context", must_not_fit)
+    again = ik.report.run(
+        DATA, out, jobs=1, as_of=AS_OF, force=True, only=["INC-2026-0012"], progress=False
+    )
+    assert again.ok and not again.results[0].skipped
+    assert related_section(page.read_text()) == before
+    assert publish.read_context(out, "another key") is None

@@ -201,7 +201,9 @@ def _run(source, output, opts, settings, declared, manifest, phases: _Phases) ->
     pages = publish.pages(out)
     records = record_digests(iset)
     phases.lap("plan")
-    context, digests = _context(iset, records, manifest) if "context" in declared else (None, None)
+    context = digests = None
+    if "context" in declared:
+        context, digests = _context(iset, records, manifest, out)
     phases.lap("context")
     planned = {
         "previous": manifest["jobs"],
@@ -214,7 +216,7 @@ def _run(source, output, opts, settings, declared, manifest, phases: _Phases) ->
     the_plan = plan(iset, settings, context=context, context_digests=digests, **planned)
     phases.lap("plan")
     if the_plan.render and context is None and digests is not None:  # needed after all
-        context, digests = _fresh_context(iset, records, manifest)
+        context, digests = _fresh_context(iset, records, manifest, out)
         phases.lap("context")
         the_plan = plan(iset, settings, context=context, context_digests=digests, **planned)
         phases.lap("plan")
@@ -274,26 +276,32 @@ def _print(out: Path, listed: list[JobResult], opts: ReportOptions) -> list:
     return print_stale(pages, paper=opts.paper)
 
 
-def _context(iset: IncidentSet, records: pd.Series, manifest: dict):
+def _context(iset: IncidentSet, records: pd.Series, manifest: dict, out: Path):
     """What each page needs from the whole set (related incidents), as (values, digests).
 
     It is a function of the records alone (and of the code), so when they are what the
     manifest saw last time, the digests it kept serve the fingerprints and the values (a
-    second or more for 10,000 incidents) are computed only if a page is rendered.
+    second or more for 10,000 incidents) are read or computed only if a page is rendered.
     """
     key = _context_key(records)
     cached = manifest.get("context") or {}
     digests = cached.get("digests")
     if cached.get("key") == key and isinstance(digests, dict) and set(digests) == set(iset.ids):
         return None, digests
-    return _fresh_context(iset, records, manifest)
+    return _fresh_context(iset, records, manifest, out)
 
 
-def _fresh_context(iset: IncidentSet, records: pd.Series, manifest: dict):
-    """The context computed now, and its digests remembered in the manifest."""
-    context = batch_context(iset)
+def _fresh_context(iset: IncidentSet, records: pd.Series, manifest: dict, out: Path):
+    """The context, and its digests remembered in the manifest: as the last run on these
+    records left it in the output folder, else computed now (scikit-learn's import and the
+    fit: seconds) and left there for the next run (e.g. after the clock moved)."""
+    key = _context_key(records)
+    context = publish.read_context(out, key)
+    if context is None or set(context) != set(iset.ids):
+        context = batch_context(iset)
+        publish.save_context(out, key, context)
     digests = {iid: context_digest(context.get(iid)) for iid in iset.ids}
-    manifest["context"] = {"key": _context_key(records), "digests": digests}
+    manifest["context"] = {"key": key, "digests": digests}
     return context, digests
 
 

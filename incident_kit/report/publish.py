@@ -28,6 +28,8 @@ from .execute import Rendered
 from .plan import PORTFOLIO, Job
 
 MANIFEST = "manifest.json"
+#: The related-incidents context of the last run that computed it, keyed by its records.
+CONTEXT = "context.json"
 REVIEW = "review"
 #: Pages over the whole set, kept at the manifest's top level (not per incident).
 WHOLE_SET = (PORTFOLIO, REVIEW)
@@ -76,6 +78,32 @@ def read_manifest(out: Path) -> dict:
     if not isinstance(data, dict) or data.get("version") != VERSION:
         return {"version": VERSION, "jobs": {}, PORTFOLIO: None}
     return data
+
+
+def read_context(out: Path, key: str) -> dict | None:
+    """The related-incidents context a run saved under ``key`` (see :func:`save_context`),
+    or None if the folder holds none for that key (or an unreadable one)."""
+    try:
+        data = json.loads((out / CONTEXT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    values = data.get("context")
+    return values if isinstance(values, dict) else None
+
+
+def save_context(out: Path, key: str, context: Mapping) -> None:
+    """Keep the context computed over the whole set for the next run on the same records:
+    ``key`` names what it was computed from (the package version and the records' digest),
+    so a run on other records or other code never reads it. Kept only if JSON gives back
+    the very same values, in the same order (so the pages are the same either way)."""
+    try:
+        text = json.dumps({"key": key, "context": context}, allow_nan=False)
+    except (TypeError, ValueError):
+        return
+    if json.loads(text)["context"] == context:
+        atomic_write(out / CONTEXT, text)
 
 
 def pages(out: Path) -> set[str]:
@@ -235,6 +263,7 @@ def _index_key(iset: IncidentSet, listed: list[JobResult], shown: IndexInputs, r
 
 
 __all__ = [
+    "CONTEXT",
     "MANIFEST",
     "REVIEW",
     "WHOLE_SET",
@@ -242,5 +271,7 @@ __all__ = [
     "Publisher",
     "pages",
     "prepare",
+    "read_context",
     "read_manifest",
+    "save_context",
 ]
