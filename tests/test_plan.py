@@ -225,12 +225,14 @@ def related_ids(entry: dict) -> list[str]:
     return [r["incident_id"] for r in entry["related"]]
 
 
-def test_the_run_reuses_the_context_digests_while_the_records_are_the_same(sample, monkeypatch):
+def test_the_run_reuses_the_context_digests_while_the_records_are_the_same(
+    sample, monkeypatch, tmp_path
+):
     from incident_kit.report import batch
 
     manifest = {"jobs": {}}
     records = record_digests(sample)
-    context, digests = batch._context(sample, records, manifest)
+    context, digests = batch._context(sample, records, manifest, tmp_path)
     assert context == similar.batch_context(sample)
     assert digests == {iid: context_digest(context[iid]) for iid in sample.ids}
     kept = json.loads(json.dumps(manifest))  # as the manifest file keeps it
@@ -239,10 +241,10 @@ def test_the_run_reuses_the_context_digests_while_the_records_are_the_same(sampl
         raise AssertionError("the context was computed again")
 
     monkeypatch.setattr(batch, "batch_context", not_again)
-    assert batch._context(sample, record_digests(sample), kept) == (None, digests)
+    assert batch._context(sample, record_digests(sample), kept, tmp_path) == (None, digests)
     monkeypatch.undo()
     changed = retitled(sample, "INC-2026-0004", "Checkout down after a config push")
-    fresh, new = batch._context(changed, record_digests(changed), kept)
+    fresh, new = batch._context(changed, record_digests(changed), kept, tmp_path)
     assert fresh == similar.batch_context(changed) and kept["context"]["digests"] == new
     assert new["INC-2026-0006"] != digests["INC-2026-0006"]
     assert new["INC-2026-0001"] == digests["INC-2026-0001"]

@@ -383,6 +383,7 @@ def test_a_job_carries_its_records_and_problems_and_leaves_no_inputs(tmp_path):
         "review.ipynb",
         "index.html",
         "manifest.json",
+        "context.json",  # the related-incidents context, for a re-render on these records
         "assets",
     }
 
