@@ -10,9 +10,13 @@ from __future__ import annotations
 import contextlib
 import html
 import threading
-from contextlib import contextmanager
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ASSET = "assets/plotly.min.js"
@@ -31,7 +35,7 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def _build():
+def _build() -> HTMLExporter:
     """A configured HTMLExporter (costly: nbconvert's imports, template lookup)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -55,8 +59,8 @@ def _build():
     )
 
 
-@contextmanager
-def exporter():
+@contextlib.contextmanager
+def exporter() -> Iterator[HTMLExporter]:
     """An HTMLExporter for this thread's use until the block ends (they are not thread-safe
     and costly to build, so idle ones are kept for the next export, from any thread)."""
     with _lock:
@@ -130,7 +134,7 @@ def _resources(self_contained: bool, banner: str | None = None, nav: str | None 
     }
 
 
-def shown(nb, html_exporter):
+def shown(nb, html_exporter: HTMLExporter):
     """A shallow copy of ``nb`` whose outputs keep only the representation the page shows.
 
     The exporter shows the first of its ``display_data_priority`` an output has (for our
