@@ -388,15 +388,16 @@ _PLAIN_TIME_WORDS = frozenset(
     + [w.lower() for w in V.ZONE_ABBREVIATIONS]
     + ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
-_CLOCK_WORDS = ((re.compile(r"\bnoon\b|\bmidday\b", re.I), "12:00"),
-                (re.compile(r"\bmidnight\b", re.I), "00:00"))  # fmt: skip
+# noon is 12:00; "midnight" stays unread: which day's (its start or its end) is not said
+_CLOCK_WORDS = ((re.compile(r"\bnoon\b|\bmidday\b", re.I), "12:00"),)  # fmt: skip
 
 
 def in_english(text: str) -> str:
     """A date and time written in another language's words (or British order) as the date
     parser reads it: ``za 28 maart 2026, 23.40 uur`` -> ``28 Mar 2026, 23:40``,
     ``mercredi 11 mars 2026 à 10h00`` -> ``11 Mar 2026 10:00``, ``Wednesday the 14th of
-    October 2026, noon`` -> ``Wednesday 14th October 2026, 12:00``."""
+    October 2026, noon`` -> ``Wednesday 14th October 2026, 12:00`` (``midnight`` stays:
+    which day's is not said)."""
     low = text.lower()
     words = set(_LETTERS.findall(low))
     if not words or words <= _PLAIN_TIME_WORDS:  # "2026-03-04 14:05 UTC": nothing to do
@@ -409,7 +410,7 @@ def in_english(text: str) -> str:
         s = re.sub(r"(?<=\d)\s*(?:uur|uhr)\b", "", s, flags=re.I)
     if words & _MONTH_KEYS:
         s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
-    if words & {"noon", "midday", "midnight"}:
+    if words & {"noon", "midday"}:
         for pattern, clock in _CLOCK_WORDS:
             s = pattern.sub(clock, s)
     return " ".join(_FILLER.sub(" ", s).split()) if words & _FILLER_KEYS else s
