@@ -521,9 +521,12 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
                 note.at[idx] = f"has no time zone; assumed {default_tz}"
             out.at[idx] = ts.tz_convert("UTC")
         s = s[~stamps].astype(str)
-    s = _no_impossible_offsets(s, error)
-    s = _epochs(s, out)
-    s, midnight = _end_of_day(s)
+    odd = _unusual(s)  # the few values the checks below concern, found in one C pass
+    midnight = pd.Index([])
+    if odd.any():
+        checked = _epochs(_no_impossible_offsets(s[odd], error), out)
+        checked, midnight = _end_of_day(checked)
+        s = pd.concat([s[~odd], checked])
     rest = _fast_path(s, default_tz, default, abbrevs, out, error, note)
     for value in rest.unique():
         members = rest.index[rest == value]
@@ -541,6 +544,28 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
     if len(midnight):  # "2026-03-31T24:00+01:00": the end of that day, the next day's 00:00
         out.loc[midnight] = out.loc[midnight] + pd.Timedelta(days=1)
     return out, error, note, partial
+
+
+#: What may be a UNIX time, an end-of-day 24:00 or an offset no zone has (RE2 and Python).
+_UNUSUAL = (
+    r"^\s*@?\d{10}|^\s*\d{13}\s*$|24:00"
+    r"|(?:\d:\d{2}|UTC|GMT|utc|gmt)[^+\-−]*[+\-−]\s*(?:1[3-9]|[2-9]\d|\d{3,})"
+    r"|[+\-−]\s*\d{1,2}:?[6-9]\d\s*\)?\s*$"
+)
+_UNUSUAL_RE = re.compile(_UNUSUAL)
+
+
+def _unusual(s: pd.Series) -> pd.Series:
+    """Which values need the checks for UNIX times, 24:00 and impossible offsets: a regex
+    per value for a few, one pyarrow pass for a column (a million events: milliseconds)."""
+    if len(s) <= 256:
+        return pd.Series([bool(_UNUSUAL_RE.search(v)) for v in s], index=s.index, dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    found = pc.match_substring_regex(arr, _UNUSUAL).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
 
 
 #: An offset written after a clock or UTC (``14:05+05:30``, ``14:05:00-0330``, ``UTC+25``).
@@ -1438,6 +1463,8 @@ def to_utc(value: object) -> pd.Timestamp | None:
             f"as-of {value!r} is not a time (expected ISO 8601 such as 2026-11-26T12:00Z, "
             "a datetime, or 'now')"
         )
+    if isinstance(value, str) and _ISO_OFFSET.match(value) and not _UNUSUAL_RE.search(value):
+        return pd.Timestamp(value).tz_convert("UTC")  # 2026-11-26T12:00Z: no parser needed
     if isinstance(value, str):
         try:
             ts, _ = parse_time(value, "UTC")
