@@ -548,7 +548,7 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
 
 #: What may be a UNIX time, an end-of-day 24:00 or an offset no zone has (RE2 and Python).
 _UNUSUAL = (
-    r"^\s*@?\d{10}|^\s*\d{13}\s*$|24:00"
+    r"^\s*@?\d{10}|^\s*\d{13}\s*$|[T ]24:00"
     r"|(?:\d:\d{2}|UTC|GMT|utc|gmt)[^+\-−]*[+\-−]\s*(?:1[3-9]|[2-9]\d|\d{3,})"
     r"|[+\-−]\s*\d{1,2}:?[6-9]\d\s*\)?\s*$"
 )
