@@ -716,7 +716,7 @@ TIMELINE_COLUMNS: dict[str, str] = {
 #: Words before who did something, and before the role it went to, on a timeline line
 #: (``by PagerDuty``, ``par Pingdom``, ``por Ana``, ``von Jonas``; ``to DBA on-call``).
 BY_WORDS: tuple[str, ...] = _w("by | via | par | por | pelo | pela | von | durch | door | av")
-TO_WORDS: tuple[str, ...] = _w("to | para | naar | à | an | al | till")  # never before a digit
+TO_WORDS: tuple[str, ...] = _w("to | para | naar | à | al | till")  # never before a digit
 
 
 #: Words before an action item's owner and due date (``Owner: @ana``, ``responsable: Ana``,

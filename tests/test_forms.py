@@ -294,6 +294,8 @@ def test_status_forms(written, status):
         # who, written after the time with no "by": a short name
         ("- **Detected**: 2026-02-02 07:05 UTC — Pingdom", "Pingdom", None, None),
         ("- **Detected**: 2026-02-02 07:05 UTC (CloudWatch alarm)", "CloudWatch alarm", None, None),
+        # "an" is an English article, never "to" (German "an" is read in table headers only)
+        ("- **Detected**: 2026-02-02 07:05 UTC after an alert storm", None, None, "after an alert storm"),
         ("- 2026-02-02 07:05 UTC **Detected** (CloudWatch alarm)", "CloudWatch alarm", None, None),
         ("- Detected: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
         ("* __Detected__: 2026-02-02 07:05 UTC by Bob", "Bob", None, None),
