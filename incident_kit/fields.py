@@ -285,17 +285,23 @@ def _split_zone(text: str, abbrevs: dict[str, str]):
     return text, None, None, None
 
 
+def names_zone(text: str, abbrevs: dict[str, str] | None = None) -> bool:
+    """Whether ``text`` is a time zone and nothing else, as the time parser reads zones
+    (``UTC``, ``CEST``, ``IST``, ``UTC+2``, ``+05:30``, ``Europe/Paris``)."""
+    try:
+        body, tz, _, _ = _split_zone(f"00:00 {text.strip()}", abbrevs or {})
+    except ValueError:
+        return False
+    return tz is not None and body.strip(" ,") == "00:00"
+
+
 def _drop_asides(text: str, abbrevs: dict[str, str]) -> str:
     """``14:05 (UTC)`` keeps its zone; any other aside (``23:48 PST (T+0)``, ``(Tue)``) is
     dropped, so that nothing in it (``+0``) is read as part of the time."""
 
     def one(m: re.Match) -> str:
         inner = m.group(1).strip()
-        try:
-            body, tz, _, _ = _split_zone(f"00:00 {inner}", abbrevs)
-        except ValueError:
-            return " "
-        return f" {inner} " if tz is not None and body.strip(" ,") == "00:00" else " "
+        return f" {inner} " if names_zone(inner, abbrevs) else " "
 
     return " ".join(re.sub(r"\(([^()]*)\)", one, text).split())
 
@@ -389,7 +395,7 @@ _PLAIN_TIME_WORDS = frozenset(
     + ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 # noon is 12:00; "midnight" stays unread: which day's (its start or its end) is not said
-_CLOCK_WORDS = ((re.compile(r"\bnoon\b|\bmidday\b", re.I), "12:00"),)  # fmt: skip
+_NOON = re.compile(r"\bnoon\b|\bmidday\b", re.I)
 
 
 def in_english(text: str) -> str:
@@ -411,8 +417,7 @@ def in_english(text: str) -> str:
     if words & _MONTH_KEYS:
         s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
     if words & {"noon", "midday"}:
-        for pattern, clock in _CLOCK_WORDS:
-            s = pattern.sub(clock, s)
+        s = _NOON.sub("12:00", s)
     return " ".join(_FILLER.sub(" ", s).split()) if words & _FILLER_KEYS else s
 
 

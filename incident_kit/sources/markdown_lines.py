@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import pyromark
 
+from .. import fields as F
 from .. import vocab as V
 
 __all__ = [
@@ -369,10 +370,10 @@ _PARTY = re.compile(r"^\(?\s*(?P<name>@?[A-Z][\w.@&'’-]*(?:\s+[\w.@&'’-]+){0
 
 
 _TRAILING_ASIDE = re.compile(r"^(?P<when>.*\S)\s*\((?P<aside>[^()]+)\)$")
-_ZONE_ASIDE = re.compile(
-    r"^(?:UTC|GMT|UT|Z)?\s*[+\-−]?\s*\d.*$|^[A-Za-z]+/[A-Za-z_]+(?:/[A-Za-z_]+)?$"
-    r"|.*\b(?:time|zone|local|hora|zeit|heure)\b.*",
-    re.I,
+#: Asides about the time that name no zone: a clock or offset (``(10:30 in Paris)``,
+#: ``(T+0)``) or words of time (``(local time)``).
+_TIME_ASIDE = re.compile(
+    r"^(?:UTC|GMT|UT|Z)?\s*[+\-−]?\s*\d|^T\s*\+|\b(?:time|zone|local|hora|zeit|heure)\b", re.I
 )
 
 
@@ -383,9 +384,7 @@ def time_aside(when: str) -> tuple[str, str | None]:
     if m is None:
         return when, None
     aside = m.group("aside").strip()
-    if V.zone_offset(aside) is not None or aside.upper() in V.AMBIGUOUS_ZONES:
-        return when, None
-    if _ZONE_ASIDE.match(aside) or aside.upper().startswith("T+"):
+    if F.names_zone(aside) or _TIME_ASIDE.search(aside):
         return when, None
     return m.group("when"), aside
 
