@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from .. import fmt, metrics
 from ..errors import UnknownNameError
 from ..model import SEVERITIES
-from .style import SEVERITY_COLORS, TEMPLATE, duration_axis, empty_figure, title
+from .style import SEVERITY_COLORS, TEMPLATE, duration_axis, empty_figure, legend_entry, title
 
 __all__ = ["durations", "trend"]
 
@@ -272,8 +272,7 @@ def _legend_traces() -> list[dict]:
         ("median", {"mode": "markers", "marker": _MEDIAN_MARK}),
         (f"p90 (from n = {metrics.P90_MIN_COUNT})", {"mode": "markers", "marker": _P90_MARK}),
     ]
-    return [dict(type="scatter", name=n, x=[None], y=[None], showlegend=True,
-                 hoverinfo="skip", **st) for n, st in legend]  # fmt: skip
+    return [legend_entry(n, **st) for n, st in legend]
 
 
 def _thinned_note(shown: int, total: int) -> dict:

@@ -218,9 +218,12 @@ def empty_figure(message: str = "No incidents match") -> go.Figure:
     return fig
 
 
-def legend_entry(name: str, **style) -> go.Scatter:
-    """A legend-only trace: explains a marker or line without drawing anything."""
-    return go.Scatter(name=name, x=[None], y=[None], showlegend=True, hoverinfo="skip", **style)
+def legend_entry(name: str, **style) -> dict:
+    """A legend-only trace (a plain dict for a figure's data): explains a marker or line
+    without drawing anything."""
+    return dict(
+        type="scatter", name=name, x=[None], y=[None], showlegend=True, hoverinfo="skip", **style
+    )
 
 
 def duration_axis(top_seconds: float, *, ticks: int = 6) -> dict:

@@ -55,46 +55,56 @@ def timeline(
     first = metrics.milestones(one).iloc[0]
     open_ = bool(metrics.is_open(one).iloc[0])
     chosen = metrics.get_spans(spans)
-    bars, notes = _span_lanes(d, first, chosen)
+    bars, notes_due = _span_lanes(d, first, chosen)
 
-    fig = go.Figure(layout={"template": TEMPLATE})
-    texts: dict[str, str] = {}
-    for item in bars:
-        fig.add_trace(_span_bar(item, first, display_tz))
-        texts[item["span"].label] = item["label"]
-    kinds_seen = _add_events(fig, one.events, display_tz)
+    # Traces, shapes and notes are plain dicts, made into one figure at the end: plotly
+    # validates the whole figure once instead of once per trace and layout update.
+    texts = {item["span"].label: item["label"] for item in bars}
+    traces = [_span_bar(item, first, display_tz) for item in bars]
+    event_traces, kinds_seen = _event_traces(one.events, display_tz)
+    traces += event_traces
     lanes = [item["span"].label for item in bars] + [KIND_LABELS[k] for k in kinds_seen]
     if not lanes:
         return empty_figure(f"{incident_id}: no timeline recorded")
     lo, right = _x_range(first, one.events, as_of_utc if open_ else None)
-    for item in notes:
+    notes, shapes = [], []
+    for item in notes_due:
         if "postmortem" in kinds_seen and first["postmortem"] > right:
-            text = _postmortem_note(fig, item, first["postmortem"], display_tz)
+            note, text = _postmortem_note(item, first["postmortem"], display_tz)
+            notes.append(note)
             if pd.notna(item["value"]):
                 texts[item["span"].label] = text
-    _legend(fig, bars, kinds_seen)
+    traces += _legend(bars, kinds_seen)
     if open_:
-        _as_of_line(fig, as_of_utc, display_tz)
+        line, note, entry = _as_of_line(as_of_utc, display_tz)
+        shapes.append(line)
+        notes.append(note)
+        traces.append(entry)
     unknown = _not_recorded(d, first, chosen, open_)
-    fig.update_layout(
-        title=_title(one.incidents.iloc[0], incident_id, unknown),
-        barmode="overlay",
-        height=200 + 32 * len(lanes),
-        xaxis={
+    layout = {
+        "template": TEMPLATE,
+        "annotations": notes,
+        "shapes": shapes,
+        "showlegend": True,
+        "margin": {"b": 110},
+        "title": _title(one.incidents.iloc[0], incident_id, unknown),
+        "barmode": "overlay",
+        "height": 200 + 32 * len(lanes),
+        "xaxis": {
             "type": "date",
             "title": f"time ({display_tz})",
             "range": [local(lo, display_tz), local(right, display_tz)],
         },
-        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
-        meta={
+        "yaxis": {"categoryorder": "array", "categoryarray": lanes[::-1]},
+        "meta": {
             "incident_id": incident_id,
             "unknown": unknown,
             "display_tz": display_tz,
             "as_of": as_of_utc.isoformat(),
             "labels": texts,
         },
-    )
-    return fig
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def _span_lanes(d: pd.Series, first: pd.Series, spans: list[metrics.Span]) -> tuple[list, list]:
@@ -124,7 +134,7 @@ def _kind_label(kinds: tuple[str, ...], first: pd.Series) -> str:
     return KIND_LABELS[kind]
 
 
-def _span_bar(item: dict, first: pd.Series, display_tz: str) -> go.Bar:
+def _span_bar(item: dict, first: pd.Series, display_tz: str) -> dict:
     """One span as a bar on its own lane, labelled with the figure the page shows."""
     span, value, ongoing, label = item["span"], item["value"], item["ongoing"], item["label"]
     start = item["start"]
@@ -133,7 +143,8 @@ def _span_bar(item: dict, first: pd.Series, display_tz: str) -> go.Bar:
     frm = _kind_label(span.start, first)
     to = "as of" if ongoing else _kind_label(span.end, first)
     note = f"<br>{frm}: {span.start[0].replace('_', ' ')} not recorded" if item["assumed"] else ""
-    return go.Bar(
+    return dict(
+        type="bar",
         name=span.label,
         y=[span.label],
         base=[local(start, display_tz)],
@@ -162,35 +173,42 @@ def _span_bar(item: dict, first: pd.Series, display_tz: str) -> go.Bar:
     )  # fmt: skip
 
 
-def _add_events(fig: go.Figure, ev: pd.DataFrame, display_tz: str) -> list[str]:
-    """Every event as a marker on its kind's lane; returns the kinds drawn, in lane order."""
-    kinds = []
+def _event_traces(ev: pd.DataFrame, display_tz: str) -> tuple[list[dict], list[str]]:
+    """Every event as a marker on its kind's lane: the traces, and the kinds drawn in lane
+    order (events of a kind in the order recorded)."""
+    kinds = ev["kind"].to_numpy(dtype=object)
+    columns = {
+        c: ev[c].to_numpy(dtype=object) for c in ("timestamp", "actor", "role", "description")
+    }
+    traces, drawn = [], []
     for kind, label in KIND_LABELS.items():
-        rows = ev[ev["kind"] == kind]
-        if rows.empty:
+        rows = np.flatnonzero(kinds == kind)
+        if not len(rows):
             continue
-        kinds.append(kind)
-        fig.add_trace(
-            go.Scatter(
+        drawn.append(kind)
+        traces.append(
+            dict(
+                type="scatter",
                 name=label,
-                x=[local(t, display_tz) for t in rows["timestamp"]],
+                x=[local(columns["timestamp"][i], display_tz) for i in rows],
                 y=[label] * len(rows),
                 mode="markers",
                 marker=MARKERS.get(kind, MARKERS["milestone"]),
-                hovertext=[_event_hover(label, r, display_tz) for r in rows.itertuples()],
+                hovertext=[_event_hover(label, columns, i, display_tz) for i in rows],
                 hoverinfo="text",
                 showlegend=False,
             )
         )
-    return kinds
+    return traces, drawn
 
 
-def _event_hover(label: str, r, display_tz: str) -> str:
+def _event_hover(label: str, columns: dict, i: int, display_tz: str) -> str:
+    actor, role, text = (columns[c][i] for c in ("actor", "role", "description"))
     lines = [
-        f"<b>{label}</b> {fmt.timestamp(r.timestamp, display_tz)}",
-        f"by {esc(r.actor)}" if pd.notna(r.actor) else "",
-        f"to {esc(r.role)}" if pd.notna(r.role) else "",
-        esc(r.description) if pd.notna(r.description) else "",
+        f"<b>{label}</b> {fmt.timestamp(columns['timestamp'][i], display_tz)}",
+        f"by {esc(actor)}" if pd.notna(actor) else "",
+        f"to {esc(role)}" if pd.notna(role) else "",
+        esc(text) if pd.notna(text) else "",
     ]
     return "<br>".join(filter(None, lines))
 
@@ -219,9 +237,10 @@ def _title(inc: pd.Series, incident_id: str, unknown: list[str]) -> dict:
     return heading | {"font": {"color": color}}
 
 
-def _postmortem_note(fig: go.Figure, item: dict, when: pd.Timestamp, display_tz: str) -> str:
-    """A post-mortem later than the plotted range: say how much later, on its lane, at the
-    right edge (the chart frames the incident; zoom out to see the marker)."""
+def _postmortem_note(item: dict, when: pd.Timestamp, display_tz: str) -> tuple[dict, str]:
+    """A post-mortem later than the plotted range: a note saying how much later, on its lane,
+    at the right edge (the chart frames the incident; zoom out to see the marker), and the
+    span's figure."""
     span, value = item["span"], item["value"]
     duration = fmt.duration(value)
     text = (
@@ -229,7 +248,7 @@ def _postmortem_note(fig: go.Figure, item: dict, when: pd.Timestamp, display_tz:
         if pd.notna(value)
         else f"{KIND_LABELS['postmortem']} on {fmt.timestamp(when, display_tz)} →"
     )
-    fig.add_annotation(
+    note = dict(
         text=text,
         x=1,
         xref="paper",
@@ -240,7 +259,7 @@ def _postmortem_note(fig: go.Figure, item: dict, when: pd.Timestamp, display_tz:
         font={"size": 12, "color": "#333"},
         hovertext=f"{KIND_LABELS['postmortem']} {fmt.timestamp(when, display_tz)}",
     )
-    return duration
+    return note, duration
 
 
 def _not_recorded(
@@ -261,9 +280,9 @@ def _not_recorded(
     return [KIND_LABELS[k] for k in KIND_LABELS if k in missing]
 
 
-def _legend(fig: go.Figure, bars: list[dict], kinds: list[str]) -> None:
-    """Legend entries for every kind of mark the chart uses (and only those), below the
-    axis so it never collides with the title however narrow the page."""
+def _legend(bars: list[dict], kinds: list[str]) -> list[dict]:
+    """Legend entries for every kind of mark the chart uses (and only those); the layout
+    puts the legend below the axis so it never collides with the title however narrow."""
     entries = []
     if bars:
         square = {"symbol": "square", "size": 12, "color": "#0072B2"}
@@ -277,18 +296,17 @@ def _legend(fig: go.Figure, bars: list[dict], kinds: list[str]) -> None:
         entries.append(("customer update (status page, customers)", MARKERS["communication"]))
     if "update" in kinds:
         entries.append(("internal update", MARKERS["update"]))
-    for name, marker in entries:
-        fig.add_trace(legend_entry(name, mode="markers", marker=marker))
-    fig.update_layout(showlegend=True, margin={"b": 110})
+    return [legend_entry(name, mode="markers", marker=marker) for name, marker in entries]
 
 
-def _as_of_line(fig: go.Figure, as_of: pd.Timestamp, display_tz: str) -> None:
-    """An open incident: a dashed line at the as-of time, labelled and in the legend."""
+def _as_of_line(as_of: pd.Timestamp, display_tz: str) -> tuple[dict, dict, dict]:
+    """An open incident: a dashed line at the as-of time (shape), its label (annotation) and
+    its legend entry."""
     x = local(as_of, display_tz)
     line = {"dash": "dash", "color": AS_OF_COLOR, "width": 1.5}
-    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=line)
+    shape = dict(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=line)
     when = fmt.timestamp(as_of, display_tz)
-    fig.add_annotation(
+    note = dict(
         x=x,
         y=1,
         yref="paper",
@@ -298,7 +316,7 @@ def _as_of_line(fig: go.Figure, as_of: pd.Timestamp, display_tz: str) -> None:
         text=f"ongoing as of {when}",
         font={"color": AS_OF_COLOR, "size": 12},
     )
-    fig.add_trace(legend_entry(f"as of {when} (open incident)", mode="lines", line=line))
+    return shape, note, legend_entry(f"as of {when} (open incident)", mode="lines", line=line)
 
 
 _KEY = ("time_to_detect", "time_to_resolve", "impact_duration")
