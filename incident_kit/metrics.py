@@ -141,6 +141,7 @@ def get_spans(names: Iterable[str] | None = None) -> list[Span]:
 
 
 NOW = "now"
+_NAT = np.iinfo(np.int64).min  # NaT as nanoseconds since 1970
 
 
 def resolve_as_of(value: object = None) -> pd.Timestamp:
@@ -165,7 +166,7 @@ def milestones(iset: IncidentSet) -> pd.DataFrame:
     ids = require_set(iset, "milestones").incidents.index
     ev = iset.events
     kinds = list(SPAN_KINDS)  # a prefix of KINDS: codes past it are plain updates
-    out = np.full((len(ids), len(kinds)), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    out = np.full((len(ids), len(kinds)), _NAT, dtype=np.int64)
     if len(ev):
         inc_code = ids.get_indexer(ev["incident_id"])
         kind_code = (
@@ -180,18 +181,10 @@ def milestones(iset: IncidentSet) -> pd.DataFrame:
         first = pd.Series(stamp).groupby(key).min()
         flat = out.reshape(-1)
         flat[first.index.to_numpy()] = first.to_numpy()
-    frame = pd.DataFrame(
-        {
-            k: pd.to_datetime(out[:, i], utc=True)
-            if len(ids)
-            else pd.Series([], dtype="datetime64[ns, UTC]")
-            for i, k in enumerate(kinds)
-        },
-        index=ids,
+    stamps, utc = out.view("M8[ns]"), pd.DatetimeTZDtype(tz="UTC")
+    return pd.DataFrame(
+        {k: pd.array(stamps[:, i], dtype=utc) for i, k in enumerate(kinds)}, index=ids
     )
-    for k in kinds:
-        frame[k] = frame[k].astype("datetime64[ns, UTC]")
-    return frame
 
 
 def is_open(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.Series:
@@ -215,17 +208,18 @@ def first_of(first: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.Series, pd
 def context(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per-incident columns that summaries group by: severity, status, services, started, month."""
     first = milestones(iset) if first is None else first
-    started, _ = first_of(first, ("impact_start", "detected"))
+    times = {k: first[k].array.asi8 for k in ("impact_start", "detected")}
+    started, _ = _first_recorded(times, ("impact_start", "detected"))
     inc = iset.incidents
-    month = started.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M").astype("string")
+    month = np.datetime_as_string(started.view("M8[ns]").astype("M8[M]"), unit="M")
     return pd.DataFrame(
         {
             "title": inc["title"],
             "severity": inc["severity"],
             "status": inc["status"],
             "services": inc["services"],
-            "started": started,
-            "month": month,
+            "started": pd.array(started.view("M8[ns]"), dtype=pd.DatetimeTZDtype(tz="UTC")),
+            "month": pd.array(np.where(started == _NAT, None, month), dtype="string"),
         },
         index=inc.index,
     )
@@ -248,29 +242,41 @@ def durations(
     """
     as_of = resolve_as_of(as_of)
     first = milestones(require_set(iset, "durations"))
+    times = {k: first[k].array.asi8 for k in first.columns}  # ns since 1970, _NAT unknown
     open_ = is_open(iset, first).to_numpy()
-    out = {}
-    flags = {}
-    assumed_cols = {}
+    columns, flags, assumed_cols = {}, {}, {}
     for span in get_spans(spans):
-        start, start_assumed = first_of(first, span.start)
-        end, _ = first_of(first, span.end)
-        ongoing = open_ & start.notna().to_numpy() & end.isna().to_numpy()
+        start, start_assumed = _first_recorded(times, span.start)
+        end, _ = _first_recorded(times, span.end)
+        ongoing = open_ & (start != _NAT) & (end == _NAT)
         for column in span.ended_if:
             ongoing &= ~iset.incidents[column].fillna(False).to_numpy(bool)
-        end = end.where(~ongoing, as_of)
-        out[span.name] = end - start
+        end = np.where(ongoing, as_of.value, end)
+        known = (start != _NAT) & (end != _NAT)
+        columns[span.name] = np.where(known, end - start, _NAT).view("m8[ns]")
         flags[f"{span.name}_ongoing"] = ongoing
         if len(span.start) > 1:
-            assumed_cols[f"{span.start[0]}_assumed"] = (
-                start_assumed.to_numpy() & start.notna().to_numpy()
-            )
-    frame = pd.DataFrame(out, index=iset.incidents.index)
-    for name, values in {**flags, **assumed_cols}.items():
-        frame[name] = values
-    frame = frame.join(context(iset, first))
+            assumed_cols[f"{span.start[0]}_assumed"] = start_assumed & (start != _NAT)
+    ctx = context(iset, first)
+    frame = pd.DataFrame(
+        {**columns, **flags, **assumed_cols, **{c: ctx[c] for c in ctx.columns}},
+        index=iset.incidents.index,
+    )
     frame.attrs["as_of"] = as_of
     return frame
+
+
+def _first_recorded(
+    times: dict[str, np.ndarray], kinds: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`first_of` on nanosecond arrays (``_NAT`` unknown), as ``durations`` needs it."""
+    value = times[kinds[0]].copy()
+    assumed = np.zeros(len(value), dtype=bool)
+    for kind in kinds[1:]:
+        fill = (value == _NAT) & (times[kind] != _NAT)
+        assumed |= fill
+        value[fill] = times[kind][fill]
+    return value, assumed
 
 
 def span_columns(frame: pd.DataFrame) -> list[str]:
@@ -567,9 +573,7 @@ def follow_through(
         raise UnknownNameError(
             f"cannot group action items by {by!r}; known: incident, owner, month"
         )
-    counts = pd.crosstab(key, items["state"]).reindex(
-        columns=["done", "open", "overdue"], fill_value=0
-    )
+    counts = _state_counts(key, items["state"])
     if by == "incident":
         counts = counts.reindex(iset.incidents.index, fill_value=0)
     elif by is None:
@@ -583,6 +587,21 @@ def follow_through(
     counts = counts.astype({"total": "int64", "done": "int64", "open": "int64", "overdue": "int64"})
     counts.attrs["as_of"] = as_of
     return counts
+
+
+def _state_counts(key: pd.Series, state: pd.Series) -> pd.DataFrame:
+    """Items per key (sorted, as a crosstab orders them) and state (done, open, overdue):
+    one bincount over codes rather than a crosstab's pivot."""
+    codes, keys = key.factorize(sort=True)
+    states = list(state.cat.categories)
+    kept = codes >= 0
+    flat = codes[kept] * len(states) + state.cat.codes.to_numpy()[kept]
+    table = np.bincount(flat, minlength=len(keys) * len(states)).reshape(len(keys), len(states))
+    if keys.dtype == object:  # plain strings: typed as a crosstab types them
+        keys = pd.Index(keys.to_numpy())
+    index = keys.rename(key.name)
+    columns = pd.Index(states, name=state.name)
+    return pd.DataFrame(table, index=index, columns=columns)
 
 
 def slowest(frame: pd.DataFrame, span: str = "time_to_resolve", n: int = 5) -> pd.DataFrame:

@@ -164,16 +164,21 @@ class Postmortem(PostmortemAnalytics):
         """The time open incidents and overdue items are measured to: as_of, else now."""
         return self.as_of if self.as_of is not None else self.generated_at
 
-    @property
+    @cached_property
     def inc(self) -> pd.Series:
+        """The incident's row (read once: every section reads it)."""
         return self.iset.incidents.loc[self.incident_id]
 
     @cached_property
     def _durations(self) -> pd.DataFrame:
         return metrics.durations(self.iset, self.at)
 
-    def _dur(self) -> pd.Series:
+    @cached_property
+    def _row(self) -> pd.Series:
         return self._durations.loc[self.incident_id]
+
+    def _dur(self) -> pd.Series:
+        return self._row
 
     def _t(self, value: object) -> str:
         return fmt.timestamp(value, self.display_tz, missing=NR)
