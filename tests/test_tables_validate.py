@@ -708,3 +708,28 @@ def test_delimiter_from_the_header(header, expected):
     from incident_kit.sources.tables import delimiter
 
     assert delimiter(header) == expected
+
+
+def test_totals_rows_are_left_out_and_ids_that_only_look_like_them_kept(tmp_path):
+    """A spreadsheet's sum row (``TOTAL``, ``Grand total``, ``Summe``) is no incident, in
+    any case; IDs that merely start like a totals word (``TOT-7``, ``Summit``) are incidents."""
+    write(
+        tmp_path,
+        "incidents.csv",
+        """\
+        incident_id,title,severity,users_affected
+        TOT-7,Totals service down,P2,10
+        Summit-1,Summit API slow,P3,5
+        TOTAL,,,15
+        Grand Total,,,15
+        summe,,,15
+        """,
+    )
+    write(tmp_path, "events.csv", "incident_id,timestamp,kind\nTOT-7,2026-03-04T14:05Z,detected\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iset = ik.load(tmp_path)
+    assert sorted(iset.ids) == ["Summit-1", "TOT-7"]
+    said = iset.problems["message"].tolist()
+    assert sum("is a totals row, not an incident" in m for m in said) == 3
+    assert list(iset.events["incident_id"]) == ["TOT-7"]

@@ -311,13 +311,27 @@ def _ids(table: C.Table, name: str) -> pd.Series:
     table.add(
         ~table.present("incident_id"), "incident_id", f"is missing; the {name} row is left out"
     )
-    totals = ids.map(lambda i: isinstance(i, str) and V.norm(i) in V.TOTAL_WORDS).to_numpy(bool)
+    totals = _totals_rows(ids)
     if totals.any():  # "TOTAL,,,,75,100": a spreadsheet's sum row, not an incident
         table.add(totals, "incident_id", f"is a totals row, not an incident; the {name} row is "
                   "left out", "warning")  # fmt: skip
         ids = ids.where(~totals, None)
     table.ids = ids
     return ids
+
+
+#: Text each phrase of :data:`~incident_kit.vocab.TOTAL_WORDS` holds (its first word's start):
+#: an ID without any is no totals row, so the vocabulary is asked only about the few with one.
+_TOTAL_HINT = "|".join(sorted({phrase.split()[0][:3] for phrase in V.TOTAL_WORDS}))
+
+
+def _totals_rows(ids: pd.Series) -> np.ndarray:
+    """Rows whose ID is a totals word (``TOTAL``, ``Summe``): a spreadsheet's sum row."""
+    hint = ids.astype("string").str.contains(_TOTAL_HINT, case=False, regex=True, na=False)
+    totals = np.zeros(len(ids), dtype=bool)
+    where = np.flatnonzero(hint.to_numpy(bool))
+    totals[where] = [V.norm(i) in V.TOTAL_WORDS for i in ids.iloc[where]]
+    return totals
 
 
 def _unknown_columns(table: C.Table, known: set[str], what: str) -> None:
