@@ -311,7 +311,7 @@ def _ids(table: C.Table, name: str) -> pd.Series:
     table.add(
         ~table.present("incident_id"), "incident_id", f"is missing; the {name} row is left out"
     )
-    totals = _totals_rows(ids)
+    totals = _totals_rows(ids, table.frame["incident_id"])
     if totals.any():  # "TOTAL,,,,75,100": a spreadsheet's sum row, not an incident
         table.add(totals, "incident_id", f"is a totals row, not an incident; the {name} row is "
                   "left out", "warning")  # fmt: skip
@@ -325,9 +325,11 @@ def _ids(table: C.Table, name: str) -> pd.Series:
 _TOTAL_HINT = "|".join(sorted({phrase.split()[0][:3] for phrase in V.TOTAL_WORDS}))
 
 
-def _totals_rows(ids: pd.Series) -> np.ndarray:
-    """Rows whose ID is a totals word (``TOTAL``, ``Summe``): a spreadsheet's sum row."""
-    hint = ids.astype("string").str.contains(_TOTAL_HINT, case=False, regex=True, na=False)
+def _totals_rows(ids: pd.Series, cells: pd.Series) -> np.ndarray:
+    """Rows whose ID is a totals word (``TOTAL``, ``Summe``): a spreadsheet's sum row.
+    ``cells``: the column as read (searched in one pass when it is text; else ``ids``)."""
+    text = cells if isinstance(cells.dtype, pd.StringDtype) else ids.astype("string")
+    hint = text.str.contains(_TOTAL_HINT, case=False, regex=True, na=False)
     totals = np.zeros(len(ids), dtype=bool)
     where = np.flatnonzero(hint.to_numpy(bool))
     totals[where] = [V.norm(i) in V.TOTAL_WORDS for i in ids.iloc[where]]
