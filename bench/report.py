@@ -19,7 +19,7 @@ driver's time goes. The folder it re-runs on is filled by the real run with stan
 with nothing changed reads the pages' names, never their content. Prints figures; asserts
 nothing.
 
-Run: .venv/bin/python bench/report.py [--incidents 20] [--parallel 2]
+Run: .venv/bin/python bench/report.py [--incidents 20] [--parallel 2 (0: (a) only)]
                                       [--scale 10000 --work DIR]   (--incidents 0: scale only)
 """
 
@@ -228,7 +228,9 @@ def main() -> None:
     p.add_argument(
         "--incidents", type=int, default=20, help="K: incidents both sides render (0: skip)"
     )
-    p.add_argument("--parallel", type=int, default=os.cpu_count() or 2, help="N for (b)")
+    p.add_argument(
+        "--parallel", type=int, default=os.cpu_count() or 2, help="N for (b) (0: skip (b))"
+    )
     p.add_argument("--scale", type=int, default=0, help="incidents of the nothing-changed run")
     p.add_argument("--work", help="folder for --scale's reports, kept between runs")
     args = p.parse_args()
@@ -254,6 +256,8 @@ def like_for_like(tmp: Path, k: int, n: int) -> None:
     )
     print(f"    {compare(ids, tmp / 'loop', tmp / 'j1')}")
     breakdown(tmp / "j1", ids, ours)
+    if not n:
+        return
 
     loop_n = shell_loop(tmp / "data", ids, tmp / "loopN", n) / k
     ours_n = batch(tmp / "data", tmp / "jN", n, ids) / k
