@@ -241,7 +241,17 @@ def durations(
     >>> ik.durations(iset, as_of="2026-11-26T12:00Z")["time_to_resolve"]  # doctest: +SKIP
     """
     as_of = resolve_as_of(as_of)
-    first = milestones(require_set(iset, "durations"))
+    frame = _durations(require_set(iset, "durations"), as_of, spans)
+    frame.attrs["as_of"] = as_of
+    return frame
+
+
+def _durations(
+    iset: IncidentSet, as_of: pd.Timestamp, spans: Iterable[str | Span] | None
+) -> pd.DataFrame:
+    """:func:`durations` without ``attrs`` (which pandas deep-copies into every result of
+    an operation on the frame): for the functions here that compute on it."""
+    first = milestones(iset)
     times = {k: first[k].array.asi8 for k in first.columns}  # ns since 1970, _NAT unknown
     open_ = is_open(iset, first).to_numpy()
     columns, flags, assumed_cols = {}, {}, {}
@@ -258,12 +268,10 @@ def durations(
         if len(span.start) > 1:
             assumed_cols[f"{span.start[0]}_assumed"] = start_assumed & (start != _NAT)
     ctx = context(iset, first)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {**columns, **flags, **assumed_cols, **{c: ctx[c] for c in ctx.columns}},
         index=iset.incidents.index,
     )
-    frame.attrs["as_of"] = as_of
-    return frame
 
 
 def _first_recorded(
@@ -293,7 +301,7 @@ def impact(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
     """
     inc = require_set(iset, "impact").incidents
     as_of = resolve_as_of(as_of)
-    dur = durations(iset, as_of, spans=["impact_duration"])
+    dur = _durations(iset, as_of, ["impact_duration"])
     computed = dur["impact_duration"]
     stated = inc["downtime_stated"]
     diff = (stated - computed).abs()
@@ -539,14 +547,18 @@ def mtbf(iset: IncidentSet) -> pd.DataFrame:
 
 def action_item_status(iset: IncidentSet, as_of: object = None) -> pd.DataFrame:
     """The action items with a ``state``: done, open, or overdue (due before ``as_of``)."""
-    items = iset.action_items
     as_of = resolve_as_of(as_of)
+    out = _with_state(iset.action_items, as_of)
+    out.attrs["as_of"] = as_of
+    return out
+
+
+def _with_state(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """``items`` with their ``state`` column (no ``attrs``, see :func:`_durations`)."""
     today = as_of.tz_convert("UTC").tz_localize(None).normalize()
     overdue = ~items["done"].to_numpy() & (items["due"] < today).to_numpy()
     state = np.where(items["done"], "done", np.where(overdue, "overdue", "open"))
-    out = items.assign(state=pd.Categorical(state, categories=["done", "open", "overdue"]))
-    out.attrs["as_of"] = as_of
-    return out
+    return items.assign(state=pd.Categorical(state, categories=["done", "open", "overdue"]))
 
 
 def follow_through(
@@ -560,7 +572,7 @@ def follow_through(
     (default: now); ``open`` counts every unfinished item, overdue ones included.
     """
     as_of = resolve_as_of(as_of)
-    items = action_item_status(iset, as_of)
+    items = _with_state(iset.action_items, as_of)
     if by is None:
         key = pd.Series("all", index=items.index)
     elif by == "incident":
