@@ -796,6 +796,38 @@ def is_unknown(text: object) -> bool:
     return set(s) <= _UNKNOWN_MARKS or norm(s) in UNKNOWN_WORDS
 
 
+#: What a milestone's value says when the milestone has not happened yet (an open incident's
+#: ``Resolved: still monitoring``, ``Post-Mortem: not scheduled yet``); also any ``not ... yet``.
+NOT_YET_WORDS: frozenset[str] = frozenset(
+    _w(
+        "not yet | still monitoring | monitoring | ongoing | still ongoing | in progress | "
+        "still open | open | still active | active | not resolved | unresolved | "
+        "not mitigated | not scheduled | to be scheduled | awaiting | waiting | not held | "
+        "not done | none yet | not happened"
+    )
+)
+
+
+def not_yet(text: object) -> bool:
+    """True for a milestone value saying it has not happened (yet): a "not yet" phrase, or
+    nothing but a dash or "not known" before an aside (``— (still monitoring; ...)``).
+
+    >>> [not_yet(v) for v in ("not scheduled yet (after the RCA)", "— (still monitoring",
+    ...                       "(pending)", "14:05", "Not yet — monitoring", "opened 14:05")]
+    [True, True, True, False, True, False]
+    """
+    s = str(text).strip()
+    core = s.split("(", 1)[0].strip() or s.strip("()").split(";", 1)[0].strip()
+    if _DIGIT.search(core):
+        return False
+    words = norm(core)
+    if is_unknown(core) or words in NOT_YET_WORDS:
+        return True
+    return words.startswith(("not yet", "still ")) or (
+        words.startswith("not ") and words.endswith(" yet")
+    )
+
+
 # --- severity and status (the levels themselves: model.SEVERITIES, model.STATUSES) ----------
 #: Severity words and the level they mean when no number is written (``severity_map``
 #: overrides and adds words).
@@ -1067,7 +1099,17 @@ CURRENCY_CODES: frozenset[str] = frozenset(
     _w("USD | EUR | GBP | JPY | INR | AUD | CAD | CHF | CNY | RMB | SEK | NOK | DKK | ISK | PLN | "
        "CZK | HUF | RON | BGN | BRL | MXN | SGD | HKD | NZD | ZAR | KRW | RUB | TRY | AED | SAR | "
        "ILS | THB | IDR | MYR | PHP | VND | TWD | ARS | CLP | COP | PEN | NGN | KES | EGP | PKR | "
-       "BDT | UAH | KZT")
+       "BDT | UAH | KZT | "
+       # the other circulating ISO 4217 codes, less those that are English words (ALL, BOB,
+       # CUP, MOP, SOS, TOP): three capitals beside an amount are read as the currency
+       "AFN | AMD | ANG | AOA | AWG | AZN | BAM | BBD | BHD | BIF | BMD | BND | BSD | BTN | "
+       "BWP | BYN | BZD | CDF | CRC | CVE | DJF | DOP | DZD | ERN | ETB | FJD | FKP | GEL | "
+       "GHS | GIP | GMD | GNF | GTQ | GYD | HNL | HTG | IQD | IRR | JMD | JOD | KGS | KHR | "
+       "KMF | KWD | KYD | LAK | LBP | LKR | LRD | LSL | LYD | MAD | MDL | MGA | MKD | MMK | "
+       "MNT | MRU | MUR | MVR | MWK | MZN | NAD | NIO | NPR | OMR | PAB | PGK | PYG | QAR | "
+       "RSD | RWF | SBD | SCR | SDG | SHP | SLE | SRD | SSP | STN | SYP | SZL | TJS | TMT | "
+       "TND | TTD | TZS | UGX | UYU | UZS | VES | VUV | WST | XAF | XCD | XOF | XPF | YER | "
+       "ZMW")
 )  # fmt: skip
 #: Currency names written after an amount (``40 dollars``, ``1.200 Euro``, ``500 reais``).
 CURRENCY_WORDS: dict[str, str] = {

@@ -69,9 +69,8 @@ def _incident_text(iset: ik.IncidentSet, iid: str) -> str:
     ev = iset.events[iset.events["incident_id"] == iid]
     for column in ("actor", "role", "description"):
         parts += [str(v) for v in ev[column].dropna()]
-    parts += [
-        str(v) for v in iset.action_items.loc[iset.action_items["incident_id"] == iid, "text"]
-    ]
+    items = iset.action_items[iset.action_items["incident_id"] == iid]
+    parts += [str(v) for column in ("text", "owner") for v in items[column].dropna()]
     return "\n".join(parts)
 
 

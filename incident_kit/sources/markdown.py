@@ -575,6 +575,9 @@ class _Report:
             when, description = time_aside(when)  # "07:05 UTC (CloudWatch alarm)": kept
         if V.is_placeholder(when) or V.is_unknown(when):
             return
+        if V.not_yet(when):  # "Resolved: still monitoring": no time, the words kept
+            self._note("Timeline", None, f"{label}: {value}")
+            return
         event = {"kind": kind, "actor": actor, "role": role, "description": description}
         self._event(line, V.MILESTONE_LABELS[kind], when, event, order=0)
 
