@@ -839,10 +839,17 @@ def parse_severity(text: str, severity_map: dict | None = None) -> str | None:
     """A severity as people write it -> ``P1``..``P4`` (None for ``TBD``-like values); see
     :func:`read_severity`, which also returns the note for ``P0`` / ``P5``.
 
-    >>> [parse_severity(t) for t in ("SEV-1", "p2 (major)", "High", "Sev 3", "minor")]
-    ['P1', 'P2', 'P2', 'P3', 'P3']
+    >>> [parse_severity(t) for t in ("SEV-1", "p2 (major)", "High", "Sev 3", "minor", "Sev two")]
+    ['P1', 'P2', 'P2', 'P3', 'P3', 'P2']
     """
     return read_severity(text, severity_map)[0]
+
+
+#: A level written in words after its prefix (``Sev two``, ``Priority one``, ``P-zero``).
+_SPELLED_LEVELS = dict(zip(("zero", "one", "two", "three", "four", "five"), "012345", strict=True))
+_SEV_SPELLED = re.compile(
+    r"\b(sev|severity|p|priority|s|level|prio)\s*(zero|one|two|three|four|five)\b(?! \w*(?:teen|ty|hundred|thousand)\b)"
+)
 
 
 def read_severity(text: str, severity_map: dict | None = None) -> tuple[str | None, str | None]:
@@ -854,7 +861,7 @@ def read_severity(text: str, severity_map: dict | None = None) -> tuple[str | No
     """
     if is_unknown(text):
         return None, None
-    key = V.norm(text)
+    key = _SEV_SPELLED.sub(lambda m: f"{m.group(1)} {_SPELLED_LEVELS[m.group(2)]}", V.norm(text))
     user = {V.norm(k): v for k, v in (severity_map or {}).items()}
     if key in user:
         return _level(user[key], text), None
@@ -895,8 +902,8 @@ STATUS_FORMS = "Active, Resolved, Post-Mortem (also Open, Monitoring, Closed, Po
 def parse_status(text: str) -> str | None:
     """A status in any case and spelling -> ``Active``, ``Resolved`` or ``Post-Mortem``.
 
-    >>> [parse_status(t) for t in ("closed", "Postmortem complete", "Monitoring", "PIR")]
-    ['Resolved', 'Post-Mortem', 'Active', 'Post-Mortem']
+    >>> [parse_status(t) for t in ("closed", "Postmortem complete", "Monitoring", "Reslovled")]
+    ['Resolved', 'Post-Mortem', 'Active', 'Resolved']
     """
     if is_unknown(text):
         return None
@@ -910,6 +917,9 @@ def parse_status(text: str) -> str | None:
     for n in (2, 1):
         if len(words) >= n and " ".join(words[:n]) in V.STATUS_WORDS:
             return V.STATUS_WORDS[" ".join(words[:n])]
+    slip = V.typo_of(lead, V.STATUS_WORDS)  # "Reslovled", "Acitve"
+    if slip is not None:
+        return V.STATUS_WORDS[slip]
     raise ValueError(f"is not a status (expected {STATUS_FORMS})")
 
 

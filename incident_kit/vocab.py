@@ -22,6 +22,7 @@ Word lists are written ``"a | b | c"`` to keep them readable.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,6 +49,40 @@ def norm(text: str) -> str:
     s = _QUOTES.sub("", _SECTION_NUMBER.sub("", str(text).lower())).replace("&", " and ")
     words = " ".join(_NOT_WORD.sub(" ", s).split())
     return _NUMBERING.sub("", words)
+
+
+def slips(a: str, b: str) -> int:
+    """Typing slips between two words (optimal string alignment distance: a letter left
+    out, added, changed, or two swapped), counted up to 3.
+
+    >>> [slips("resolved", w) for w in ("resovled", "reslovled", "resolved", "revolved")]
+    [1, 2, 0, 1]
+    """
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2, prev = [], list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        if min(row) > 2:
+            return 3
+        prev2, prev = prev, row
+    return min(prev[-1], 3)
+
+
+def typo_of(key: str, names: Iterable[str], *, shortest: int = 5) -> str | None:
+    """The one name ``key`` is a slip of typing away from (one slip, two from nine letters;
+    keys shorter than ``shortest`` never), or None when none or several are. Letters
+    beyond ASCII are another language's word (``Références``), not a slip."""
+    if len(key) < shortest or not key.isascii():
+        return None
+    allowed = 2 if len(key) >= 9 else 1
+    close = {n for n in names if slips(key, n) <= allowed}
+    return close.pop() if len(close) == 1 else None
 
 
 def _w(text: str) -> tuple[str, ...]:
@@ -239,8 +274,13 @@ TEXT_PARTS = ("what_happened", "why_it_happened")
 
 
 def section_key(title: str) -> str | None:
-    """The template section a heading names (``## Root cause:`` -> ``root_cause``), or None."""
-    return _SECTION_ALIASES.get(norm(title))
+    """The template section a heading names (``## Root cause:`` -> ``root_cause``, also
+    mistyped: ``## Timline``), or None."""
+    key = norm(title)
+    found = _SECTION_ALIASES.get(key)
+    if found is None and key not in _NOT_TYPOS:
+        found = _SECTION_ALIASES.get(typo_of(key, _SECTION_ALIASES, shortest=6) or "")
+    return found
 
 
 def part_column(section: str, title: str) -> str | None:
@@ -479,10 +519,12 @@ def field_typo(label: str) -> str | None:
     import difflib
 
     key = norm(label)
-    if len(key) < 7 or key in _FIELD_ALIASES or key in _NOT_TYPOS or milestone_kind(key):
+    if len(key) < 5 or key in _FIELD_ALIASES or key in _NOT_TYPOS or milestone_kind(key):
         return None
     close = difflib.get_close_matches(key, list(_FIELD_ALIASES), n=2, cutoff=0.88)
     columns = {_FIELD_ALIASES[c] for c in close}
+    if not columns:  # one slip in a short label: "Staus", "Sevirity"
+        columns = {_FIELD_ALIASES[c] for c in _FIELD_ALIASES if slips(key, c) <= 1}
     return columns.pop() if len(columns) == 1 else None
 
 
@@ -612,6 +654,8 @@ def milestone_typo(label: str) -> str | None:
         return None
     names = {norm(title): kind for kind, title in MILESTONE_LABELS.items()}
     close = difflib.get_close_matches(key, list(names), n=2, cutoff=0.85)
+    if not close:  # "Dectected", "Post-Mortm": slips difflib's ratio misses
+        close = [typo_of(key, names, shortest=6)] if typo_of(key, names, shortest=6) else []
     return names[close[0]] if len(close) == 1 else None
 
 
