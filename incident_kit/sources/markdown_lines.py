@@ -441,11 +441,14 @@ _META_KEY = re.compile(
 
 
 _SEGMENT = re.compile(
-    r"\s+[-–—|]\s+|\s*;\s+|\s+[–—]|[–—]\s+"
+    r"\s+[-–—|→·•]\s+|\s*;\s+|\s+[–—]|[–—]\s+"
     r"|[.,]\s+(?=(?:owner|owners|assignee|assigned to|due|due date|deadline|eta)\b)"
     rf"|[.,]\s+(?=(?:{_OTHER_META})\s*:)",
     re.I,
 )
+
+
+_SEGMENT_KEPT = re.compile(f"({_SEGMENT.pattern})", re.I)
 
 
 _INLINE_META = re.compile(
@@ -474,7 +477,7 @@ def split_item(text: str) -> tuple[str, str | None, str | None, bool]:
             break
         owner, due = owner or o, due or d
         body = body[: m.start()].rstrip()
-    parts = _SEGMENT.split(body)
+    parts = _SEGMENT_KEPT.split(body)  # text, separator, text, ...: separators kept
     m = _INLINE_META.search(parts[0])  # "text Owner: @ana" without a separator
     if m:
         o, d = _meta(parts[0][m.start() :].strip())
@@ -482,13 +485,16 @@ def split_item(text: str) -> tuple[str, str | None, str | None, bool]:
             owner, due = owner or o, due or d
             parts[0] = parts[0][: m.start()].rstrip(" ,.;")
     keep = [parts[0]]
-    for segment in parts[1:]:
+    for sep, segment in zip(parts[1::2], parts[2::2], strict=True):
         o, d = _meta(segment)
         if o is None and d is None:
-            keep.append(segment)
+            keep += [sep, segment]  # the item's own words, as written ("cfg → v811")
             continue
+        if o is None and owner is None and len(keep) > 2 and _named(keep[-1]):
+            o = keep[-1]  # "text · Grace Kim · 2026-07-15": the name before the due
+            del keep[-2:]
         owner, due = owner or o, due or d
-    body = " - ".join(keep).strip()
+    body = "".join(keep).strip()
     m = _TRAILING_HANDLE.search(body)  # "text @carol" (a due may have been split off already)
     if m and owner is None:
         owner, body = m.group(1), body[: m.start()].rstrip()
@@ -497,6 +503,12 @@ def split_item(text: str) -> tuple[str, str | None, str | None, bool]:
         struck = True
         body = (body[2:end] + body[end + 2 :]).strip()
     return body, owner, due, struck
+
+
+def _named(segment: str) -> bool:
+    """A segment that is only a name (``Grace Kim``, ``@ana``): capitalised or a handle."""
+    text = segment.strip()
+    return bool(_NAME.match(text)) and text[:1].isupper() | text.startswith("@")
 
 
 def _meta(segment: str) -> tuple[str | None, str | None]:
