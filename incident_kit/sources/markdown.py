@@ -1002,12 +1002,21 @@ def _normalise(text: str) -> str:
     text = _answers_unboxed(_front_matter_as_lines(text.lstrip("\ufeff")))
     if _JIRA_HEADING.search(text):  # "h2. Timeline" of Jira's wiki markup: a heading
         text = _JIRA_HEADING.sub(lambda m: "#" * int(m.group(1)) + " ", text)
+    if _WORD_BULLET.search(text):  # pasted from Word: "•<tab>item", "o<tab>sub-item"
+        text = _WORD_BULLET.sub(lambda m: m.group(1) + ("  - " if m.group(3) else "- "), text)
+    if _WORD_CHECK.search(text):  # "☑<tab>Internal team notified": a checklist item
+        text = _WORD_CHECK.sub(r"\1- \2 ", text)
     if "[[" in text:  # Obsidian's wiki links read as their words: [[Mara Lind]] is a name
         text = _WIKI_LINK.sub(lambda m: m.group(2) or m.group(1), text)
     return _CALLOUT.sub(_callout_as_section, text) if "[!" in text else text
 
 
 _JIRA_HEADING = re.compile(r"^h([1-6])\.[ \t]+(?=\S)", re.M)
+#: A list bullet of a word processor, pasted as text: a bullet character and a space or tab,
+#: or Word's ``o`` and a tab for a second-level item.
+_WORD_BULLET = re.compile(r"^([ \t]*)(?:([•◦▪‣●])[ \t]+|(o)\t+)", re.M)
+#: A check box of a word processor and a tab (``☑`` checked, ``☐`` not; ``☒`` means either).
+_WORD_CHECK = re.compile(r"^([ \t]*)([☑☐✓✔✗✘])\t+", re.M)
 _WIKI_LINK = re.compile(r"\[\[(?!\s)([^\]|#\n]+?)(?:#[^\]|\n]*)?(?:\|([^\]\n]+))?\]\]")
 
 
