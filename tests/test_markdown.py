@@ -476,3 +476,18 @@ def test_the_same_report_written_by_another_hand_reads_the_same(tmp_path, origin
     assert list(again.action_items["text"]) == list(
         original.action_items.sort_values("horizon", kind="stable")["text"]
     )
+
+
+@pytest.mark.parametrize("title", ["TEAM", "Timeline", "Root cause", "Lessons Learned"])
+def test_a_title_that_names_a_section_is_written_so_it_reads_back(tmp_path, title):
+    """``# Team`` would read as the Team section: such a title goes on a Title line."""
+    iset = ik.load(DATA)
+    iid = iset.ids[0]
+    one = iset.select([iid])
+    one.incidents.loc[iid, "title"] = title
+    text = ik.to_markdown(one, iid)
+    assert text.startswith(f"# {vocab.TEMPLATE_TITLE}\n") and f"**Title**: {title}" in text
+    (tmp_path / "r.md").write_text(text, encoding="utf-8")
+    again = ik.load(tmp_path / "r.md", strict=True)
+    assert again.incidents.loc[iid, "title"] == title
+    assert len(again.events) == len(one.events)

@@ -37,7 +37,9 @@ def render_all(iset: IncidentSet) -> Iterator[tuple[str, str]]:
 
 def _render(iid: str, inc: dict, events: pd.DataFrame, items: pd.DataFrame) -> str:
     notes = _notes_by_section(inc.get("notes"))
-    out = [f"# {_text(inc.get('title')) or V.TEMPLATE_TITLE}", ""]
+    title = _text(inc.get("title"))
+    heading = title if title and not _reads_as_section(title) else V.TEMPLATE_TITLE
+    out = [f"# {heading}", ""]
     for section in V.SECTIONS:
         out += [f"## {section.title}", ""]
         for chunk in notes.get(section.key, []):  # before the parts, so they stay unplaced
@@ -139,11 +141,19 @@ def _summary(iid, inc, events, items) -> list[str]:
     out = []
     for label in V.SUMMARY_LABELS:
         if label.column == "title":
+            title = _text(inc.get("title"))
+            if title and _reads_as_section(title):  # "# Team" would be the section: labelled
+                out.append(f"**{label.title}**: {title}")
             continue
         value = iid if label.column == "incident_id" else _field(inc, label)
         out.append(f"**{label.title}**: {value}")
     summary = _text(inc.get("summary"))
     return [*out, "", *([summary, ""] if summary else [])]
+
+
+def _reads_as_section(title: str) -> bool:
+    """A title that, written as the ``#`` heading, would read as a template section."""
+    return V.section_key(title) is not None
 
 
 def _timeline(iid, inc, events, items) -> list[str]:
