@@ -343,7 +343,20 @@ def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
         pos = _BY.search(role)
         if pos:
             role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
-    return when.strip(), who(actor), who(role), (description or "").strip() or None
+    asides = []
+    for name in ("actor", "role"):  # "to DB on-call (replica lag 40 s)": a note, not the role
+        # ("Plattform-Bereitschaft (Leitung)": a short qualifier stays part of it)
+        value = locals()[name]
+        m = _ASIDE_AFTER.match(value or "")
+        if m and (re.search(r"\d", m.group("aside")) or len(m.group("aside").split()) >= 3):
+            asides.append(m.group("aside"))
+            actor, role = (m.group("core"), role) if name == "actor" else (actor, m.group("core"))
+    description = "; ".join(filter(None, [(description or "").strip(), *asides]))
+    return when.strip(), who(actor), who(role), description or None
+
+
+#: A name or role and a parenthetical aside after it (``DB on-call (replica lag 40 s)``).
+_ASIDE_AFTER = re.compile(r"^(?P<core>[^()]*\S)\s+\((?P<aside>[^()]+)\)\s*$")
 
 
 def _last_word(sep: str) -> str:
