@@ -343,20 +343,24 @@ def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
         pos = _BY.search(role)
         if pos:
             role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
-    asides = []
-    for name in ("actor", "role"):  # "to DB on-call (replica lag 40 s)": a note, not the role
-        # ("Plattform-Bereitschaft (Leitung)": a short qualifier stays part of it)
-        value = locals()[name]
-        m = _ASIDE_AFTER.match(value or "")
-        if m and (re.search(r"\d", m.group("aside")) or len(m.group("aside").split()) >= 3):
-            asides.append(m.group("aside"))
-            actor, role = (m.group("core"), role) if name == "actor" else (actor, m.group("core"))
-    description = "; ".join(filter(None, [(description or "").strip(), *asides]))
+    actor, actor_note = without_note(actor)
+    role, role_note = without_note(role)
+    description = "; ".join(filter(None, [(description or "").strip(), actor_note, role_note]))
     return when.strip(), who(actor), who(role), description or None
 
 
 #: A name or role and a parenthetical aside after it (``DB on-call (replica lag 40 s)``).
 _ASIDE_AFTER = re.compile(r"^(?P<core>[^()]*\S)\s+\((?P<aside>[^()]+)\)\s*$")
+
+
+def without_note(text: str | None) -> tuple[str | None, str | None]:
+    """``DB on-call (replica lag 40 s)`` -> ``("DB on-call", "replica lag 40 s")``: a note
+    after who or to whom is no part of the name. A short qualifier stays part of it
+    (``Plattform-Bereitschaft (Leitung)``): only notes with a digit or three words go."""
+    m = _ASIDE_AFTER.match(text or "")
+    if m and (re.search(r"\d", m.group("aside")) or len(m.group("aside").split()) >= 3):
+        return m.group("core"), m.group("aside")
+    return text, None
 
 
 def _last_word(sep: str) -> str:
@@ -408,7 +412,7 @@ def paged_role(text: str | None) -> str | None:
     m = _PAGED.match((text or "").strip())
     if m is None or re.match(r"(?:via|by|through|using|with)\b", m.group("role"), re.I):
         return None  # "paged via Opsgenie": how, not whom
-    return who(m.group("role"))
+    return who(without_note(m.group("role"))[0])  # the note stays in the description
 
 
 def named_party(text: str | None) -> str | None:
