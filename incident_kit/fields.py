@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -398,12 +399,36 @@ _PLAIN_TIME_WORDS = frozenset(
 _NOON = re.compile(r"\bnoon\b|\bmidday\b", re.I)
 
 
+_CJK_MARKS = re.compile(r"[年년月월日일時时시分분午오上下星周（]")
+_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_CJK_WEEKDAY = re.compile(
+    r"\s*\(\s*(?:[月火水木金土日](?:曜日?)?|[월화수목금토일](?:요일)?)\s*\)\s*"
+    r"|\s*(?:星期|周)[一二三四五六日天]\s*|\s*[月火水木金土日]曜日?\s*|\s*[월화수목금토일]요일\s*"
+)
+_CJK_CLOCK = re.compile(r"(\d{1,2})\s*[時时시]\s*(?:(\d{1,2})\s*[分분])?")
+_CJK_HALF = re.compile(r"(午前|午後|오전|오후|上午|下午)\s*(\d{1,2}(?::\d{2})?)")
+_HALVES = {"午前": "AM", "午後": "PM", "오전": "AM", "오후": "PM", "上午": "AM", "下午": "PM"}
+
+
+def _cjk_date(text: str) -> str:
+    """A date and time in Japanese, Chinese or Korean (``2026年11月3日（火）14:05``,
+    ``2026년 6월 22일 오후 2:05``, ``14時05分``) as the date parser reads it."""
+    s = unicodedata.normalize("NFKC", text)  # full-width digits, colons and brackets
+    s = _CJK_DATE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d} ", s)
+    s = _CJK_WEEKDAY.sub(" ", s)
+    s = _CJK_CLOCK.sub(lambda m: f"{m.group(1)}:{int(m.group(2) or 0):02d}", s)
+    s = _CJK_HALF.sub(lambda m: f"{m.group(2)} {_HALVES[m.group(1)]}", s)
+    return " ".join(s.split())
+
+
 def in_english(text: str) -> str:
     """A date and time written in another language's words (or British order) as the date
     parser reads it: ``za 28 maart 2026, 23.40 uur`` -> ``28 Mar 2026, 23:40``,
     ``mercredi 11 mars 2026 à 10h00`` -> ``11 Mar 2026 10:00``, ``Wednesday the 14th of
     October 2026, noon`` -> ``Wednesday 14th October 2026, 12:00`` (``midnight`` stays:
     which day's is not said)."""
+    if _CJK_MARKS.search(text):  # 2026年11月3日（火）14:05, 2026년 6월 22일 오후 2:05
+        text = _cjk_date(text)
     low = text.lower()
     words = set(_LETTERS.findall(low))
     if not words or words <= _PLAIN_TIME_WORDS:  # "2026-03-04 14:05 UTC": nothing to do

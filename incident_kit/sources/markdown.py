@@ -110,6 +110,20 @@ def _who_from_words(event: dict) -> None:
         event["actor"], event["description"] = name, None
 
 
+_ITEM_STATE = ("status", "state", "done", "complete")
+_ITEM_HORIZON = ("horizon", "when", "priority", "term")
+
+
+def _item_header(cell: str) -> str:
+    """An action-item table's column name; a bilingual one (``担当 / Owner``) by the side
+    the vocabulary knows."""
+    key = V.norm(cell)
+    known = (*ITEM_TEXT, *V.OWNER_WORDS, *V.DUE_WORDS, *_ITEM_STATE, *_ITEM_HORIZON)
+    if key in known or "/" not in cell:
+        return key
+    return next((side for p in cell.split("/") if (side := V.norm(p)) in known), key)
+
+
 @dataclass
 class _Place:
     """Where the reader is in a report: the section and part a block belongs to, the
@@ -774,7 +788,7 @@ class _Report:
         ]
         if len(rows) < 2:
             return False
-        header = [V.norm(h) for h in rows[0][1]]
+        header = [_item_header(h) for h in rows[0][1]]
         what = next((i for i, h in enumerate(header) if h in ITEM_TEXT), None)
         if what is None:
             return False
@@ -784,8 +798,8 @@ class _Report:
             (col[h] for h in V.DUE_WORDS if h in col),
             None,
         )
-        state = next((col[h] for h in ("status", "state", "done", "complete") if h in col), None)
-        hz = next((col[h] for h in ("horizon", "when", "priority", "term") if h in col), None)
+        state = next((col[h] for h in _ITEM_STATE if h in col), None)
+        hz = next((col[h] for h in _ITEM_HORIZON if h in col), None)
         for line, cells in rows[1:]:
 
             def get(i: int | None, cells: list[str] = cells) -> str:
