@@ -446,6 +446,17 @@ def in_english(text: str) -> str:
     return " ".join(_FILLER.sub(" ", s).split()) if words & _FILLER_KEYS else s
 
 
+_ZONE_IN_WORDS = re.compile(
+    r"(?<=\d)(?P<sep>\s+)(?P<w>[a-z]+(?:\s[a-z]+)??)\s+(?:standard\s+|daylight\s+)?time$", re.I
+)
+
+
+def _zone_in_words(m: re.Match) -> str:
+    """``Pacific Time`` / ``Eastern Standard Time`` / ``London time`` after a time: its zone."""
+    zone = V.ZONE_WORDS.get(m.group("w").lower())
+    return f"{m.group('sep')}{zone}" if zone else m.group(0)
+
+
 @lru_cache(maxsize=65536)
 def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
     """One timestamp as people write it: ``(value, note)``.
@@ -461,6 +472,8 @@ def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
     s = _APPROX.sub("", s)
     s = _TODAY.sub("", s)  # "Today at 2:05 PM": a time on the day of the line before
     s = in_english(s)
+    if s[-4:].lower() == "time":  # "07:48:20 Pacific Time": the zone in words
+        s = _ZONE_IN_WORDS.sub(_zone_in_words, s)
     s = _drop_asides(s, abbrev) if "(" in s else s
     body, tz, zone_text, note = _split_zone(s, abbrev)
     if tz is None:

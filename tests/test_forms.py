@@ -1571,3 +1571,67 @@ def test_what_confluence_and_notion_exports_leave():
     assert (inc["comm_internal"], inc["comm_customers"]) == (True, False)
     item = iset.action_items.iloc[0]
     assert (item["owner"], str(item["due"].date())) == ("Jane Doe", "2026-04-14")
+
+
+def test_what_a_label_says_in_brackets_belongs_to_its_value():
+    """``Users Affected (est.)``, ``Downtime (minutes)``, ``Financial Impact (USD)``: the
+    label is the template's; the note is the value's (a unit joins the value)."""
+    from incident_kit.sources.markdown_lines import label_of
+
+    assert label_of("**Users Affected (est.)**: 1,200") == ("Users Affected", "1,200 (est.)")
+    assert label_of("**Downtime (minutes)**: 45") == ("Downtime", "45 minutes")
+    assert label_of("**Financial Impact (USD)**: 12,000") == ("Financial Impact", "12,000 USD")
+    assert label_of("**Incident Commander (IC)**: Alice") == ("Incident Commander", "Alice")
+    assert label_of("**Foo (bar)**: x") == ("Foo (bar)", "x")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Sevirity", "severity"), ("Staus", "status"), ("Servies Affected", "services")],
+)
+def test_a_field_label_one_slip_away_is_read(typed, meant):
+    assert vocab.field_key(typed) == meant
+
+
+def test_typing_slips_and_what_is_no_slip():
+    assert [vocab.slips("resolved", w) for w in ("resovled", "reslovled", "resolved")] == [1, 2, 0]
+    assert vocab.section_key("Timline") == "timeline"
+    assert vocab.section_key("Références") is None  # another language, not a slip
+    assert vocab.milestone_typo("Post-Mortm") == "postmortem"
+    assert vocab.milestone_typo("Revolved") is None  # a word of its own
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("— (still monitoring; partner bank has not confirmed)", True),
+        ("not scheduled yet (after the RCA)", True),
+        ("(pending)", True),
+        ("2026-03-04 14:05 UTC", False),
+        ("opened 14:05", False),
+    ],
+)
+def test_a_milestone_that_has_not_happened_yet(value, expected):
+    assert vocab.not_yet(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026年11月3日（火）14:05 JST", "2026-11-03 05:05"),
+        ("２０２６年３月４日 午後２時５分 JST", "2026-03-04 05:05"),
+        ("2026년 6월 22일 (월) 오후 2:05 KST", "2026-06-22 05:05"),
+        ("Thursday, April 9, 2026, 07:48:20 Pacific Time", "2026-04-09 14:48:20"),
+        ("April 9, 2026 07:48 Eastern Standard Time", "2026-04-09 11:48"),
+    ],
+)
+def test_dates_in_cjk_and_zones_in_words(text, utc):
+    value, _ = F.parse_human_time(text, "UTC", ())
+    assert value == pd.Timestamp(utc, tz="UTC")
+
+
+def test_severity_in_words_status_typo_and_every_iso_currency():
+    assert F.parse_severity("Sev two") == "P2"
+    assert F.parse_status("Reslovled") == "Resolved"
+    assert F.read_money("NPR 2,40,000 (est.)")[:2] == (240000.0, "NPR")
+    assert F.read_money("ALL 500")[:2] == (None, None)  # an English word, no currency

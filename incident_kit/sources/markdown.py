@@ -110,6 +110,7 @@ def _who_from_words(event: dict) -> None:
         event["actor"], event["description"] = name, None
 
 
+_CODE_FIRST = re.compile(r"^`([^`\n]{1,40})`(.*)$", re.S)
 _ITEM_STATE = ("status", "state", "done", "complete")
 _ITEM_HORIZON = ("horizon", "when", "priority", "term")
 
@@ -549,6 +550,8 @@ class _Report:
     def _time_first(self, line: int, text: str) -> bool:
         """``14:05 UTC - paged the on-call`` / ``**14:05 UTC** paged``: an event, a milestone
         when the words after the time start with one (``14:05 UTC — Detected by PagerDuty``)."""
+        if text.startswith("`") and (code := _CODE_FIRST.match(text)):
+            text = code.group(1) + code.group(2)  # "`+0:06` — Detected": the time unquoted
         boxed = BOXED_TIME.match(text)  # "[14:07:30 UTC] **Acknowledged** by Nadia"
         if boxed and TIME_FIRST.match(boxed.group("t")):
             when, rest = boxed.group("t"), plain(boxed.group("rest")) or None
@@ -1154,8 +1157,9 @@ def _resolve_times(report: _Report, parsed: list, options: ReadOptions) -> None:
         detected = report.day  # "Date: December 1, 2026": that day wherever the times are
     previous: dict[int, pd.Timestamp | None] = {0: None, 1: None}
     for t, (ts, err, note, part) in zip(report.times, parsed, strict=True):
-        if err is not None and (offset := T_OFFSET.match(t.text)) and report.t0:
-            ts, note, err, part = _after_t0(report.t0, offset.group("d"), options)
+        if report.t0 and (offset := T_OFFSET.match(t.text)):  # counted from T0, if one is set
+            after = offset.group("d") or offset.group("c")
+            ts, note, err, part = _after_t0(report.t0, after, options)
         if err is not None:
             ts, note, err, part = _prefix_time(t, err, options)
         if isinstance(part, F.DateOnly) and err is None:

@@ -207,9 +207,15 @@ ZONE_NOTE = re.compile(
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
-#: A timeline of offsets: "T0 = 2026-09-22 03:40 UTC" (also "T+0 =", "T₀:"), then "T+6m".
-T_ZERO = re.compile(r"\bT\s*(?:\+\s*)?[0₀]\s*[=:]\s*(?P<t>[^()\n]+?)\s*(?:\(|$|\.\s)")
-T_OFFSET = re.compile(r"^T\s*\+\s*(?P<d>\d[\dhmsd ]*)$", re.I)
+#: A timeline of offsets: "T0 = 2026-09-22 03:40 UTC" (also "T+0 =", "T₀:", "T+0:00 is"),
+#: then "T+6m" (also "+0:06" once a T0 is set).
+T_ZERO = re.compile(
+    r"\bT\s*(?:\+\s*)?(?:[0₀](?::00)?|00:00)\s*(?:[=:]|is\b)\s*(?P<t>[^()\n]+?)"
+    r"\s*(?:\(|$|\.\s|\s[—–-]\s)"
+)
+T_OFFSET = re.compile(
+    r"^(?:T\s*\+\s*(?P<d>\d[\dhmsd: ]*)|\+(?P<c>\d{1,3}:\d{2}(?::\d{2})?))$", re.I
+)
 
 
 def unescaped(text: str) -> str:
@@ -289,7 +295,31 @@ def label_of(line: str) -> tuple[str, str] | None:
     if m is None:
         return None
     label = m.group("bold") or m.group("ital") or m.group("plain")
-    return label.strip().rstrip(":").strip(), m.group("value").strip()
+    return _label_aside(label.strip().rstrip(":").strip(), m.group("value").strip())
+
+
+_LABEL_ASIDE = re.compile(r"^(?P<core>[^()]*\S)\s*\((?P<aside>[^()]{1,40})\)$")
+_UNIT_ASIDE = re.compile(
+    r"(?:in\s+)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|%|percent|[A-Z]{3}|[$€£¥₹])",
+    re.I,
+)
+
+
+def _label_aside(label: str, value: str) -> tuple[str, str]:
+    """``Users Affected (est.): 1,200`` reads as ``Users Affected: 1,200 (est.)`` and
+    ``Downtime (minutes): 45`` as ``Downtime: 45 minutes``: a note after a known label is
+    the value's, not part of the label (which then names nothing)."""
+    m = _LABEL_ASIDE.match(label)
+    if m is None:
+        return label, value
+    core, aside = m.group("core"), m.group("aside").strip()
+    if not (V.field_key(core) or V.milestone_kind(core)):
+        return label, value
+    if aside == "".join(w[0] for w in core.split()).upper():  # "Incident Commander (IC)"
+        return core, value
+    if _UNIT_ASIDE.fullmatch(aside):
+        return core, f"{value} {aside.removeprefix('in ').strip()}"
+    return core, f"{value} ({aside})"
 
 
 def item_body(text: str) -> str:
@@ -595,7 +625,7 @@ TIMEISH = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d\s*[ap]\.?m\b", re.I)
 
 
 TIME_FIRST = re.compile(
-    r"^\**\s*(?:T\s*\+\s*\d|\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
+    r"^[*`]*\s*(?:T\s*\+\s*\d|\+\d{1,3}:\d{2}|\d{1,2}:\d{2}|\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}|"
     r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
     re.I,
 )
@@ -641,7 +671,9 @@ def only_time(text: str) -> bool:
     return True
 
 
-_OFFSET_WORDS = re.compile(r"^(?P<t>T\s*\+\s*\d[\dhms]*)\s+(?P<rest>\S.*)$", re.I)
+_OFFSET_WORDS = re.compile(
+    r"^(?P<t>T\s*\+\s*\d[\dhms:]*|\+\d{1,3}:\d{2}(?::\d{2})?)\s+(?:[—–-]\s+)?(?P<rest>\S.*)$", re.I
+)
 
 
 def clock_then_words(text: str) -> re.Match | None:
