@@ -561,12 +561,12 @@ _KIND_ALIASES: dict[str, str] = {
     ),
     **dict.fromkeys(_w("detection | detect | alerted | first alert | detected at | erkannt | "
                        "entdeckt | détecté | détectée | detecte | detectado | detectada | "
-                       "detetado | rilevato | gedetecteerd | ontdekt | upptäckt"), "detected"),
+                       "detetado | rilevato | gedetecteerd | ontdekt | upptäckt | det"), "detected"),
     **dict.fromkeys(
         _w("ack | acked | acks | acknowledge | acknowledgement | acknowledgment | acknowledged at"),
         "acknowledged",
     ),
-    **dict.fromkeys(_w("escalate | escalation | escalated at | eskaliert | escaladé | escalade | "
+    **dict.fromkeys(_w("escalate | escalation | escalated at | esc | eskaliert | escaladé | escalade | "
                        "escalado | escalada | escalato | geëscaleerd | geescaleerd | eskalerat"),
                     "escalated"),
     **dict.fromkeys(
@@ -576,18 +576,19 @@ _KIND_ALIASES: dict[str, str] = {
            "início da resposta | inizio intervento | respons gestart | start respons"),
         "response_started",
     ),
-    **dict.fromkeys(_w("mitigate | mitigation | mitigated at | entschärft | mitigiert | atténué | "
+    **dict.fromkeys(_w("mitigate | mitigation | mitigated at | mitig | entschärft | mitigiert | atténué | "
                        "attenue | mitigado | mitigada | mitigato | gemitigeerd | beperkt"),
                     "mitigated"),
     **dict.fromkeys(
-        _w("resolve | resolution | resolved at | recovered | fully resolved | all clear | "
+        _w("resolve | resolution | resolved at | res | recovered | fully resolved | all clear | "
            "behoben | gelöst | résolu | résolue | resolu | resolvido | resolvida | resuelto | "
            "resuelta | risolto | opgelost | löst | åtgärdat"),
         "resolved",
     ),
     **dict.fromkeys(
         _w("post mortem | postmortem | post mortem meeting | postmortem meeting | pir | retro | "
-           "retrospective | post mortem review | review meeting | post incident review"),
+           "retrospective | post mortem review | review meeting | post incident review | pm | "
+           "pm mtg | pm meeting | pm review"),
         "postmortem",
     ),
     # an update that reached customers or the status page (time_to_communicate ends here)
@@ -601,7 +602,9 @@ _KIND_ALIASES: dict[str, str] = {
 _KIND_ALIASES = {norm(k): v for k, v in _KIND_ALIASES.items()}  # as labels are looked up
 #: Single words that name a milestone in a timeline line's label or a kind column, but mean
 #: something else on a summary line (``Impact: ...``, ``Start: ...``).
-_TIMELINE_ONLY = frozenset(_w("impact | start | started | began | response | resolution"))
+_TIMELINE_ONLY = frozenset(
+    _w("impact | start | started | began | response | resolution | det | esc | mitig | res | pm")
+)  # the abbreviations of terse timelines (det.: 0402Z, res.: 0507Z) mean nothing elsewhere
 #: Detailed-timeline kinds that are notes of what happened: read as ``update`` events.
 UPDATE_WORDS: frozenset[str] = frozenset(
     _w("update | note | comment | action | finding | message | deploy | deployment | change | "

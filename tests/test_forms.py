@@ -1635,3 +1635,11 @@ def test_severity_in_words_status_typo_and_every_iso_currency():
     assert F.parse_status("Reslovled") == "Resolved"
     assert F.read_money("NPR 2,40,000 (est.)")[:2] == (240000.0, "NPR")
     assert F.read_money("ALL 500")[:2] == (None, None)  # an English word, no currency
+
+
+def test_a_terse_timeline_s_abbreviations_name_milestones_there_only():
+    """``det.: 0402Z``, ``esc.: 0409Z``, ``mitig.``, ``res.``, ``PM mtg`` on a timeline line;
+    on a summary line those words name nothing."""
+    kinds = [vocab.milestone_kind(w) for w in ("det.", "esc.", "mitig.", "res.", "PM mtg")]
+    assert kinds == ["detected", "escalated", "mitigated", "resolved", "postmortem"]
+    assert vocab.milestone_kind("res.", in_timeline=False) is None
