@@ -295,7 +295,8 @@ def label_of(line: str) -> tuple[str, str] | None:
     if m is None:
         return None
     label = m.group("bold") or m.group("ital") or m.group("plain")
-    return _label_aside(label.strip().rstrip(":").strip(), m.group("value").strip())
+    label, value = label.strip().rstrip(":").strip(), m.group("value").strip()
+    return _label_aside(label, value) if label[-1:] == ")" else (label, value)
 
 
 _LABEL_ASIDE = re.compile(r"^(?P<core>[^()]*\S)\s*\((?P<aside>[^()]{1,40})\)$")
