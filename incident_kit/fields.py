@@ -380,7 +380,9 @@ _FILLER = re.compile(
     r"(?![^\W\d_])",
     re.I,
 )
-_H_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})\s?h\s?(\d{2})(?![\d])", re.I)  # 14h05 (French)
+_H_CLOCK = re.compile(  # 14h05 (French), 16h (Portuguese): a clock
+    r"(?<![\d.:])(\d{1,2})\s?h\s?(\d{2})(?![\d])|(?<![\d.:])(\d{1,2})h(?![\w])", re.I
+)
 _DOT_CLOCK = re.compile(  # 23.40 uur, 09.10 Uhr, kl. 14.05: a clock, not a date
     r"(?:(?<=kl\.\s)|(?<=kl\s)|(?<=klockan\s))(\d{1,2})\.(\d{2})(?![\d.])"
     r"|(?<![\d.])(\d{1,2})\.(\d{2})(?=\s*(?:uur|uhr|h)\b)",
@@ -436,9 +438,9 @@ def in_english(text: str) -> str:
     s = _WEEKDAY_FIRST.sub("", text) if words & V.WEEKDAY_WORDS else text
     if "." in s or "h" in low:
         s = _DOT_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or m.group(4)}", s)
-        s = _H_CLOCK.sub(r"\1:\2", s)
-    if "uur" in words or "uhr" in words:
-        s = re.sub(r"(?<=\d)\s*(?:uur|uhr)\b", "", s, flags=re.I)
+        s = _H_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or '00'}", s)
+    if words & {"uur", "uhr", "hs"}:  # 23.40 uur, 09:10 Uhr, 19:32 hs (horas)
+        s = re.sub(r"(?<=\d)\s*(?:uur|uhr|hs)\b", "", s, flags=re.I)
     if words & _MONTH_KEYS:
         s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
     if words & {"noon", "midday"}:
@@ -457,14 +459,33 @@ def _zone_in_words(m: re.Match) -> str:
     return f"{m.group('sep')}{zone}" if zone else m.group(0)
 
 
+#: A range of clock times (``23:47–23:58``, ``14:05 - 14:20``, ``10:00 to 10:30``); not a
+#: time and its offset (``14:05:00-05:00``), which has no space around its sign.
+_TIME_RANGE = re.compile(
+    r"(?<![\d:])(\d{1,2}:\d{2}(?::\d{2})?)(?:\s*[–—]\s*|\s+-\s+|\s+to\s+)"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?![\d:])"
+)
+_RANGE_NOTE = "is a range of times; read as its start"
+
+
 @lru_cache(maxsize=65536)
 def parse_human_time(text: str, default_tz: str = "UTC", abbrevs: tuple = ()):
-    """One timestamp as people write it: ``(value, note)``.
+    """One timestamp as people write it: ``(value, note)``; a range of clock times
+    (``Sat 14 Nov 2026, 23:47–23:58``) is its start, with a note saying so.
 
     ``value`` is a UTC ``pd.Timestamp``, or a :class:`Clock` for a time with no date, or a
     :class:`NoYear` for a date without a year; ``note`` is a warning (zone assumed, ambiguous
     abbreviation) or None. Raises ``ValueError`` with the reason and the accepted forms.
     """
+    start = _TIME_RANGE.sub(r"\1", text) if ":" in text else text
+    if start == text:
+        return _parse_human_time(text, default_tz, abbrevs)
+    value, note = _parse_human_time(start, default_tz, abbrevs)
+    return value, f"{note}; {_RANGE_NOTE}" if note else _RANGE_NOTE
+
+
+def _parse_human_time(text: str, default_tz: str, abbrevs: tuple):
+    """:func:`parse_human_time` of one time."""
     from dateutil import parser as du
 
     abbrev = {k.upper(): v for k, v in abbrevs}

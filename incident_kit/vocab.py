@@ -1048,6 +1048,7 @@ WEEKDAY_WORDS: frozenset[str] = frozenset(
        "dinsdag | woensdag | donderdag | vrijdag | zaterdag | zondag | måndag | tisdag | onsdag | "
        "torsdag | fredag | lördag | söndag | mo | di | mi | do | fr | sa | so | ma | wo | vr | "
        "za | zo | lun | mer | jeu | ven | sam | dim | mån | tis | ons | tor | fre | lör | "
+       "mié | mie | jue | vie | sáb | sab | seg | ter | qua | qui | sex | "
        "sön")
 )  # fmt: skip
 #: Words between a date's parts or before its time (``9 de marzo``, ``à 14h05``, ``um``,
