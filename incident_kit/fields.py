@@ -1433,6 +1433,8 @@ def read_money(text: str) -> tuple[float | None, str | None, str | None]:
         ):
             raise ValueError("is a range of amounts; write one amount (e.g. $12,400)")
         mult = m.group("m1") or m.group("m2")
+        if mult and mult.lower() == "mil" and currency in V.MIL_IS_THOUSAND:
+            mult = "k"  # "R$ 18,5 mil": the currency's own language says a thousand
         if not mult and mark and re.fullmatch(rf"\d{{1,3}}{re.escape(mark)}\d{{3}}", run):
             raise ValueError(f"'{run}' reads two ways (thousands, or a decimal like the text's)")
         amount = read_number(run, mult, mark)

@@ -1005,6 +1005,11 @@ ZONE_WORDS: dict[str, str] = {
     **dict.fromkeys(_w("berlin | cet | cest"), "Europe/Berlin"),
     **dict.fromkeys(_w("india | ist | pune | mumbai | bangalore"), "Asia/Kolkata"),
     "israel": "Asia/Jerusalem",
+    **dict.fromkeys(
+        _w("brasília | brasilia | são paulo | sao paulo | horário de brasília | brt"),
+        "America/Sao_Paulo",
+    ),
+    **dict.fromkeys(_w("buenos aires | argentina | art"), "America/Argentina/Buenos_Aires"),
     "sydney": "Australia/Sydney",
     "tokyo": "Asia/Tokyo",
     "jst": "Asia/Tokyo",
@@ -1073,6 +1078,10 @@ def zone_named(text: str) -> str | None:
     words = " ".join(_ZONE_FILLER.sub(" ", text).split()).strip(" ,.:;")
     if not words:
         return None
+    if re.search(r"[,;/(]", words):  # "horário de Brasília, UTC-3": the first part naming one
+        parts = re.split(r"[,;(]|\s/\s", words.replace(")", " "))
+        if len(parts) > 1:
+            return next((z for part in parts if (z := zone_named(part))), None)
     if words.upper() in ZONE_ABBREVIATIONS or words.upper() in ZONE_GENERIC:
         return words.upper()  # CET is +01:00 as written, whatever the season
     if words.lower() in ZONE_WORDS:
@@ -1129,6 +1138,10 @@ THING_WORDS: tuple[str, ...] = _w(
 AMBIGUOUS_MULTIPLIERS: dict[str, str] = {
     "mil": "a thousand in Spanish and Portuguese, a million in English shorthand",
 }
+#: Currencies of Spanish and Portuguese speakers, in whose amounts ``mil`` is a thousand.
+MIL_IS_THOUSAND: frozenset[str] = frozenset(
+    _w("BRL | ARS | MXN | CLP | COP | PEN | UYU | PYG | BOB | VES | CRC | DOP | GTQ | HNL | NIO")
+)
 #: Currency marks written beside an amount -> ISO 4217 code (longest marks are tried first).
 CURRENCY_SYMBOLS: dict[str, str] = {
     "US$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD",

@@ -796,7 +796,7 @@ def test_a_currency_mark_naming_several_reads_the_amount_and_says_so():
 
 @pytest.mark.parametrize(
     "written",
-    ["€ 12.34.56", "$1,2,3", "USD 12 0000", "R$ 10 mil", "$10-15k", "€ 2 – 3 Mio",
+    ["€ 12.34.56", "$1,2,3", "USD 12 0000", "$10 mil", "$10-15k", "€ 2 – 3 Mio",
      "1,500 € (davon 0,50 € Gebühren)", "$12.400 (about $0.50 per order)"],
 )  # fmt: skip
 def test_money_that_cannot_be_read_whole_is_unknown_with_a_warning(written):
@@ -1643,3 +1643,15 @@ def test_a_terse_timeline_s_abbreviations_name_milestones_there_only():
     kinds = [vocab.milestone_kind(w) for w in ("det.", "esc.", "mitig.", "res.", "PM mtg")]
     assert kinds == ["detected", "escalated", "mitigated", "resolved", "postmortem"]
     assert vocab.milestone_kind("res.", in_timeline=False) is None
+
+
+def test_mil_is_a_thousand_in_the_currencies_of_spanish_and_portuguese_speakers():
+    """``R$ 18,5 mil``: in Portuguese and Spanish ``mil`` is a thousand; ``$10 mil`` could be
+    ten million in English shorthand and stays unknown (tested above)."""
+    assert F.read_money("R$ 18,5 mil em estornos")[:2] == (18500.0, "BRL")
+    assert F.read_money("ARS 120 mil")[:2] == (120000.0, "ARS")
+
+
+def test_a_zone_note_in_other_languages_and_a_heading_naming_two_forms():
+    assert vocab.zone_named("horário de Brasília, UTC-3") == "UTC-3"
+    assert vocab.zone_named("Buenos Aires (UTC-3)") == "America/Argentina/Buenos_Aires"

@@ -200,7 +200,9 @@ ID_IN_TITLE = re.compile(
 
 
 ZONE_NOTE = re.compile(
-    r"\b(?:all\s+)?times?\b[^.\n]{0,30}?\b(?:are\s+|in\s+|below\s+are\s+|shown\s+in\s+)?"
+    r"\b(?:all\s+|todas\s+las\s+|todos\s+os\s+|toutes\s+les\s+|alle\s+)?"
+    r"(?:times?|horas|horários|horarios|heures|zeiten|uhrzeiten)\b[^.\n]{0,30}?"
+    r"\b(?:are\s+|in\s+|below\s+are\s+|shown\s+in\s+|son\s+de\s+|são\s+de\s+|en\s+|em\s+)?"
     r"(?P<zone>[A-Za-z]+(?:/[A-Za-z_]+)?|[+-]\d{2}:?\d{2})\b",
     re.I,
 )
