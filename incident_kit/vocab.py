@@ -1078,7 +1078,7 @@ def zone_named(text: str) -> str | None:
     words = " ".join(_ZONE_FILLER.sub(" ", text).split()).strip(" ,.:;")
     if not words:
         return None
-    if re.search(r"[,;/(]", words):  # "horário de Brasília, UTC-3": the first part naming one
+    if re.search(r"[,;/(]", words) and len(words.split()) <= 6:  # "horário de Brasília, UTC-3"
         parts = re.split(r"[,;(]|\s/\s", words.replace(")", " "))
         if len(parts) > 1:
             return next((z for part in parts if (z := zone_named(part))), None)

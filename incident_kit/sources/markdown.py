@@ -110,6 +110,7 @@ def _who_from_words(event: dict) -> None:
         event["actor"], event["description"] = name, None
 
 
+_ID_ASIDE = re.compile(r"^(\S+)\s+(?:[(\[]|[—–]\s).*$")
 _CODE_FIRST = re.compile(r"^`([^`\n]{1,40})`(.*)$", re.S)
 _ITEM_STATE = ("status", "state", "done", "complete")
 _ITEM_HORIZON = ("horizon", "when", "priority", "term")
@@ -520,7 +521,7 @@ class _Report:
         if m is None or self.zone_note is not None:
             return
         self.zone_note = (line, m.group("zone"))
-        tail = text[m.start() : m.start() + 60].split(")")[0]  # "times Pacific time"
+        tail = re.split(r"\)|\.\s", text[m.start() : m.start() + 60])[0]  # "times Pacific time"
         named = V.zone_named(tail[len(m.group(0)) - len(m.group("zone")) :])
         if named and self.hint is None:
             self.hint = named
@@ -899,6 +900,10 @@ class _Report:
         inc = self.inc
         if column == "incident_id":
             if not V.is_unknown(text):
+                m = _ID_ASIDE.match(text)  # "OPS-7781 (related: OPS-7764, ...)": the ID is first
+                if m:
+                    text = m.group(1)
+                    self._note("Incident Summary", None, f"{plain(label)}: {plain(raw)}")
                 inc["incident_id"], self.id_line = text, line
         elif column == "title":
             self._title(raw, line)

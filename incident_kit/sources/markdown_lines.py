@@ -376,12 +376,21 @@ def split_line(value: str) -> tuple[str, str | None, str | None, str | None]:
         pos = _BY.search(role)
         if pos:
             role, actor = role[: pos.start()], role[pos.end() :].rstrip(")")
+    dashed = []  # "to DBA on-call — lock chain confirmed": what was done, not the role
+    for name in ("actor", "role"):
+        value = actor if name == "actor" else role
+        if value and (cut := _DASH_AFTER.search(value)):
+            dashed.append(value[cut.end() :].strip())
+            value = value[: cut.start()]
+            actor, role = (value, role) if name == "actor" else (actor, value)
     actor, actor_note = without_note(actor)
     role, role_note = without_note(role)
-    description = "; ".join(filter(None, [(description or "").strip(), actor_note, role_note]))
+    notes = [(description or "").strip(), *dashed, actor_note, role_note]
+    description = "; ".join(filter(None, notes))
     return when.strip(), who(actor), who(role), description or None
 
 
+_DASH_AFTER = re.compile(r"\s[—–]\s+")
 #: A name or role and a parenthetical aside after it (``DB on-call (replica lag 40 s)``).
 _ASIDE_AFTER = re.compile(r"^(?P<core>[^()]*\S)\s+\((?P<aside>[^()]+)\)\s*$")
 
