@@ -1041,6 +1041,9 @@ MONTH_WORDS: dict[str, str] = {
     **dict.fromkeys(_w("novembre | noviembre | novembro"), "Nov"),
     **dict.fromkeys(_w("décembre | decembre | dezember | diciembre | dezembro | dicembre"),
                     "Dec"),
+    # short Spanish and Portuguese forms (19/abr, 3 dic) where they differ from English
+    "ene": "Jan", "fev": "Feb", "abr": "Apr", "mai": "May", "ago": "Aug", "set": "Sep",
+    "out": "Oct", "dez": "Dec", "dic": "Dec",
 }  # fmt: skip
 #: Weekday names before a date (dropped: the date says the day), in those languages; not
 #: French `mar` (mardi), which is the English `Mar`.

@@ -9,6 +9,7 @@ items (text, owner, due date, done), grid tables, team lines, headings matched a
 
 from __future__ import annotations
 
+import calendar
 import html
 import itertools
 import re
@@ -602,8 +603,18 @@ def _meta(segment: str) -> tuple[str | None, str | None]:
     return owner, due
 
 
+_MONTHS = "|".join(
+    sorted(map(re.escape, {*V.MONTH_WORDS, *(m.lower() for m in calendar.month_abbr[1:]),
+                           *(m.lower() for m in calendar.month_name[1:])}), key=len, reverse=True)
+)  # fmt: skip
+_WEEKDAYS = "|".join(
+    sorted(map(re.escape, {*V.WEEKDAY_WORDS, "mon", "tue", "wed", "thu", "fri", "sat", "sun"}),
+           key=len, reverse=True)
+)  # fmt: skip
 _DATEISH = re.compile(
-    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}-\d{1,2}-\d{2,4}|"
+    rf"^(?:(?:{_WEEKDAYS})\.?,?\s+)?"  # "Wed 4 Mar", "vie 4/9"
+    rf"(?:\d{{1,2}}[/.\- ](?:{_MONTHS})\.?(?:[/.\- ]\d{{2,4}})?|"  # "19/mar", "4 abr 2026"
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}-\d{1,2}-\d{2,4}|"
     r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2})?"
     r"(?:,?\s+\d{4})?|q[1-4](?:\s+\d{4})?|eo[dwmq]|end of (?:day|week|month|quarter)|asap|"
     r"today|tomorrow|next (?:week|month|sprint))$",
