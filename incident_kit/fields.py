@@ -307,9 +307,36 @@ def _drop_asides(text: str, abbrevs: dict[str, str]) -> str:
     return " ".join(re.sub(r"\(([^()]*)\)", one, text).split())
 
 
-def _day_first(body: str) -> bool:
-    """Whether a numeric date is day-first; ValueError for one that reads both ways."""
+#: Zones of North America, whose people write a date month first (``Tue 3/10, 2pm PT``).
+_MONTH_FIRST_ZONES = frozenset(
+    [
+        "PT",
+        "PST",
+        "PDT",
+        "ET",
+        "EST",
+        "EDT",
+        "CT",
+        "CST",
+        "CDT",
+        "MT",
+        "MST",
+        "MDT",
+        "AKST",
+        "AKDT",
+        "HST",
+    ]
+)
+
+
+def _day_first(body: str, zone_text: str | None = None) -> bool:
+    """Whether a numeric date is day-first; ValueError for one that reads both ways. A zone
+    of North America says month first; a weekday says which reading it is (``Tue 03/10/2026``)."""
     m = _NUMERIC_DATE.search(body)
+    if (zone_text or "").strip().upper() in _MONTH_FIRST_ZONES:
+        return False
+    if m and (day := _weekday_says(body, m)) is not None:
+        return day
     if not m and not _ISO_DATE.search(body):
         short = _DAY_MONTH.search(body)
         if short and int(short.group(1)) <= 12 and int(short.group(2)) <= 12:
@@ -337,6 +364,32 @@ def _day_first(body: str) -> bool:
         f"is an ambiguous date: {m.group(0)} reads as {first} or {second}; "
         f"write it as {y}-{a:02d}-{b:02d} or {y}-{b:02d}-{a:02d}"
     )
+
+
+_WEEKDAY_NUMBER = {name: i for i, names in enumerate((
+    "monday mon montag lundi lunes segunda lunedì maandag måndag",
+    "tuesday tue tues dienstag mardi martes terça terca martedì dinsdag tisdag",
+    "wednesday wed mittwoch mercredi miércoles miercoles mié mie quarta mercoledì woensdag onsdag",
+    "thursday thu thurs donnerstag jeudi jueves quinta giovedì donderdag torsdag",
+    "friday fri freitag vendredi viernes vie sexta venerdì vrijdag fredag",
+    "saturday sat samstag samedi sábado sabado sáb sab zaterdag lördag",
+    "sunday sun sonntag dimanche domingo dom domenica zondag söndag",
+)) for name in names.split()}  # fmt: skip
+
+
+def _weekday_says(body: str, m: re.Match) -> bool | None:
+    """Day-first or not, from the weekday written beside an ambiguous numeric date: the one
+    reading that falls on it; None without a weekday, or when both or neither do."""
+    days = {
+        _WEEKDAY_NUMBER[w] for w in re.findall(r"[^\W\d_]+", body.lower()) if w in _WEEKDAY_NUMBER
+    }
+    a, b, year = int(m.group(1)), int(m.group(3)), m.group(4)
+    if len(days) != 1 or a > 12 or b > 12 or a == b:
+        return None
+    y = int(year if len(year) == 4 else "20" + year)
+    month_first = dt.date(y, a, b).weekday() in days
+    day_first = dt.date(y, b, a).weekday() in days
+    return day_first if month_first != day_first else None
 
 
 def _clock_seconds(m: re.Match) -> int | None:
@@ -511,7 +564,7 @@ def _parse_human_time(text: str, default_tz: str, abbrevs: tuple):
         return Clock(seconds, tz, zone_text), note
     if not re.search(r"\d", body):
         raise ValueError(_NOT_A_TIME)
-    dayfirst = _day_first(body)
+    dayfirst = _day_first(body, zone_text)
     if tz is not None:  # 2026-07-09 0830Z: a military-style time after a date
         body = _HHMM_AFTER_DATE.sub(r"\1:\2", body)
     cleaned = _ORDINAL.sub("", _PREP.sub(" ", body)).strip()

@@ -1655,3 +1655,24 @@ def test_mil_is_a_thousand_in_the_currencies_of_spanish_and_portuguese_speakers(
 def test_a_zone_note_in_other_languages_and_a_heading_naming_two_forms():
     assert vocab.zone_named("horário de Brasília, UTC-3") == "UTC-3"
     assert vocab.zone_named("Buenos Aires (UTC-3)") == "America/Argentina/Buenos_Aires"
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("Tue 03/10/2026 14:05 UTC", "2026-03-10 14:05"),  # a Tuesday: month first
+        ("Sat 03/10/2026 14:05 UTC", "2026-10-03 14:05"),  # a Saturday: day first
+        ("3/10/2026 2pm EST", "2026-03-10 19:00"),  # a North American zone: month first
+        ("Sat 14 Nov 2026, 23:47–23:58 UTC", "2026-11-14 23:47"),  # a range: its start
+        ("18/mar/2026 16h -03:00", "2026-03-18 19:00"),
+        ("mié 2 de septiembre 2026, 19:32 hs -03:00", "2026-09-02 22:32"),
+    ],
+)
+def test_what_settles_a_date_people_write(text, utc):
+    value, _ = F.parse_human_time(text, "UTC", ())
+    assert value == pd.Timestamp(utc, tz="UTC")
+
+
+def test_an_ambiguous_date_without_anything_to_settle_it_is_still_an_error():
+    with pytest.raises(ValueError, match="ambiguous"):
+        F.parse_human_time("03/10/2026 14:05 UTC", "UTC", ())
