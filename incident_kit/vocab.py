@@ -253,6 +253,7 @@ _PART_ALIASES: dict[str, dict[str, str]] = {
 #: ``Post-mortem: Checkout 500s``); the title is what follows.
 TITLE_PREFIXES: tuple[str, ...] = _w(
     "incident | incidente | incidencia | incident report | incident postmortem | incident post mortem | post mortem | postmortem | "
+    "incident write up | incident writeup | write up | writeup | incident summary report | "
     "post mortem report | post incident review | incident review | pir | rca | rca report | "
     "rapport d'incident | incidentrapport | incident rapport | störungsbericht | vorfallbericht | "
     "informe de incidente | relatório de incidente | relatorio de incidente | "
