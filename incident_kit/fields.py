@@ -366,22 +366,13 @@ def _day_first(body: str, zone_text: str | None = None) -> bool:
     )
 
 
-_WEEKDAY_NUMBER = {name: i for i, names in enumerate((
-    "monday mon montag lundi lunes segunda lunedì maandag måndag",
-    "tuesday tue tues dienstag mardi martes terça terca martedì dinsdag tisdag",
-    "wednesday wed mittwoch mercredi miércoles miercoles mié mie quarta mercoledì woensdag onsdag",
-    "thursday thu thurs donnerstag jeudi jueves quinta giovedì donderdag torsdag",
-    "friday fri freitag vendredi viernes vie sexta venerdì vrijdag fredag",
-    "saturday sat samstag samedi sábado sabado sáb sab zaterdag lördag",
-    "sunday sun sonntag dimanche domingo dom domenica zondag söndag",
-)) for name in names.split()}  # fmt: skip
-
-
 def _weekday_says(body: str, m: re.Match) -> bool | None:
     """Day-first or not, from the weekday written beside an ambiguous numeric date: the one
     reading that falls on it; None without a weekday, or when both or neither do."""
     days = {
-        _WEEKDAY_NUMBER[w] for w in re.findall(r"[^\W\d_]+", body.lower()) if w in _WEEKDAY_NUMBER
+        V.WEEKDAY_NUMBERS[w]
+        for w in re.findall(r"[^\W\d_]+", body.lower())
+        if w in V.WEEKDAY_NUMBERS
     }
     a, b, year = int(m.group(1)), int(m.group(3)), m.group(4)
     if len(days) != 1 or a > 12 or b > 12 or a == b:

@@ -1060,6 +1060,17 @@ WEEKDAY_WORDS: frozenset[str] = frozenset(
        "mié | mie | jue | vie | sáb | sab | seg | ter | qua | qui | sex | "
        "sön")
 )  # fmt: skip
+#: Weekday names and their usual short forms -> 0 (Monday) .. 6: what settles a date written
+#: both ways (``Tue 03/10/2026``). Two-letter forms, which differ by language, are left out.
+WEEKDAY_NUMBERS: dict[str, int] = {name: i for i, names in enumerate((
+    "monday mon montag lundi lunes segunda lunedì maandag måndag",
+    "tuesday tue tues dienstag mardi martes terça terca martedì dinsdag tisdag",
+    "wednesday wed mittwoch mercredi miércoles miercoles mié mie quarta mercoledì woensdag onsdag",
+    "thursday thu thurs donnerstag jeudi jueves quinta giovedì donderdag torsdag",
+    "friday fri freitag vendredi viernes vie sexta venerdì vrijdag fredag",
+    "saturday sat samstag samedi sábado sabado sáb sab zaterdag lördag",
+    "sunday sun sonntag dimanche domingo dom domenica zondag söndag",
+)) for name in names.split()}  # fmt: skip
 #: Words between a date's parts or before its time (``9 de marzo``, ``à 14h05``, ``um``,
 #: ``kl.``, ``the 14th of October``): dropped.
 DATE_FILLERS: tuple[str, ...] = _w(

@@ -608,8 +608,7 @@ _MONTHS = "|".join(
                            *(m.lower() for m in calendar.month_name[1:])}), key=len, reverse=True)
 )  # fmt: skip
 _WEEKDAYS = "|".join(
-    sorted(map(re.escape, {*V.WEEKDAY_WORDS, "mon", "tue", "wed", "thu", "fri", "sat", "sun"}),
-           key=len, reverse=True)
+    sorted(map(re.escape, {*V.WEEKDAY_WORDS, *V.WEEKDAY_NUMBERS}), key=len, reverse=True)
 )  # fmt: skip
 _DATEISH = re.compile(
     rf"^(?:(?:{_WEEKDAYS})\.?,?\s+)?"  # "Wed 4 Mar", "vie 4/9"
