@@ -491,3 +491,20 @@ def test_a_title_that_names_a_section_is_written_so_it_reads_back(tmp_path, titl
     again = ik.load(tmp_path / "r.md", strict=True)
     assert again.incidents.loc[iid, "title"] == title
     assert len(again.events) == len(one.events)
+
+
+def test_a_date_in_the_title_dates_times_written_without_a_year(tmp_path):
+    """``# Search brownout (Tue 3/10/2026)``: the times below (``Tue 3/10, 2pm PT``) are in
+    that year; a North American zone reads 3/10 month first."""
+    (tmp_path / "r.md").write_text(
+        "# Search brownout (Tue 3/10/2026)\n\n## Incident Summary\n\n**Incident ID**: S-1\n"
+        "**Status**: Resolved\n\n## Timeline\n\n- **Detected**: Tue 3/10, 2pm PT\n"
+        "- **Resolved**: Tue 3/10, 5pm PT\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iset = ik.load(tmp_path / "r.md")
+    times = iset.events.set_index("kind")["timestamp"]
+    assert times["detected"] == pd.Timestamp("2026-03-10 21:00", tz="UTC")  # PDT, UTC-7
+    assert times["resolved"] == pd.Timestamp("2026-03-11 00:00", tz="UTC")

@@ -17,6 +17,7 @@ reports costs little more than tokenizing it. What a single block or line says i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -110,6 +111,8 @@ def _who_from_words(event: dict) -> None:
         event["actor"], event["description"] = name, None
 
 
+#: A full date in brackets in the title (``Search brownout (Tue 3/10/2026)``).
+_TITLE_DATE = re.compile(r"\(([^()]*\d{4}[^()]*)\)")
 _ID_ASIDE = re.compile(r"^(\S+)\s+(?:[(\[]|[—–]\s).*$")
 _CODE_FIRST = re.compile(r"^`([^`\n]{1,40})`(.*)$", re.S)
 _ITEM_STATE = ("status", "state", "done", "complete")
@@ -310,6 +313,10 @@ class _Report:
         if text and not V.is_placeholder(text) and V.norm(text) != V.norm(V.TEMPLATE_TITLE):
             self.inc["title"] = without_prefix(without_emoji(title.strip()))
             self.inc.setdefault("_title_line", line)
+            dated = _TITLE_DATE.search(text)  # "Search brownout (Tue 3/10/2026)": its day
+            if dated and self.day is None:
+                with contextlib.suppress(ValueError):
+                    self.day = F.parse_date(dated.group(1)).date()
 
     def _footer(self, b: Block, dated: bool) -> bool:
         """A paragraph whose every line is a field label (the template's footer, a summary
