@@ -636,22 +636,43 @@ def read_times(values: pd.Series, default_tz: str = "UTC", *, tz_abbrev: dict | 
         checked, midnight = _end_of_day(checked)
         s = pd.concat([s[~odd], checked])
     rest = _fast_path(s, default_tz, default, abbrevs, out, error, note)
-    for value in rest.unique():
-        members = rest.index[rest == value]
-        try:
-            parsed, why = parse_human_time(value, default_tz, abbrevs)
-        except ValueError as exc:
-            error.loc[members] = str(exc)
-            continue
-        note.loc[members] = why
-        if isinstance(parsed, pd.Timestamp):
-            out.loc[members] = parsed
-        else:
-            for idx in members:
-                partial.at[idx] = parsed
+    if len(rest):
+        _read_each(rest, default_tz, abbrevs, (out, error, note, partial))
     if len(midnight):  # "2026-03-31T24:00+01:00": the end of that day, the next day's 00:00
         out.loc[midnight] = out.loc[midnight] + pd.Timedelta(days=1)
     return out, error, note, partial
+
+
+def _read_each(rest: pd.Series, default_tz: str, abbrevs: tuple, into: tuple) -> None:
+    """:func:`parse_human_time` once per distinct value of ``rest``, the results written into
+    ``(out, error, note, partial)`` in one assignment each (not one pandas write per value)."""
+    out, error, note, partial = into
+    rows: dict[str, list[int]] = {}
+    for i, value in enumerate(rest.to_numpy(dtype=object)):
+        rows.setdefault(value, []).append(i)
+    n = len(rest)
+    errors, notes, parts = (np.full(n, None, dtype=object) for _ in range(3))
+    stamps = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    for value, where in rows.items():
+        try:
+            parsed, why = parse_human_time(value, default_tz, abbrevs)
+        except ValueError as exc:
+            errors[where] = str(exc)
+            continue
+        notes[where] = why
+        if isinstance(parsed, pd.Timestamp):
+            stamps[where] = parsed.value
+        else:
+            for i in where:
+                parts[i] = parsed
+    index = rest.index
+    for target, values in ((error, errors), (note, notes), (partial, parts)):
+        has = np.fromiter((v is not None for v in values), dtype=bool, count=n)
+        if has.any():
+            target.loc[index[has]] = values[has]
+    read = stamps != np.iinfo(np.int64).min
+    if read.any():
+        out.loc[index[read]] = pd.to_datetime(stamps[read], utc=True).astype(TIME_DTYPE)
 
 
 #: What may be a UNIX time, an end-of-day 24:00 or an offset no zone has (RE2 and Python).
