@@ -508,3 +508,20 @@ def test_a_date_in_the_title_dates_times_written_without_a_year(tmp_path):
     times = iset.events.set_index("kind")["timestamp"]
     assert times["detected"] == pd.Timestamp("2026-03-10 21:00", tz="UTC")  # PDT, UTC-7
     assert times["resolved"] == pd.Timestamp("2026-03-11 00:00", tz="UTC")
+
+
+def test_a_severity_in_the_report_s_own_words_read_by_its_legend(tmp_path):
+    """``🟠 Amber`` with ``🔴 Red = P1 · 🟠 Amber = P2`` in the report: P2, and said; without
+    a legend the same word is still an error."""
+    head = "# Payments delayed\n\n## Incident Summary\n\n**Incident ID**: F-1\n**Severity**: 🟠 Amber\n"
+    legend = "\n**Severity legend (RAG):** 🔴 Red = P1, outage · 🟠 Amber = P2, degraded\n"
+    (tmp_path / "a.md").write_text(head + legend, encoding="utf-8")
+    (tmp_path / "b.md").write_text(head.replace("F-1", "F-2"), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        iset = ik.load(tmp_path)
+    assert iset.ids == ["F-1"] and iset.incidents.loc["F-1", "severity"] == "P2"
+    said = iset.problems.set_index("incident_id")["message"]
+    assert "legend (amber = P2)" in said["F-1"]
+    errors = iset.problems[iset.problems["level"] == "error"]
+    assert errors["file"].str.endswith("b.md").all() and len(errors) == 1

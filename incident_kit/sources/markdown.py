@@ -111,6 +111,8 @@ def _who_from_words(event: dict) -> None:
         event["actor"], event["description"] = name, None
 
 
+#: A severity legend's pairs (``🟠 Amber = P2``, ``Red -> SEV1``).
+_LEGEND = re.compile(r"([A-Za-z][\w-]{1,15})\s*(?:=|->|→)\s*(P[1-4]|SEV[- ]?[1-4]|S[1-4])\b", re.I)
 #: A full date in brackets in the title (``Search brownout (Tue 3/10/2026)``).
 _TITLE_DATE = re.compile(r"\(([^()]*\d{4}[^()]*)\)")
 _ID_ASIDE = re.compile(r"^(\S+)\s+(?:[(\[]|[—–]\s).*$")
@@ -226,6 +228,17 @@ class _Report:
                 continue
             self._block(b, at.section, at.section_title, at.part, at.horizon, at.note_title)
         self._finish_text()
+
+    def _by_legend(self, text: str) -> tuple[str | None, str | None]:
+        """A severity in the report's own words, read by the legend the report gives for them
+        (``🔴 Red = P1 · 🟠 Amber = P2``): ``(level, note)``, or ``(None, None)``."""
+        legend = {V.norm(w): lv for w, lv in _LEGEND.findall(self.text)}
+        word = V.norm(text)
+        key = next((k for k in legend if k and (k == word or k in word.split())), None)
+        if key is None:
+            return None, None
+        level = F.parse_severity(legend[key])
+        return level, f"read as {level} by the report's own legend ({key} = {legend[key]})"
 
     def _heading(self, at: _Place, b: Block) -> None:
         """Where a heading puts what follows: the report's title (a first heading that names
@@ -918,8 +931,10 @@ class _Report:
             try:
                 level, note = F.read_severity(text, self.options.severity_map)
             except ValueError as exc:
-                self.problem(line, title, text, str(exc), "error")
-                return
+                level, note = self._by_legend(text)  # "🟠 Amber", with "Amber = P2" below
+                if level is None:
+                    self.problem(line, title, text, str(exc), "error")
+                    return
             inc["severity"] = level
             if note:
                 self.problem(line, title, text, note)
