@@ -11,6 +11,7 @@ The words (zone abbreviations, severity and status synonyms, "not known" values)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -483,7 +484,8 @@ def in_english(text: str) -> str:
     if "." in s or "h" in low:
         s = _DOT_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or m.group(4)}", s)
         s = _H_CLOCK.sub(lambda m: f"{m.group(1) or m.group(3)}:{m.group(2) or '00'}", s)
-    if words & {"uur", "uhr", "hs"}:  # 23.40 uur, 09:10 Uhr, 19:32 hs (horas)
+    if words & {"uur", "uhr", "hs"}:  # 23.40 uur, 09:10 Uhr, 19:32 hs (horas), 11 hs
+        s = re.sub(r"(?<![\d:.])(\d{1,2})\s*(?:uur|uhr|hs)\b", r"\1:00", s, flags=re.I)
         s = re.sub(r"(?<=\d)\s*(?:uur|uhr|hs)\b", "", s, flags=re.I)
     if words & _MONTH_KEYS:
         s = _MONTH_WORD.sub(lambda m: V.MONTH_WORDS[m.group(1).lower()], s)
@@ -939,7 +941,13 @@ def parse_date(text: str, *, near: pd.Timestamp | None = None) -> pd.Timestamp:
     >>> parse_date("Jan 2", near=pd.Timestamp("2025-12-31 22:25", tz="UTC"))
     Timestamp('2026-01-02 00:00:00')
     """
-    year, month, day = _date_parts(str(text))
+    try:
+        year, month, day = _date_parts(str(text))
+    except ValueError as exc:  # "vie 4/9": the weekday says which, in the year near
+        settled = _weekday_settles(str(text), near) if "ambiguous" in str(exc) else None
+        if settled is None:
+            raise
+        return settled
     if year is None:
         year = year_near(month, day, near)
         if year is None:
@@ -948,6 +956,29 @@ def parse_date(text: str, *, near: pd.Timestamp | None = None) -> pd.Timestamp:
         return pd.Timestamp(year=year, month=month, day=day)
     except ValueError:
         raise ValueError(f"is not {_DATE_FORMS}") from None
+
+
+def _weekday_settles(text: str, near: pd.Timestamp | None) -> pd.Timestamp | None:
+    """``vie 4/9`` (no year) near a September incident: the reading of ``4/9`` that falls on
+    the weekday written, each in the year nearest ``near`` (of two that do, the nearer);
+    None when none does or no weekday is written."""
+    m = _DAY_MONTH.search(text)
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    days = {V.WEEKDAY_NUMBERS[w] for w in words if w in V.WEEKDAY_NUMBERS}
+    if m is None or near is None or len(days) != 1:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    found = set()
+    for month, day in ((a, b), (b, a)):
+        year = year_near(month, day, near) if month <= 12 else None
+        with contextlib.suppress(ValueError, TypeError):
+            when = pd.Timestamp(year=year, month=month, day=day)
+            if when.weekday() in days:
+                found.add(when)
+    if not found:
+        return None
+    base = near.tz_convert(None) if near.tzinfo is not None else near
+    return min(found, key=lambda when: abs(when - base))  # of two, the nearer
 
 
 # --- severity and status ----------------------------------------------------------------------

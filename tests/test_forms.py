@@ -1676,3 +1676,14 @@ def test_what_settles_a_date_people_write(text, utc):
 def test_an_ambiguous_date_without_anything_to_settle_it_is_still_an_error():
     with pytest.raises(ValueError, match="ambiguous"):
         F.parse_human_time("03/10/2026 14:05 UTC", "UTC", ())
+
+
+def test_a_weekday_settles_a_short_date_near_the_incident():
+    """``vie 4/9`` beside a September 2026 incident is Friday 4 September; ``Thu 4/9`` beside a
+    March one is Thursday 9 April; ``4/9`` alone still reads two ways."""
+    september, march = pd.Timestamp("2026-09-02", tz="UTC"), pd.Timestamp("2026-03-10", tz="UTC")
+    assert F.parse_date("vie 4/9", near=september) == pd.Timestamp("2026-09-04")
+    assert F.parse_date("Thu 4/9", near=march) == pd.Timestamp("2026-04-09")
+    with pytest.raises(ValueError, match="ambiguous"):
+        F.parse_date("4/9", near=september)
+    assert F.in_english("vie 4 sept. 2026, 11 hs") == "4 sept. 2026, 11:00"
