@@ -644,8 +644,11 @@ def milestone_kind(label: str, in_timeline: bool = True) -> str | None:
     return _KIND_ALIASES.get(key)
 
 
-#: Real words a letter away from a milestone label, never read as one of its typos.
-_NOT_TYPOS = frozenset(_w("migrated | migrate | rejected | reviewed | revolved | deleted"))
+#: Real words a letter away from a milestone or field label, never read as one of its typos.
+_NOT_TYPOS = frozenset(
+    _w("migrated | migrate | rejected | reviewed | revolved | deleted | stats | state | dates | "
+       "data | notes | note | costs | statues")
+)  # fmt: skip
 
 
 def milestone_typo(label: str) -> str | None:

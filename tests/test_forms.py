@@ -1599,6 +1599,7 @@ def test_typing_slips_and_what_is_no_slip():
     assert vocab.section_key("Références") is None  # another language, not a slip
     assert vocab.milestone_typo("Post-Mortm") == "postmortem"
     assert vocab.milestone_typo("Revolved") is None  # a word of its own
+    assert vocab.field_key("Stats") is None and vocab.field_key("Dates") is None  # words too
 
 
 @pytest.mark.parametrize(
