@@ -1583,6 +1583,7 @@ def test_what_a_label_says_in_brackets_belongs_to_its_value():
     assert label_of("**Financial Impact (USD)**: 12,000") == ("Financial Impact", "12,000 USD")
     assert label_of("**Incident Commander (IC)**: Alice") == ("Incident Commander", "Alice")
     assert label_of("**Foo (bar)**: x") == ("Foo (bar)", "x")
+    assert label_of("**Users Affected (est.)**:") == ("Users Affected", "")  # value below
 
 
 @pytest.mark.parametrize(

@@ -319,8 +319,8 @@ def _label_aside(label: str, value: str) -> tuple[str, str]:
     core, aside = m.group("core"), m.group("aside").strip()
     if not (V.field_key(core) or V.milestone_kind(core)):
         return label, value
-    if aside == "".join(w[0] for w in core.split()).upper():  # "Incident Commander (IC)"
-        return core, value
+    if not value or aside == "".join(w[0] for w in core.split()).upper():
+        return core, value  # "Incident Commander (IC)"; a value on the next line stays there
     if _UNIT_ASIDE.fullmatch(aside):
         return core, f"{value} {aside.removeprefix('in ').strip()}"
     return core, f"{value} ({aside})"
