@@ -367,14 +367,16 @@ def _day_first(body: str, zone_text: str | None = None) -> bool:
     )
 
 
+def _weekdays_in(text: str) -> set[int]:
+    """The weekdays (0 = Monday) a date's text names (``Tue``, ``vie``, ``mercredi``)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return {V.WEEKDAY_NUMBERS[w] for w in words if w in V.WEEKDAY_NUMBERS}
+
+
 def _weekday_says(body: str, m: re.Match) -> bool | None:
     """Day-first or not, from the weekday written beside an ambiguous numeric date: the one
     reading that falls on it; None without a weekday, or when both or neither do."""
-    days = {
-        V.WEEKDAY_NUMBERS[w]
-        for w in re.findall(r"[^\W\d_]+", body.lower())
-        if w in V.WEEKDAY_NUMBERS
-    }
+    days = _weekdays_in(body)
     a, b, year = int(m.group(1)), int(m.group(3)), m.group(4)
     if len(days) != 1 or a > 12 or b > 12 or a == b:
         return None
@@ -963,8 +965,7 @@ def _weekday_settles(text: str, near: pd.Timestamp | None) -> pd.Timestamp | Non
     the weekday written, each in the year nearest ``near`` (of two that do, the nearer);
     None when none does or no weekday is written."""
     m = _DAY_MONTH.search(text)
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    days = {V.WEEKDAY_NUMBERS[w] for w in words if w in V.WEEKDAY_NUMBERS}
+    days = _weekdays_in(text)
     if m is None or near is None or len(days) != 1:
         return None
     a, b = int(m.group(1)), int(m.group(2))

@@ -196,13 +196,13 @@ def is_open(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.Series:
 
 def first_of(first: pd.DataFrame, kinds: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
     """The first recorded of ``kinds`` (in order) and whether a fallback was used."""
-    value = first[kinds[0]]
-    assumed = pd.Series(False, index=first.index)
-    for kind in kinds[1:]:
-        fill = value.isna() & first[kind].notna()
-        assumed |= fill
-        value = value.where(~fill, first[kind])
-    return value, assumed
+    times = {k: first[k].array.as_unit("ns").asi8 for k in kinds}
+    value, assumed = _first_recorded(times, kinds)
+    stamps = pd.array(value.view("M8[ns]"), dtype=pd.DatetimeTZDtype(tz="UTC"))
+    return (
+        pd.Series(stamps, index=first.index, name=kinds[0]),
+        pd.Series(assumed, index=first.index),
+    )
 
 
 def context(iset: IncidentSet, first: pd.DataFrame | None = None) -> pd.DataFrame:
